@@ -1,0 +1,165 @@
+import { useEffect, useRef } from "react";
+import type { UseFormRegisterReturn } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { useRootData } from "~/utils/root-data";
+
+/** The CSRF token every staff form sends back (double-submit cookie). */
+export function CsrfInput({ token }: { token?: string }) {
+  const root = useRootData();
+  return <input type="hidden" name="csrf" value={token ?? root?.csrfToken ?? ""} />;
+}
+
+/** Field name → translation key. */
+export type ErrorMap = Record<string, string | undefined>;
+
+/**
+ * "There is a problem": a list of every error linking to its field, focused when it appears
+ * (GOV.UK Design System error summary pattern).
+ */
+export function ErrorSummary({
+  errors,
+  labels,
+  formError,
+}: {
+  errors: ErrorMap;
+  labels: Record<string, string>;
+  formError?: string | null;
+}) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors).filter(([, v]) => v) as [string, string][];
+  const any = entries.length > 0 || !!formError;
+  useEffect(() => {
+    if (any) ref.current?.focus();
+  }, [any]);
+  if (!any) return null;
+  return (
+    <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
+      <h2 id="error-summary-title">{t("forms.problemTitle")}</h2>
+      <ul>
+        {formError ? <li>{t(formError)}</li> : null}
+        {entries.map(([field, key]) => (
+          <li key={field}>
+            <a href={`#field-${field}`}>
+              {labels[field] ? `${labels[field]}: ` : ""}
+              {t(key)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  type?: string;
+  autoComplete?: string;
+  defaultValue?: string;
+  required?: boolean;
+  registration?: UseFormRegisterReturn;
+  maxLength?: number;
+}
+
+export function TextField({
+  name,
+  label,
+  error,
+  hint,
+  type = "text",
+  autoComplete,
+  defaultValue,
+  required,
+  registration,
+  maxLength,
+}: FieldProps) {
+  const { t } = useTranslation();
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+      </label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        type={type}
+        autoComplete={autoComplete}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        aria-required={required || undefined}
+        maxLength={maxLength}
+        {...(registration ?? { name })}
+      />
+    </div>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  error,
+  options,
+  defaultValue,
+  registration,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  registration?: UseFormRegisterReturn;
+}) {
+  const { t } = useTranslation();
+  const id = `field-${name}`;
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {error ? (
+        <p className="error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
+        </p>
+      ) : null}
+      <select
+        id={id}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...(registration ?? { name })}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Client-side errors from react-hook-form, merged over the server's (server wins until edited). */
+export function mergeErrors(
+  server: ErrorMap | undefined,
+  client: Record<string, { message?: unknown } | undefined>,
+): ErrorMap {
+  const out: ErrorMap = { ...(server ?? {}) };
+  for (const [k, v] of Object.entries(client)) {
+    if (v && typeof v.message === "string") out[k] = v.message;
+  }
+  return out;
+}

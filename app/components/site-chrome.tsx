@@ -1,0 +1,107 @@
+import { Form, Link, NavLink, useLocation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CsrfInput } from "./forms";
+
+interface HeaderUser {
+  displayName: string;
+  role: string;
+  departmentCode: string | null;
+  departmentName: string | null;
+  canManageStaff: boolean;
+}
+
+/** The header on every page: brand, main navigation, language switch and the staff menu. */
+export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfToken: string }) {
+  const { t } = useTranslation();
+  return (
+    <header className="site-header">
+      <div className="container header-row">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ✓
+          </span>
+          <span>{t("app.name")}</span>
+        </Link>
+        <LanguageSwitch />
+      </div>
+      <nav aria-label={t("layout.mainNav")} className="main-nav">
+        <ul className="container">
+          <li>
+            <NavLink to="/feedback">{t("home.giveFeedback")}</NavLink>
+          </li>
+          <li>
+            <NavLink to="/complaints/new">{t("home.makeComplaint")}</NavLink>
+          </li>
+          <li>
+            <NavLink to="/track">{t("home.trackCase")}</NavLink>
+          </li>
+          <li>
+            <NavLink to="/pledges">{t("home.ourPledges")}</NavLink>
+          </li>
+          {user ? (
+            <li>
+              <NavLink to="/staff" end>
+                {t("staff.home")}
+              </NavLink>
+            </li>
+          ) : (
+            <li>
+              <NavLink to="/staff/sign-in">{t("auth.staffSignIn")}</NavLink>
+            </li>
+          )}
+        </ul>
+      </nav>
+      {user ? (
+        <div className="staff-bar">
+          <div className="container staff-bar-row">
+            <p>
+              {t("staff.signedInAs", {
+                name: user.displayName,
+                role: t(`roles.${user.role}`),
+              })}
+              {user.departmentName ? ` · ${user.departmentName}` : ""}
+            </p>
+            {user.canManageStaff ? (
+              <p>
+                <Link to="/admin/staff">{t("admin.staffTitle")}</Link> ·{" "}
+                <Link to="/admin/audit">{t("admin.auditTitle")}</Link>
+              </p>
+            ) : null}
+            <Form method="post" action="/staff/sign-out" reloadDocument>
+              <CsrfInput token={csrfToken} />
+              <button type="submit" className="link-button">
+                {t("auth.signOut")}
+              </button>
+            </Form>
+          </div>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+/** A plain GET form, so switching language works without JavaScript. */
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const location = useLocation();
+  const other = i18n.language === "zh-HK" ? "en" : "zh-HK";
+  return (
+    <form method="get" action="/locale" className="lang-switch">
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" name="lng" value={other} lang={other}>
+        {t("layout.otherLanguage")}
+      </button>
+    </form>
+  );
+}
+
+export function SiteFooter() {
+  const { t } = useTranslation();
+  return (
+    <footer className="site-footer">
+      <div className="container">
+        <p>{t("layout.footer")}</p>
+      </div>
+    </footer>
+  );
+}

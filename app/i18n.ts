@@ -1,0 +1,48 @@
+import en from "./locales/en.json";
+import zhHK from "./locales/zh-HK.json";
+
+export const SUPPORTED_LOCALES = ["en", "zh-HK"] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+
+/** Both locale files are small; bundling them saves a request and works without JavaScript. */
+export const resources = {
+  en: { common: en },
+  "zh-HK": { common: zhHK },
+} as const;
+
+export const i18nConfig = {
+  supportedLngs: [...SUPPORTED_LOCALES],
+  fallbackLng: DEFAULT_LOCALE,
+  defaultNS: "common",
+  ns: ["common"],
+  interpolation: { escapeValue: false },
+};
+
+/** Maps any Chinese preference to our Traditional Chinese, anything else we lack to English. */
+export function matchLocale(tag: string | null | undefined): Locale | null {
+  if (!tag) return null;
+  const t = tag.trim().toLowerCase();
+  if (t === "en" || t.startsWith("en-")) return "en";
+  if (t === "zh" || t.startsWith("zh-")) return "zh-HK";
+  return null;
+}
+
+/** The best of our locales for an Accept-Language header, honouring q-values. */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale | null {
+  if (!header) return null;
+  const prefs = header
+    .split(",")
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag: tag ?? "", q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((p) => p.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const p of prefs) {
+    const m = matchLocale(p.tag);
+    if (m) return m;
+  }
+  return null;
+}

@@ -1,0 +1,16 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { signOut } from "~/utils/auth.server";
+import { assertCsrf } from "~/utils/csrf.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+/** Ends the session on the server (revocable sessions) and clears the cookie. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertCsrf(request, context, form);
+  const clear = await signOut(request, context);
+  return redirect("/?signedOut=1", { headers: { "Set-Cookie": clear } });
+}

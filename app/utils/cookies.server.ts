@@ -1,0 +1,46 @@
+import { createCookie } from "@remix-run/node";
+import type { Env } from "./env.server";
+
+export const SESSION_COOKIE = "pledge_session";
+export const CSRF_COOKIE = "pledge_csrf";
+export const LOCALE_COOKIE = "pledge_lng";
+
+/** The language choice: not secret, so not signed; its value is checked against our languages. */
+export const localeCookie = createCookie(LOCALE_COOKIE, {
+  path: "/",
+  sameSite: "lax",
+  httpOnly: true,
+  maxAge: 60 * 60 * 24 * 365,
+});
+
+const sessionCookies = new Map<string, ReturnType<typeof createCookie>>();
+
+/** The signed session cookie: HttpOnly, SameSite=Lax, Secure outside development. */
+export function sessionCookie(env: Env) {
+  const key = `${env.SESSION_SECRET}|${env.COOKIE_SECURE}`;
+  let cookie = sessionCookies.get(key);
+  if (!cookie) {
+    cookie = createCookie(SESSION_COOKIE, {
+      path: "/",
+      sameSite: "lax",
+      httpOnly: true,
+      secure: env.COOKIE_SECURE,
+      secrets: [env.SESSION_SECRET],
+      // The browser forgets it at the absolute timeout; the server enforces both timeouts anyway.
+      maxAge: env.SESSION_ABSOLUTE_HOURS * 3600,
+    });
+    sessionCookies.set(key, cookie);
+  }
+  return cookie;
+}
+
+/** Reads one cookie's raw value from a Cookie header. */
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}

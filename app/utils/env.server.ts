@@ -1,0 +1,119 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const boolString = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1")
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("data"),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _.:- only")
+    .default("pledge"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  APP_ORIGIN: z.url({ message: "must be a URL such as https://pledge.example.gov.hk" }).optional(),
+  COOKIE_SECURE: boolString,
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(12),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Env {
+  NODE_ENV: "development" | "production" | "test";
+  PORT: number;
+  HOST: string;
+  DATA_DIR: string;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  SESSION_SECRET: string;
+  APP_ORIGIN: string | undefined;
+  COOKIE_SECURE: boolean;
+  SESSION_IDLE_MINUTES: number;
+  SESSION_ABSOLUTE_HOURS: number;
+  BODY_LIMIT_BYTES: number;
+  LOG_LEVEL: string;
+}
+
+/** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */
+export class EnvError extends Error {}
+
+/**
+ * Validates the environment once (epic-stack app/utils/env.server.ts). Defaults make a fresh
+ * checkout run: SQLite under data/, Redis on localhost, port 3000, a generated session secret.
+ */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    ...e,
+    DATA_DIR: dataDir,
+    DATABASE_URL: e.DATABASE_URL ?? path.join(dataDir, "pledge.sqlite"),
+    SESSION_SECRET: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),
+    APP_ORIGIN: e.APP_ORIGIN?.replace(/\/$/, ""),
+    COOKIE_SECURE: e.COOKIE_SECURE ?? e.NODE_ENV === "production",
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use). */
+export function loadEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change the environment between suites. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+/** A random secret kept in a file under data/ so restarts keep sessions valid. */
+export function generatedSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = crypto.randomBytes(32).toString("base64url");
+    try {
+      fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      // another process won the race: use its secret
+      return fs.readFileSync(file, "utf8").trim();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema";
+
+export type Db = Kysely<Database>;
+export type DbKind = "sqlite" | "postgres";
+
+export function dbKind(url: string): DbKind {
+  return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
+}
+
+/** A filesystem path from a DATABASE_URL such as `data/pledge.sqlite` or `file:data/pledge.sqlite`. */
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:(\/\/)?/, "").replace(/^sqlite:(\/\/)?/, "");
+}
+
+export interface CreateDbOptions {
+  /** Postgres only: the schema to put first on search_path (tests use one each). */
+  pgSchema?: string;
+  /** Postgres only: pool size. */
+  poolSize?: number;
+}
+
+/**
+ * Opens SQLite (better-sqlite3) by default, Postgres for postgres:// URLs.
+ * SQLite runs in WAL with synchronous=FULL: a committed response survives a power cut
+ * (https://www.sqlite.org/pragma.html#pragma_synchronous), at some cost per commit.
+ */
+export function createDb(url: string, options: CreateDbOptions = {}): Db {
+  if (dbKind(url) === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.pgSchema ? { options: `-c search_path=${pgIdent(options.pgSchema)}` } : {}),
+    });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const file = sqlitePath(url);
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = FULL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+/** A Postgres identifier we made ourselves (schema names in tests); refuses anything else. */
+function pgIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Bad schema name: ${name}`);
+  return name;
+}

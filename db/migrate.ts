@@ -1,0 +1,39 @@
+import { pathToFileURL } from "node:url";
+import { Migrator } from "kysely";
+import type { Db } from "./client";
+import { migrations } from "./migrations/index";
+
+/** Runs every pending migration; throws on the first failure. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? "unknown error");
+    throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${reason}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+async function main() {
+  const { loadEnv } = await import("../app/utils/env.server");
+  const { createDb } = await import("./client");
+  const env = loadEnv();
+  const db = createDb(env.DATABASE_URL);
+  try {
+    const ran = await migrateToLatest(db);
+    console.log(ran.length ? `Migrated: ${ran.join(", ")}` : "Database is up to date.");
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * The web process: Express serving the Remix build. It never starts a BullMQ worker
+ * (docs/decisions/0004-worker-is-its-own-process.md).
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { localeFromAcceptLanguage, matchLocale, resources } from "./app/i18n";
+import { CSRF_COOKIE, LOCALE_COOKIE, readCookie } from "./app/utils/cookies.server";
+import { csrfCookieHeader, isWellFormedCsrfToken, newCsrfToken } from "./app/utils/csrf.server";
+import { type Env, loadEnv } from "./app/utils/env.server";
+import { logger } from "./app/utils/logger.server";
+import { closeServices, createServices, type Services } from "./app/utils/services.server";
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A plain error page for what is refused before Remix runs (oversized bodies), in the reader's language. */
+function plainErrorPage(req: express.Request, status: number): string {
+  const locale =
+    matchLocale(readCookie(req.headers.cookie, LOCALE_COOKIE)) ??
+    localeFromAcceptLanguage(req.headers["accept-language"]) ??
+    "en";
+  const errors = resources[locale].common.errors as unknown as Record<
+    string,
+    { title: string; body: string }
+  >;
+  const e = errors[String(status)] ?? errors["500"]!;
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(e.title)}</title></head><body><main><h1>${escapeHtml(e.title)}</h1><p>${escapeHtml(e.body)}</p><p><a href="/">${escapeHtml(resources[locale].common.errors.backHome)}</a></p></main></body></html>`;
+}
+
+/** Caps request bodies: a declared length over the cap gets 413 at once; a stream that grows past it is cut. */
+function bodyLimit(limit: number): express.RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) {
+      res.status(413).set("Connection", "close").type("html").send(plainErrorPage(req, 413));
+      return;
+    }
+    let seen = 0;
+    req.on("data", (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) {
+        if (!res.headersSent)
+          res.status(413).set("Connection", "close").type("html").send(plainErrorPage(req, 413));
+        req.destroy();
+      }
+    });
+    next();
+  };
+}
+
+export async function createApp(env: Env, services: Services, build: ServerBuild) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(bodyLimit(env.BODY_LIMIT_BYTES));
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h", index: false }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV === "development" ? "development" : "production",
+      getLoadContext(req, res) {
+        // Double-submit CSRF cookie: every browser gets a token before its first form.
+        let csrfToken = readCookie(req.headers.cookie, CSRF_COOKIE);
+        if (!isWellFormedCsrfToken(csrfToken)) {
+          csrfToken = newCsrfToken();
+          res.append("Set-Cookie", csrfCookieHeader(csrfToken, env.COOKIE_SECURE));
+        }
+        return { ...services, clientAddress: req.socket.remoteAddress ?? "unknown", csrfToken };
+      },
+    }),
+  );
+  return app;
+}
+
+async function main() {
+  process.env.PLEDGE_PROCESS ??= "web";
+  const env = loadEnv();
+  const services = createServices(env);
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const app = await createApp(env, services, build);
+  const server = app.listen(env.PORT, env.HOST, () => {
+    const addr = server.address();
+    const port = typeof addr === "object" && addr ? addr.port : env.PORT;
+    // Tests read this line to find the port when PORT=0.
+    console.log(`Pledge web listening on http://localhost:${port}`);
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "web shutting down");
+    server.close(() => {
+      closeServices(services).finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
