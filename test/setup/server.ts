@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from "./context";
+
+const TEMPLATE_DB = path.resolve(".cache/test/template.sqlite");
+
+export interface RunningServer {
+  baseUrl: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real web process (server.ts over the production build) on a free port, on a copy
+ * of the seeded template database and a Redis prefix of its own.
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  if (!fs.existsSync("build/index.js")) throw new Error("No build: run `npm run build` (npm test does it first)");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-e2e-"));
+  const db = path.join(dir, "pledge.sqlite");
+  fs.copyFileSync(TEMPLATE_DB, db);
+  const prefix = testPrefix();
+  let out = "";
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dir,
+      DATABASE_URL: db,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d) => {
+    out += d.toString();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const check = () => {
+      const m = out.match(/listening on http:\/\/localhost:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on("data", check);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    baseUrl: `http://localhost:${port}`,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+      try {
+        await redis.connect();
+        await deletePrefix(redis, prefix);
+      } catch {
+        // Redis may be the thing a test stopped; nothing of ours to delete then.
+      } finally {
+        redis.disconnect();
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
