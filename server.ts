@@ -32,23 +32,37 @@ function plainErrorPage(req: express.Request, status: number): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(e.title)}</title></head><body><main><h1>${escapeHtml(e.title)}</h1><p>${escapeHtml(e.body)}</p><p><a href="/">${escapeHtml(resources[locale].common.errors.backHome)}</a></p></main></body></html>`;
 }
 
-/** Caps request bodies: a declared length over the cap gets 413 at once; a stream that grows past it is cut. */
+/**
+ * Caps request bodies: a declared length over the cap gets 413 at once; a body that grows past it
+ * gets 413 when it does. The rest of the body is read and dropped (up to a hard stop), so the
+ * client can finish sending and read our answer instead of a reset connection.
+ */
 function bodyLimit(limit: number): express.RequestHandler {
+  const hardStop = Math.max(limit * 8, 64 * 1024 * 1024);
+  const refuse = (req: express.Request, res: express.Response) => {
+    let drained = 0;
+    req.on("data", (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > hardStop) req.destroy();
+    });
+    req.resume();
+    if (!res.headersSent) res.status(413).type("html").send(plainErrorPage(req, 413));
+  };
   return (req, res, next) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {
-      res.status(413).set("Connection", "close").type("html").send(plainErrorPage(req, 413));
+      refuse(req, res);
       return;
     }
     let seen = 0;
-    req.on("data", (chunk: Buffer) => {
+    const count = (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > limit) {
-        if (!res.headersSent)
-          res.status(413).set("Connection", "close").type("html").send(plainErrorPage(req, 413));
-        req.destroy();
+        req.off("data", count);
+        refuse(req, res);
       }
-    });
+    };
+    req.on("data", count);
     next();
   };
 }

@@ -20,7 +20,12 @@ export default defineConfig({
       {
         extends: true,
         // One browser at a time: the machine has two cores and the server under test needs one.
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], fileParallelism: false, testTimeout: 60_000 },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+        },
       },
     ],
   },

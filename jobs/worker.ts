@@ -72,18 +72,20 @@ export async function startWorker(options: {
 async function main() {
   process.env.PLEDGE_PROCESS ??= "worker";
   const env = loadEnv();
-  const running = await startWorker({ redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX });
+  // Signal handlers first: a SIGTERM that arrives while starting still closes cleanly.
+  const starting = startWorker({ redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX });
   let closing = false;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`Pledge worker stopping (${signal}).`);
-    await running.close();
+    await (await starting).close();
     console.log("Pledge worker stopped.");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  await starting;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -69,7 +69,7 @@ export class EnvError extends Error {}
  * Validates the environment once (epic-stack app/utils/env.server.ts). Defaults make a fresh
  * checkout run: SQLite under data/, Redis on localhost, port 3000, a generated session secret.
  */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

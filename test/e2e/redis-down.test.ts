@@ -42,7 +42,12 @@ describe("with Redis unreachable", () => {
         Cookie: `pledge_csrf=${csrf}`,
         Origin: server.baseUrl,
       },
-      body: new URLSearchParams({ csrf, username: "manager.immd", password: "pledge-demo-2026", redirectTo: "/staff" }),
+      body: new URLSearchParams({
+        csrf,
+        username: "manager.immd",
+        password: "pledge-demo-2026",
+        redirectTo: "/staff",
+      }),
     });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/staff");

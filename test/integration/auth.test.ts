@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { action as newStaffAction } from "~/routes/admin.staff.new";
-import { action as editStaffAction, loader as editStaffLoader } from "~/routes/admin.staff.$id";
 import { loader as auditLoader } from "~/routes/admin.audit";
+import { action as editStaffAction, loader as editStaffLoader } from "~/routes/admin.staff.$id";
+import { action as newStaffAction } from "~/routes/admin.staff.new";
+import { loader as staffHomeLoader } from "~/routes/staff._index";
 import { action as signInAction } from "~/routes/staff.sign-in";
 import { action as signOutAction } from "~/routes/staff.sign-out";
-import { loader as staffHomeLoader } from "~/routes/staff._index";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
@@ -26,7 +26,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   async function signIn(username: string, password = DEMO_PASSWORD) {
     return settle(() =>
       signInAction({
-        request: postForm("/staff/sign-in", { username, password, redirectTo: "/staff" }, { csrfToken: c.csrfToken }),
+        request: postForm(
+          "/staff/sign-in",
+          { username, password, redirectTo: "/staff" },
+          { csrfToken: c.csrfToken },
+        ),
         context: c.context,
         params: {},
       }),
@@ -45,7 +49,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   }
 
   async function userId(username: string): Promise<number> {
-    const row = await t.db.selectFrom("staff_users").select("id").where("username", "=", username).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom("staff_users")
+      .select("id")
+      .where("username", "=", username)
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
@@ -98,7 +106,8 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   });
 
   it("refuses the sixth sign-in attempt in a minute with 429, even with the right password", async () => {
-    for (let i = 0; i < 5; i++) expect((await signIn("officer.immd", `wrong-${i}-password`)).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signIn("officer.immd", `wrong-${i}-password`)).status).toBe(401);
     const sixth = await signIn("officer.immd");
     expect(sixth.status).toBe(429);
     expect(sixth.headers.get("retry-after")).toBe("60");
@@ -115,7 +124,12 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   it("refuses a token-less or cross-origin POST with 403 and writes nothing", async () => {
     const cookie = await sessionOf("admin.immd");
     const before = await t.db.selectFrom("staff_users").select("id").execute();
-    const fields = { username: "new.person", displayName: "New Person", role: "counter_staff", password: "long-enough-1" };
+    const fields = {
+      username: "new.person",
+      displayName: "New Person",
+      role: "counter_staff",
+      password: "long-enough-1",
+    };
 
     const noToken = await settle(() =>
       newStaffAction({
@@ -128,7 +142,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
     const wrongToken = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie, csrf: "x".repeat(43) }),
+        request: postForm("/admin/staff/new", fields, {
+          csrfToken: c.csrfToken,
+          cookie,
+          csrf: "x".repeat(43),
+        }),
         context: c.context,
         params: {},
       }),
@@ -137,7 +155,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
     const crossOrigin = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie, origin: "https://evil.example" }),
+        request: postForm("/admin/staff/new", fields, {
+          csrfToken: c.csrfToken,
+          cookie,
+          origin: "https://evil.example",
+        }),
         context: c.context,
         params: {},
       }),
@@ -248,7 +270,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
   it("keeps the audit log append-only in the database itself", async () => {
     await signIn("manager.immd");
-    await expect(t.db.updateTable("audit_events").set({ action: "tampered" }).execute()).rejects.toThrow(/append-only/);
+    await expect(t.db.updateTable("audit_events").set({ action: "tampered" }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);
     expect(await auditActions()).toEqual(["sign-in"]);
   });
@@ -257,7 +281,12 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const cookie = await sessionOf("admin.immd");
     const longAgo = new Date(Date.now() - 31 * 60_000).toISOString();
     await t.db.updateTable("sessions").set({ last_seen_at: longAgo }).execute();
-    const fields = { username: "late.person", displayName: "Late", role: "counter_staff", password: "long-enough-1" };
+    const fields = {
+      username: "late.person",
+      displayName: "Late",
+      role: "counter_staff",
+      password: "long-enough-1",
+    };
     const post = await settle(() =>
       newStaffAction({
         request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie }),
@@ -267,7 +296,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     );
     expect(post.status).toBe(401);
     expect(await post.json()).toEqual({ code: "sessionExpired" });
-    expect(await t.db.selectFrom("staff_users").select("id").where("username", "=", "late.person").execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom("staff_users").select("id").where("username", "=", "late.person").execute(),
+    ).toEqual([]);
     const page = await settle(() =>
       staffHomeLoader({ request: getRequest("/staff", { cookie }), context: c.context, params: {} }),
     );
@@ -291,7 +322,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     );
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ errors: { password: "validation.passwordTooShort" } });
-    expect(await t.db.selectFrom("staff_users").select("id").where("username", "=", "short.pw").execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom("staff_users").select("id").where("username", "=", "short.pw").execute(),
+    ).toEqual([]);
   });
 
   it("does not let a department administrator create a government-wide role", async () => {
@@ -308,7 +341,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
       }),
     );
     expect(res.status).toBe(400);
-    expect(await t.db.selectFrom("staff_users").select("id").where("username", "=", "sneaky").execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom("staff_users").select("id").where("username", "=", "sneaky").execute(),
+    ).toEqual([]);
   });
 
   it("lets a password reset end the person's sessions", async () => {
@@ -328,7 +363,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     );
     expect(res.status).toBe(302);
     const page = await settle(() =>
-      staffHomeLoader({ request: getRequest("/staff", { cookie: officerCookie }), context: c.context, params: {} }),
+      staffHomeLoader({
+        request: getRequest("/staff", { cookie: officerCookie }),
+        context: c.context,
+        params: {},
+      }),
     );
     expect(page.status).toBe(302);
     expect((await signIn("officer.immd", "a brand new passphrase")).status).toBe(302);

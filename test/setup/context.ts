@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { Redis } from "ioredis";
-import type { Db } from "../../db/client";
 import { parseEnv } from "../../app/utils/env.server";
 import { createServices } from "../../app/utils/services.server";
+import type { Db } from "../../db/client";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const ORIGIN = "http://localhost";
@@ -31,7 +31,10 @@ export interface TestContext {
 }
 
 /** The context a loader or action gets from the server, on a real database and Redis. */
-export function makeContext(db: Db, options: { clientAddress?: string; env?: Record<string, string> } = {}): TestContext {
+export function makeContext(
+  db: Db,
+  options: { clientAddress?: string; env?: Record<string, string> } = {},
+): TestContext {
   const prefix = testPrefix();
   const env = parseEnv({
     NODE_ENV: "test",
@@ -48,7 +51,8 @@ export function makeContext(db: Db, options: { clientAddress?: string; env?: Rec
   const csrfToken = crypto.randomBytes(32).toString("base64url");
   const context = {
     ...services,
-    clientAddress: options.clientAddress ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+    clientAddress:
+      options.clientAddress ?? `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
     csrfToken,
   } as AppLoadContext;
   return {

@@ -18,7 +18,11 @@ export function getRequest(pathname: string, options: RequestOptions = {}): Requ
  * A real form POST as our pages send it: CSRF cookie and field, same Origin. Pass csrf: null
  * to leave the token out, origin: another site to forge a cross-site post.
  */
-export function postForm(pathname: string, fields: Record<string, string>, options: RequestOptions & { csrfToken: string }) {
+export function postForm(
+  pathname: string,
+  fields: Record<string, string>,
+  options: RequestOptions & { csrfToken: string },
+) {
   const headers = new Headers(options.headers);
   headers.set("Content-Type", "application/x-www-form-urlencoded");
   const cookies = [`pledge_csrf=${options.csrfToken}`];

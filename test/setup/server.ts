@@ -18,7 +18,8 @@ export interface RunningServer {
  * of the seeded template database and a Redis prefix of its own.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  if (!fs.existsSync("build/index.js")) throw new Error("No build: run `npm run build` (npm test does it first)");
+  if (!fs.existsSync("build/index.js"))
+    throw new Error("No build: run `npm run build` (npm test does it first)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-e2e-"));
   const db = path.join(dir, "pledge.sqlite");
   fs.copyFileSync(TEMPLATE_DB, db);

@@ -13,7 +13,9 @@ describe("environment", () => {
   });
 
   it("names every bad variable", () => {
-    expect(() => parseEnv({ PORT: "eighty", REDIS_URL: "http://x", SESSION_SECRET: "short" })).toThrow(EnvError);
+    expect(() => parseEnv({ PORT: "eighty", REDIS_URL: "http://x", SESSION_SECRET: "short" })).toThrow(
+      EnvError,
+    );
     try {
       parseEnv({ PORT: "eighty", REDIS_URL: "http://x", SESSION_SECRET: "short" });
     } catch (e) {

@@ -1,0 +1,88 @@
+/**
+ * `npm test`: everything, against the real things. Fails with the install command when Redis or
+ * Chromium is missing (never a silent skip), builds the app, runs vitest (unit, integration on
+ * SQLite and, with TEST_DATABASE_URL, Postgres, end-to-end in Chromium) and prints one closing line.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+
+const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const args = process.argv.slice(2);
+const wantsE2e = !args.includes("--project") || args.join(" ").includes("e2e");
+
+function fail(message: string): never {
+  console.error(`\n✗ ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  if (wantsE2e && !fs.existsSync(CHROME_PATH)) {
+    fail(
+      `Chromium is not installed at ${CHROME_PATH}. Install it with: apt-get install -y chromium (or set CHROME_PATH).`,
+    );
+  }
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch {
+    fail(
+      `Redis is not answering at ${REDIS_URL}. Install it with: apt-get install -y redis-server; ` +
+        'start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+    );
+  } finally {
+    redis.disconnect();
+  }
+  console.log(
+    `Databases under test: sqlite${process.env.TEST_DATABASE_URL ? ", postgres (TEST_DATABASE_URL)" : " (set TEST_DATABASE_URL to add postgres)"}`,
+  );
+
+  const build = spawnSync(
+    process.execPath,
+    [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "build"],
+    {
+      stdio: "inherit",
+    },
+  );
+  if (build.status !== 0) fail("The build failed.");
+
+  const results = path.resolve(".cache/test/results.json");
+  fs.mkdirSync(path.dirname(results), { recursive: true });
+  fs.rmSync(results, { force: true });
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.resolve("node_modules/vitest/vitest.mjs"),
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${results}`,
+      ...args,
+    ],
+    { stdio: "inherit", env: { ...process.env, CHROME_PATH } },
+  );
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  if (fs.existsSync(results)) {
+    const r = JSON.parse(fs.readFileSync(results, "utf8"));
+    passed = r.numPassedTests ?? 0;
+    failed = r.numFailedTests ?? 0;
+    // A file that failed to load has no failed test of its own: count it once.
+    if (failed === 0 && (r.numFailedTestSuites ?? 0) > 0) failed = r.numFailedTestSuites;
+    skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  } else failed = 1;
+  if (run.status !== 0 && failed === 0) failed = 1;
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+}
+
+main();

@@ -1,0 +1,90 @@
+import { spawn } from "node:child_process";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { producerConnection } from "../../jobs/connection";
+import { bullPrefix, DEFAULT_JOB_OPTIONS } from "../../jobs/queues";
+import { startWorker } from "../../jobs/worker";
+import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
+
+describe("the worker on a real Redis (own key prefix)", () => {
+  const prefix = testPrefix();
+  afterEach(async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it("runs a registered processor with plain data and closes cleanly", async () => {
+    const seen: unknown[] = [];
+    const worker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: prefix,
+      log: () => undefined,
+      processors: {
+        reports: {
+          "report.echo": async (data, ctx) => {
+            seen.push({ data, attempt: ctx.attempt });
+            return { ok: true };
+          },
+        },
+      },
+    });
+    const connection = producerConnection(TEST_REDIS_URL);
+    const queue = new Queue("reports", {
+      connection,
+      prefix: bullPrefix(prefix),
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    const job = await queue.add("report.echo", { departmentId: 7 }, { jobId: "echo-7" });
+    const done = await new Promise((resolve, reject) => {
+      worker.workers[0]!.on("completed", (j, result) => (j.id === job.id ? resolve(result) : undefined));
+      setTimeout(() => reject(new Error("job not completed in 10 s")), 10_000).unref();
+    });
+    expect(done).toEqual({ ok: true });
+    expect(seen).toEqual([{ data: { departmentId: 7 }, attempt: 1 }]);
+    await queue.close();
+    connection.disconnect();
+    await worker.close();
+    const redis = new Redis(TEST_REDIS_URL);
+    const keys = await redis.keys(`${prefix}:bull:reports:*`);
+    redis.disconnect();
+    // The job lives under our own prefix, nowhere else.
+    expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it("the worker process starts, says it is ready, and exits 0 on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+      env: {
+        ...process.env,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: prefix,
+        DATA_DIR: ".cache/test/worker",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d) => {
+      out += d.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker not ready:\n${out}`)), 20_000);
+      child.stdout.on("data", () => {
+        if (out.includes("Pledge worker ready")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toContain("Redis ready");
+    const code = await new Promise<number | null>((resolve) => {
+      child.on("exit", (c) => resolve(c));
+      child.kill("SIGTERM");
+    });
+    expect(code).toBe(0);
+    expect(out).toContain("Pledge worker stopped.");
+  });
+});
