@@ -1,7 +1,7 @@
 /** `npm run screenshots`: the README's pictures of the home page, in each language, from a real Chromium. */
 import fs from "node:fs";
-import setup from "../test/setup/global-setup";
 import { launchBrowser } from "../test/setup/browser";
+import setup from "../test/setup/global-setup";
 import { startServer } from "../test/setup/server";
 
 async function main() {
