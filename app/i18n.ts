@@ -1,16 +1,25 @@
-import en from "./locales/en.json";
-import zhHK from "./locales/zh-HK.json";
+import enApi from "./locales/en/api.json";
+import enCommon from "./locales/en/common.json";
+import enResults from "./locales/en/results.json";
+import enSurveys from "./locales/en/surveys.json";
+import zhApi from "./locales/zh-HK/api.json";
+import zhCommon from "./locales/zh-HK/common.json";
+import zhResults from "./locales/zh-HK/results.json";
+import zhSurveys from "./locales/zh-HK/surveys.json";
 
 export const SUPPORTED_LOCALES = ["en", "zh-HK"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "en";
 
-/** Both locale files are small; bundling them saves a request and works without JavaScript. */
+/**
+ * Both languages' strings, one file per feature under app/locales/<lang>/, merged into one
+ * namespace (each file's keys sit under their own top-level names). They are small; bundling them
+ * saves a request and works without JavaScript.
+ */
 export const resources = {
-  en: { common: en },
-  "zh-HK": { common: zhHK },
+  en: { common: { ...enCommon, ...enSurveys, ...enResults, ...enApi } },
+  "zh-HK": { common: { ...zhCommon, ...zhSurveys, ...zhResults, ...zhApi } },
 } as const;
-
 export const i18nConfig = {
   supportedLngs: [...SUPPORTED_LOCALES],
   fallbackLng: DEFAULT_LOCALE,

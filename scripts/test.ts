@@ -62,7 +62,7 @@ async function main() {
     [
       path.resolve("node_modules/vitest/vitest.mjs"),
       "run",
-      "--reporter=default",
+      "--reporter=verbose",
       "--reporter=json",
       `--outputFile.json=${results}`,
       ...args,

@@ -1,6 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "../../app/locales/en.json";
-import zh from "../../app/locales/zh-HK.json";
+import { resources } from "../../app/i18n";
+
+const en = resources.en.common;
+const zh = resources["zh-HK"].common;
+const dir = path.resolve("app/locales");
 
 function keys(obj: unknown, prefix = ""): string[] {
   if (typeof obj !== "object" || obj === null) return [prefix];
@@ -21,6 +26,29 @@ function values(obj: unknown): string[] {
 }
 
 describe("locale files", () => {
+  it("come in pairs: every feature file exists in both languages, and each is loaded", () => {
+    const enFiles = fs.readdirSync(path.join(dir, "en")).sort();
+    expect(fs.readdirSync(path.join(dir, "zh-HK")).sort()).toEqual(enFiles);
+    const i18nSource = fs.readFileSync(path.resolve("app/i18n.ts"), "utf8");
+    for (const f of enFiles) {
+      expect(i18nSource).toContain(`./locales/en/${f}`);
+      expect(i18nSource).toContain(`./locales/zh-HK/${f}`);
+    }
+  });
+
+  it("never define the same top-level key in two feature files (they would overwrite each other)", () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const f of fs.readdirSync(path.join(dir, "en"))) {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, "en", f), "utf8"));
+      for (const k of Object.keys(json)) {
+        if (seen.has(k)) clashes.push(`${k} in ${seen.get(k)} and ${f}`);
+        seen.set(k, f);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
   it("have exactly the same keys in English and Traditional Chinese", () => {
     const enKeys = keys(en).sort();
     const zhKeys = keys(zh).sort();
