@@ -86,4 +86,153 @@ export interface Database {
   staff_users: StaffUserTable;
   sessions: SessionTable;
   audit_events: AuditEventTable;
+  surveys: SurveyTable;
+  survey_versions: SurveyVersionTable;
+  survey_questions: SurveyQuestionTable;
+  question_options: QuestionOptionTable;
+  collection_points: CollectionPointTable;
+  survey_responses: SurveyResponseTable;
+  survey_answers: SurveyAnswerTable;
+  api_keys: ApiKeyTable;
+  response_batches: ResponseBatchTable;
 }
+
+// ---- Surveys (issue 3) ----
+
+export const QUESTION_TYPES = ["rating5", "nps", "single", "multiple", "short_text", "long_text"] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+export const POINT_CHANNELS = ["web", "counter", "kiosk", "hotline", "leaflet", "email"] as const;
+export type PointChannel = (typeof POINT_CHANNELS)[number];
+export const RESPONSE_CHANNELS = [...POINT_CHANNELS, "paper", "api"] as const;
+export type ResponseChannel = (typeof RESPONSE_CHANNELS)[number];
+export type SurveyStatus = "draft" | "published" | "closed";
+
+export interface SurveyTable {
+  id: Generated<number>;
+  department_id: number;
+  service_id: number | null;
+  /** the short public code: /s/<slug> */
+  slug: string;
+  status: SurveyStatus;
+  /** the version citizens answer now */
+  current_version_id: number | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  closed_at: string | null;
+}
+export type Survey = Selectable<SurveyTable>;
+
+export interface SurveyVersionTable {
+  id: Generated<number>;
+  survey_id: number;
+  version_no: number;
+  title_en: string;
+  title_zh: string;
+  intro_en: string;
+  intro_zh: string;
+  created_at: string;
+}
+export type SurveyVersion = Selectable<SurveyVersionTable>;
+
+export interface SurveyQuestionTable {
+  id: Generated<number>;
+  version_id: number;
+  position: number;
+  question_key: string;
+  type: QuestionType;
+  required: number;
+  prompt_en: string;
+  prompt_zh: string;
+  max_length: number | null;
+}
+export type SurveyQuestion = Selectable<SurveyQuestionTable>;
+
+export interface QuestionOptionTable {
+  id: Generated<number>;
+  question_id: number;
+  position: number;
+  code: string;
+  label_en: string;
+  label_zh: string;
+}
+export type QuestionOption = Selectable<QuestionOptionTable>;
+
+export interface CollectionPointTable {
+  id: Generated<number>;
+  survey_id: number;
+  code: string;
+  name_en: string;
+  name_zh: string;
+  channel: PointChannel;
+  is_active: number;
+  created_at: string;
+}
+export type CollectionPoint = Selectable<CollectionPointTable>;
+
+export interface SurveyResponseTable {
+  id: Generated<number>;
+  survey_id: number;
+  version_id: number;
+  department_id: number;
+  collection_point_id: number | null;
+  channel: ResponseChannel;
+  language: "en" | "zh-HK";
+  /** when the citizen answered (for offline batches, on the tablet) */
+  submitted_at: string;
+  /** YYYY-MM of submitted_at in Hong Kong time */
+  month: string;
+  /** when the server stored it */
+  received_at: string;
+  /** the staff member who keyed in a paper form */
+  entered_by: number | null;
+  batch_id: number | null;
+}
+export type SurveyResponse = Selectable<SurveyResponseTable>;
+
+export interface SurveyAnswerTable {
+  id: Generated<number>;
+  response_id: number;
+  survey_id: number;
+  question_id: number;
+  question_key: string;
+  month: string;
+  channel: ResponseChannel;
+  language: "en" | "zh-HK";
+  collection_point_id: number | null;
+  /** rating5: 1–5; nps: 0–10 */
+  value_number: number | null;
+  /** single and multiple choice: one row per chosen option */
+  option_id: number | null;
+  value_text: string | null;
+  /** rating5 answered "not applicable" */
+  not_applicable: number;
+}
+export type SurveyAnswer = Selectable<SurveyAnswerTable>;
+
+export interface ApiKeyTable {
+  id: Generated<number>;
+  department_id: number;
+  name: string;
+  /** the first characters of the key, shown so staff can tell keys apart */
+  prefix: string;
+  /** sha-256 of the whole key; the key itself is shown once, at creation */
+  key_hash: string;
+  created_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+export type ApiKey = Selectable<ApiKeyTable>;
+
+export interface ResponseBatchTable {
+  id: Generated<number>;
+  department_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  response_count: number;
+  api_key_id: number | null;
+  created_at: string;
+}
+export type ResponseBatch = Selectable<ResponseBatchTable>;

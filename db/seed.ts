@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { hashPassword } from "../app/models/staff.server";
+import { CSAT5_TEMPLATE } from "../app/models/survey-template";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 
@@ -49,6 +50,7 @@ export async function seed(db: Db): Promise<{ departments: number; accounts: num
       }
       ids.set(d.code, row.id);
     }
+    for (const d of DEPARTMENTS) await seedSurvey(trx, ids.get(d.code)!, d.code);
     for (const a of DEMO_ACCOUNTS) {
       const exists = await trx
         .selectFrom("staff_users")
@@ -73,6 +75,86 @@ export async function seed(db: Db): Promise<{ departments: number; accounts: num
     }
   });
   return { departments, accounts };
+}
+
+/**
+ * One published satisfaction survey per department, from the template, with a web and a counter
+ * collection point. Codes are derived from the department code so links in demos stay the same.
+ */
+async function seedSurvey(trx: Db, departmentId: number, code: string) {
+  const slug = `${code.toLowerCase()}csat`;
+  if (await trx.selectFrom("surveys").select("id").where("slug", "=", slug).executeTakeFirst()) return;
+  const survey = await trx
+    .insertInto("surveys")
+    .values({
+      department_id: departmentId,
+      service_id: null,
+      slug,
+      status: "published",
+      current_version_id: null,
+      created_by: null,
+      created_at: SEEDED_AT,
+      updated_at: SEEDED_AT,
+      published_at: SEEDED_AT,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const version = await trx
+    .insertInto("survey_versions")
+    .values({
+      survey_id: survey.id,
+      version_no: 1,
+      title_en: CSAT5_TEMPLATE.titleEn,
+      title_zh: CSAT5_TEMPLATE.titleZh,
+      intro_en: CSAT5_TEMPLATE.introEn,
+      intro_zh: CSAT5_TEMPLATE.introZh,
+      created_at: SEEDED_AT,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  for (const [position, q] of CSAT5_TEMPLATE.questions.entries()) {
+    await trx
+      .insertInto("survey_questions")
+      .values({
+        version_id: version.id,
+        position,
+        question_key: q.key,
+        type: q.type,
+        required: q.required ? 1 : 0,
+        prompt_en: q.promptEn,
+        prompt_zh: q.promptZh,
+        max_length: null,
+      })
+      .execute();
+  }
+  await trx
+    .updateTable("surveys")
+    .set({ current_version_id: version.id })
+    .where("id", "=", survey.id)
+    .execute();
+  await trx
+    .insertInto("collection_points")
+    .values([
+      {
+        survey_id: survey.id,
+        code: `${slug}web`,
+        name_en: "Web",
+        name_zh: "網上",
+        channel: "web",
+        is_active: 1,
+        created_at: SEEDED_AT,
+      },
+      {
+        survey_id: survey.id,
+        code: `${slug}ctr`,
+        name_en: "Main counter",
+        name_zh: "主櫃位",
+        channel: "counter",
+        is_active: 1,
+        created_at: SEEDED_AT,
+      },
+    ])
+    .execute();
 }
 
 /** The sign-in details printed at start-up. */

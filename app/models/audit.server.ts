@@ -12,7 +12,16 @@ export type AuditAction =
   | "staff.create"
   | "staff.update"
   | "staff.password-reset"
-  | "audit.export";
+  | "audit.export"
+  | "survey.create"
+  | "survey.update"
+  | "survey.publish"
+  | "survey.close"
+  | "survey.paper-entry"
+  | "survey.export"
+  | "collection-point.create"
+  | "api-key.create"
+  | "api-key.revoke";
 
 export interface AuditInput {
   action: AuditAction;

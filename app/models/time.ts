@@ -6,3 +6,18 @@ export function nowIso(now: Date = new Date()): string {
 export function addMinutes(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 }
+
+/**
+ * The Hong Kong calendar month (YYYY-MM) of an instant. Hong Kong keeps UTC+8 all year (no
+ * daylight saving since 1979), so a response at 23:59 HKT on the last day counts in that month.
+ */
+export function hkMonth(iso: string | Date): string {
+  const ms = typeof iso === "string" ? Date.parse(iso) : iso.getTime();
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 7);
+}
+
+/** The Hong Kong calendar date (YYYY-MM-DD) of an instant. */
+export function hkDate(iso: string | Date): string {
+  const ms = typeof iso === "string" ? Date.parse(iso) : iso.getTime();
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
