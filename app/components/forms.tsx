@@ -20,14 +20,17 @@ export function ErrorSummary({
   errors,
   labels,
   formError,
+  idPrefix = "",
 }: {
   errors: ErrorMap;
   labels: Record<string, string>;
   formError?: string | null;
+  /** when the fields' ids carry a prefix (several forms on one page) */
+  idPrefix?: string;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
-  const entries = Object.entries(errors).filter(([, v]) => v) as [string, string][];
+  const entries = Object.entries(errors).filter(([k, v]) => v && k !== "form") as [string, string][];
   const any = entries.length > 0 || !!formError;
   useEffect(() => {
     if (any) ref.current?.focus();
@@ -40,7 +43,7 @@ export function ErrorSummary({
         {formError ? <li>{t(formError)}</li> : null}
         {entries.map(([field, key]) => (
           <li key={field}>
-            <a href={`#field-${field}`}>
+            <a href={`#field-${idPrefix}${field}`}>
               {labels[field] ? `${labels[field]}: ` : ""}
               {t(key)}
             </a>

@@ -61,6 +61,9 @@ export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfT
               })}
               {user.departmentName ? ` · ${user.departmentName}` : ""}
             </p>
+            <p>
+              <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
+            </p>
             {user.canManageStaff ? (
               <p>
                 <Link to="/admin/staff">{t("admin.staffTitle")}</Link> ·{" "}

@@ -569,3 +569,26 @@ export async function insertResponse(trx: Db, meta: ResponseMeta, answers: Answe
   }
   return Number(row.id);
 }
+
+/** Published surveys for the public "give feedback" page, by department. */
+export async function listPublishedSurveys(db: Db) {
+  return db
+    .selectFrom("surveys as s")
+    .innerJoin("departments as d", "d.id", "s.department_id")
+    .innerJoin("survey_versions as v", "v.id", "s.current_version_id")
+    .leftJoin("services as sv", "sv.id", "s.service_id")
+    .select([
+      "s.slug",
+      "d.code as department_code",
+      "d.name_en as department_en",
+      "d.name_zh as department_zh",
+      "v.title_en",
+      "v.title_zh",
+      "sv.name_en as service_en",
+      "sv.name_zh as service_zh",
+    ])
+    .where("s.status", "=", "published")
+    .orderBy("d.code")
+    .orderBy("s.id")
+    .execute();
+}

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { matchLocale } from "~/i18n";
-import { localeCookie } from "~/utils/cookies.server";
+import { localeCookieHeader } from "~/utils/cookies.server";
 import { safeRedirect } from "~/utils/http.server";
 
 /** The language switch: a GET form on every page, so it works without JavaScript. */
@@ -10,5 +10,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const to = safeRedirect(url.searchParams.get("redirectTo"), "/");
   const locale = matchLocale(url.searchParams.get("lng"));
   if (!locale) return redirect(to);
-  return redirect(to, { headers: { "Set-Cookie": await localeCookie.serialize(locale) } });
+  return redirect(to, { headers: { "Set-Cookie": localeCookieHeader(locale) } });
 }

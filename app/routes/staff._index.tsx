@@ -38,6 +38,12 @@ export default function StaffHome() {
           </>
         ) : null}
         <li className="card">
+          <h3>
+            <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
+          </h3>
+          <p>{t("staff.surveysBody")}</p>
+        </li>
+        <li className="card">
           <h3>{t("staff.moreSoonTitle")}</h3>
           <p>{t("staff.moreSoonBody")}</p>
         </li>

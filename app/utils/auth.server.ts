@@ -102,7 +102,7 @@ export async function assertDepartmentAccess(
 }
 
 /** Rate-limit keys are HMACs, so Redis never holds a raw address or username. */
-function limiterKey(context: AppLoadContext, kind: string, value: string): string {
+export function limiterKey(context: AppLoadContext, kind: string, value: string): string {
   return crypto
     .createHmac("sha256", context.env.SESSION_SECRET)
     .update(`${kind}:${value}`)

@@ -5,13 +5,10 @@ export const SESSION_COOKIE = "pledge_session";
 export const CSRF_COOKIE = "pledge_csrf";
 export const LOCALE_COOKIE = "pledge_lng";
 
-/** The language choice: not secret, so not signed; its value is checked against our languages. */
-export const localeCookie = createCookie(LOCALE_COOKIE, {
-  path: "/",
-  sameSite: "lax",
-  httpOnly: true,
-  maxAge: 60 * 60 * 24 * 365,
-});
+/** The language choice: not secret, so a plain value; it is checked against our languages when read. */
+export function localeCookieHeader(locale: string): string {
+  return `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax; HttpOnly`;
+}
 
 const sessionCookies = new Map<string, ReturnType<typeof createCookie>>();
 

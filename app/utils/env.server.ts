@@ -43,6 +43,8 @@ const EnvSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SURVEY_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  SURVEY_RATE_PER_POINT: z.coerce.number().int().min(1).default(1200),
 });
 
 export interface Env {
@@ -60,6 +62,8 @@ export interface Env {
   SESSION_ABSOLUTE_HOURS: number;
   BODY_LIMIT_BYTES: number;
   LOG_LEVEL: string;
+  SURVEY_RATE_PER_ADDRESS: number;
+  SURVEY_RATE_PER_POINT: number;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

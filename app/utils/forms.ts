@@ -18,7 +18,7 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData): Parse
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "form");
     if (!errors[field])
-      errors[field] = issue.message.startsWith("validation.") ? issue.message : "validation.invalid";
+      errors[field] = /^[a-z]+\.[\w.-]+$/i.test(issue.message) ? issue.message : "validation.invalid";
   }
   return { ok: false, errors, values };
 }

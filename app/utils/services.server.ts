@@ -12,6 +12,8 @@ export interface Services {
   limiters: {
     signInAccount: Limiter;
     signInAddress: Limiter;
+    surveyAddress: Limiter;
+    surveyPoint: Limiter;
   };
 }
 
@@ -38,6 +40,16 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "db" 
       // The sixth failed sign-in in a minute, per account or per address, gets 429 (ASVS 2.2.1).
       signInAccount: createLimiter(redis, env.REDIS_PREFIX, "signin-account", 5, 60),
       signInAddress: createLimiter(redis, env.REDIS_PREFIX, "signin-address", 5, 60),
+      // Public survey submissions: per address (a person or a shared counter tablet) and per
+      // collection point (a leaflet's QR code), per minute.
+      surveyAddress: createLimiter(
+        redis,
+        env.REDIS_PREFIX,
+        "survey-address",
+        env.SURVEY_RATE_PER_ADDRESS,
+        60,
+      ),
+      surveyPoint: createLimiter(redis, env.REDIS_PREFIX, "survey-point", env.SURVEY_RATE_PER_POINT, 60),
     },
   };
 }

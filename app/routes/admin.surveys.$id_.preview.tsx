@@ -1,0 +1,44 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { SurveyForm } from "~/components/survey-form";
+import { loadVersion } from "~/models/survey.server";
+import { requireUser } from "~/utils/auth.server";
+import { getLocale } from "~/utils/i18n.server";
+import { pageTitle } from "~/utils/meta";
+import { requireSurvey } from "~/utils/survey-access.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "surveys.editor.preview");
+
+/** The citizen's form as it will look, in the reader's language; it cannot be sent. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, ["department_admin"]);
+  const survey = await requireSurvey(context, user, params.id);
+  const version = (await loadVersion(context.db, survey.current_version_id!))!;
+  return { surveyId: survey.id, version, locale: await getLocale(request) };
+}
+
+export default function Preview() {
+  const { t } = useTranslation();
+  const { surveyId, version, locale } = useLoaderData<typeof loader>();
+  const zh = locale.startsWith("zh");
+  return (
+    <div className="container narrow">
+      <p className="notice">{t("surveys.editor.previewNote")}</p>
+      <p>
+        <Link to={`/admin/surveys/${surveyId}`}>{t("surveys.editor.backToEditor")}</Link>
+      </p>
+      <h1>{zh ? version.titleZh : version.titleEn}</h1>
+      {(zh ? version.introZh : version.introEn) ? (
+        <p className="survey-intro">{zh ? version.introZh : version.introEn}</p>
+      ) : null}
+      <SurveyForm
+        version={version}
+        locale={locale}
+        hidden={{}}
+        submitLabel={t("surveys.form.submit")}
+        disabled
+      />
+    </div>
+  );
+}
