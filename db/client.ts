@@ -45,7 +45,25 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  cacheStatements(database);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; the hot paths lose ~40% to that
+ * (shared/performance.md lesson 3). Keep prepared statements by SQL text; a statement still
+ * being iterated (busy) is never handed out twice.
+ */
+function cacheStatements(database: SQLite.Database, max = 1000): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const stmt = prepare(source);
+    if (!hit && cache.size < max) cache.set(source, stmt);
+    return stmt;
+  }) as typeof database.prepare;
 }
 
 /** A Postgres identifier we made ourselves (schema names in tests); refuses anything else. */

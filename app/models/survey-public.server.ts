@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import type { CollectionPoint, Survey } from "../../db/schema";
 import type { VersionDef } from "./survey.schema";
-import { getCollectionPoint, getSurveyBySlug, loadVersion } from "./survey.server";
+import { currentVersion, getCollectionPoint, getSurveyBySlug, loadVersion } from "./survey.server";
 
 export type PublicSurvey =
   | { status: "open"; survey: Survey; version: VersionDef; point: CollectionPoint | undefined }
@@ -17,7 +17,7 @@ export async function findPublicSurvey(
   const survey = await getSurveyBySlug(db, slug);
   if (!survey || survey.status === "draft" || !survey.current_version_id) return { status: "missing" };
   if (survey.status === "closed") return { status: "closed" };
-  const version = await loadVersion(db, survey.current_version_id);
+  const version = await currentVersion(db, survey);
   if (!version) return { status: "missing" };
   const point = await getCollectionPoint(db, survey.id, pointCode);
   return { status: "open", survey, version, point: point?.is_active ? point : undefined };
@@ -34,7 +34,8 @@ export async function versionForSubmission(
 ): Promise<VersionDef | undefined> {
   const id = Number(raw);
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  const version = await loadVersion(db, id);
+  const version =
+    id === survey.current_version_id ? await currentVersion(db, survey) : await loadVersion(db, id);
   return version && version.surveyId === survey.id ? version : undefined;
 }
 

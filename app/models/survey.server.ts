@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Db } from "../../db/client";
+import { groupCommit } from "../../db/group-commit";
 import type { Survey } from "../../db/schema";
 import { recordAudit } from "./audit.server";
 import {
@@ -33,6 +34,25 @@ export interface Actor {
 }
 
 // ---- Reading ----
+
+const versionCache = new Map<string, VersionDef>();
+
+/**
+ * The current version of a survey, cached in memory. The key includes the survey's updated_at,
+ * which every edit changes, so no process serves a stale form after an edit anywhere.
+ */
+export async function currentVersion(db: Db, survey: Survey): Promise<VersionDef | undefined> {
+  if (!survey.current_version_id) return undefined;
+  const key = `${survey.current_version_id}:${survey.updated_at}`;
+  const hit = versionCache.get(key);
+  if (hit) return hit;
+  const version = await loadVersion(db, survey.current_version_id);
+  if (version) {
+    if (versionCache.size > 500) versionCache.clear();
+    versionCache.set(key, version);
+  }
+  return version;
+}
 
 /** A version with its questions and options, in order. */
 export async function loadVersion(db: Db, versionId: number): Promise<VersionDef | undefined> {
@@ -519,9 +539,12 @@ export function parseResponse(version: VersionDef, raw: Record<string, unknown>)
   return { ok: true, answers: toAnswerValues(version, result.data) };
 }
 
-/** Stores one response and its answers in one transaction: whole or not at all. */
+/**
+ * Stores one response and its answers atomically: whole or not at all. On SQLite, responses that
+ * arrive together share one commit (db/group-commit.ts); the promise settles after the commit.
+ */
 export async function storeResponse(db: Db, meta: ResponseMeta, answers: AnswerValue[]): Promise<number> {
-  return db.transaction().execute((trx) => insertResponse(trx, meta, answers));
+  return groupCommit(db).run((trx) => insertResponse(trx, meta, answers));
 }
 
 /** The insert itself, for callers that already hold a transaction (batches). */

@@ -9,6 +9,8 @@ const TEMPLATE_DB = path.resolve(".cache/test/template.sqlite");
 
 export interface RunningServer {
   baseUrl: string;
+  /** the SQLite file the server uses */
+  dbPath: string;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
   return {
     baseUrl: `http://localhost:${port}`,
+    dbPath: db,
     output: () => out,
     async stop() {
       if (child.exitCode === null) {
