@@ -37,21 +37,27 @@ function plainErrorPage(req: express.Request, status: number): string {
  * gets 413 when it does. The rest of the body is read and dropped (up to a hard stop), so the
  * client can finish sending and read our answer instead of a reset connection.
  */
-function bodyLimit(limit: number): express.RequestHandler {
-  const hardStop = Math.max(limit * 8, 64 * 1024 * 1024);
-  const refuse = (req: express.Request, res: express.Response) => {
+function bodyLimit(defaultLimit: number, overrides: Record<string, number>): express.RequestHandler {
+  const refuse = (req: express.Request, res: express.Response, limit: number) => {
+    const hardStop = Math.max(limit * 8, 64 * 1024 * 1024);
     let drained = 0;
     req.on("data", (chunk: Buffer) => {
       drained += chunk.length;
       if (drained > hardStop) req.destroy();
     });
     req.resume();
-    if (!res.headersSent) res.status(413).type("html").send(plainErrorPage(req, 413));
+    if (res.headersSent) return;
+    if (req.path.startsWith("/api/")) {
+      res
+        .status(413)
+        .json({ error: { code: "body_too_large", message: `The request body is over ${limit} bytes.` } });
+    } else res.status(413).type("html").send(plainErrorPage(req, 413));
   };
   return (req, res, next) => {
+    const limit = overrides[req.path] ?? defaultLimit;
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {
-      refuse(req, res);
+      refuse(req, res, limit);
       return;
     }
     let seen = 0;
@@ -59,7 +65,7 @@ function bodyLimit(limit: number): express.RequestHandler {
       seen += chunk.length;
       if (seen > limit) {
         req.off("data", count);
-        refuse(req, res);
+        refuse(req, res, limit);
       }
     };
     req.on("data", count);
@@ -70,7 +76,12 @@ function bodyLimit(limit: number): express.RequestHandler {
 export async function createApp(env: Env, services: Services, build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
-  app.use(bodyLimit(env.BODY_LIMIT_BYTES));
+  // Offline batches from counter tablets may carry 1,000 responses with comments.
+  app.use(
+    bodyLimit(env.BODY_LIMIT_BYTES, {
+      "/api/v1/responses/batch": Math.max(env.BODY_LIMIT_BYTES, 5 * 1024 * 1024),
+    }),
+  );
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h", index: false }));
   app.all(
@@ -81,11 +92,16 @@ export async function createApp(env: Env, services: Services, build: ServerBuild
       getLoadContext(req, res) {
         // Double-submit CSRF cookie: every browser gets a token before its first form.
         let csrfToken = readCookie(req.headers.cookie, CSRF_COOKIE);
-        if (!isWellFormedCsrfToken(csrfToken)) {
+        // The JSON API authenticates with keys, not cookies: it needs no CSRF token.
+        if (!isWellFormedCsrfToken(csrfToken) && !req.path.startsWith("/api/")) {
           csrfToken = newCsrfToken();
           res.append("Set-Cookie", csrfCookieHeader(csrfToken, env.COOKIE_SECURE));
         }
-        return { ...services, clientAddress: req.socket.remoteAddress ?? "unknown", csrfToken };
+        return {
+          ...services,
+          clientAddress: req.socket.remoteAddress ?? "unknown",
+          csrfToken: csrfToken ?? "",
+        };
       },
     }),
   );

@@ -35,6 +35,14 @@ export default function StaffHome() {
               </h3>
               <p>{t("admin.auditBody")}</p>
             </li>
+            {data.role === "department_admin" ? (
+              <li className="card">
+                <h3>
+                  <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
+                </h3>
+                <p>{t("admin.apiKeysBody")}</p>
+              </li>
+            ) : null}
           </>
         ) : null}
         <li className="card">

@@ -1,0 +1,22 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import {
+  apiJson,
+  methodNotAllowed,
+  RESPONSE_BODY_LIMIT,
+  readJsonBody,
+  requireApiKey,
+  submitResponse,
+} from "~/models/survey-api.server";
+
+/** POST /api/v1/surveys/:slug/responses: one response → 201 { id }. No CSRF: the API key is the credential. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  if (request.method !== "POST") return methodNotAllowed("POST");
+  const auth = await requireApiKey(request, context.db);
+  const body = await readJsonBody(request, RESPONSE_BODY_LIMIT);
+  const result = await submitResponse(context.db, auth, params.slug ?? "", body);
+  return apiJson(result.body, result.status);
+}
+
+export function loader() {
+  return methodNotAllowed("POST");
+}
