@@ -1,9 +1,15 @@
 import enApi from "./locales/en/api.json";
+import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
+import enComplaints from "./locales/en/complaints.json";
+import enFeedback from "./locales/en/feedback.json";
 import enResults from "./locales/en/results.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
+import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
+import zhComplaints from "./locales/zh-HK/complaints.json";
+import zhFeedback from "./locales/zh-HK/feedback.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
 
@@ -17,8 +23,12 @@ export const DEFAULT_LOCALE: Locale = "en";
  * saves a request and works without JavaScript.
  */
 export const resources = {
-  en: { common: { ...enCommon, ...enSurveys, ...enResults, ...enApi } },
-  "zh-HK": { common: { ...zhCommon, ...zhSurveys, ...zhResults, ...zhApi } },
+  en: {
+    common: { ...enCommon, ...enSurveys, ...enResults, ...enApi, ...enFeedback, ...enComplaints, ...enCases },
+  },
+  "zh-HK": {
+    common: { ...zhCommon, ...zhSurveys, ...zhResults, ...zhApi, ...zhFeedback, ...zhComplaints, ...zhCases },
+  },
 } as const;
 export const i18nConfig = {
   supportedLngs: [...SUPPORTED_LOCALES],

@@ -95,6 +95,18 @@ export interface Database {
   survey_answers: SurveyAnswerTable;
   api_keys: ApiKeyTable;
   response_batches: ResponseBatchTable;
+  case_settings: CaseSettingsTable;
+  closure_days: ClosureDayTable;
+  cases: CaseTable;
+  case_sequences: CaseSequenceTable;
+  case_clock_stops: CaseClockStopTable;
+  case_events: CaseEventTable;
+  case_attachments: CaseAttachmentTable;
+  case_referrals: CaseReferralTable;
+  appeals: AppealTable;
+  feedback_entries: FeedbackEntryTable;
+  notifications: NotificationTable;
+  notification_reads: NotificationReadTable;
 }
 
 // ---- Surveys (issue 3) ----
@@ -236,3 +248,204 @@ export interface ResponseBatchTable {
   created_at: string;
 }
 export type ResponseBatch = Selectable<ResponseBatchTable>;
+
+// ---- Feedback, cases and appeals (issue 4) ----
+
+export type DayUnit = "working" | "calendar";
+
+export interface CaseSettingsTable {
+  department_id: number;
+  ack_days: number;
+  ack_unit: DayUnit;
+  reply_days: number;
+  reply_unit: DayUnit;
+  appeal_window_days: number;
+  appeal_reply_days: number;
+  appeal_reply_unit: DayUnit;
+  purge_after_days: number;
+  updated_at: string;
+}
+export type CaseSettings = Selectable<CaseSettingsTable>;
+
+export interface ClosureDayTable {
+  id: Generated<number>;
+  date: string;
+  department_id: number | null;
+  reason_en: string;
+  reason_zh: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export const CASE_STATUSES = [
+  "received",
+  "acknowledged",
+  "under_investigation",
+  "awaiting_customer",
+  "replied",
+  "closed",
+  "referred",
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export interface CaseTable {
+  id: Generated<number>;
+  reference: string;
+  department_id: number;
+  service_id: number | null;
+  status: CaseStatus;
+  channel: string;
+  language: "en" | "zh-HK";
+  what_happened: string;
+  desired_outcome: string;
+  contact_name_enc: string | null;
+  contact_email_enc: string | null;
+  contact_phone_enc: string | null;
+  consent_at: string | null;
+  received_at: string;
+  month: string;
+  assigned_to: number | null;
+  ack_due: string | null;
+  reply_due: string | null;
+  acknowledged_at: string | null;
+  replied_at: string | null;
+  closed_at: string | null;
+  ack_met: number | null;
+  reply_met: number | null;
+  status_before_stop: CaseStatus | null;
+  overdue_notified_at: string | null;
+  feedback_id: number | null;
+  created_by: number | null;
+  purged_at: string | null;
+  updated_at: string;
+}
+export type Case = Selectable<CaseTable>;
+
+export interface CaseSequenceTable {
+  department_id: number;
+  period: string;
+  last_value: number;
+}
+
+export interface CaseClockStopTable {
+  id: Generated<number>;
+  case_id: number;
+  from_at: string;
+  to_at: string | null;
+  reason: string;
+}
+
+export type CaseEventKind =
+  | "transition"
+  | "note"
+  | "reply"
+  | "assign"
+  | "refer"
+  | "refer-accept"
+  | "refer-return"
+  | "appeal"
+  | "appeal-decision";
+
+export interface CaseEventTable {
+  id: Generated<number>;
+  case_id: number;
+  at: string;
+  actor_user_id: number | null;
+  kind: CaseEventKind;
+  from_status: string | null;
+  to_status: string | null;
+  body: string | null;
+  visible_to_citizen: number;
+  department_id: number | null;
+}
+export type CaseEvent = Selectable<CaseEventTable>;
+
+export interface CaseAttachmentTable {
+  id: Generated<number>;
+  case_id: number;
+  stored_name: string;
+  original_name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  uploaded_at: string;
+}
+export type CaseAttachment = Selectable<CaseAttachmentTable>;
+
+export interface CaseReferralTable {
+  id: Generated<number>;
+  case_id: number;
+  from_department_id: number;
+  to_department_id: number;
+  reason: string;
+  status: "pending" | "accepted" | "returned";
+  created_by: number | null;
+  created_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: string | null;
+}
+
+export type AppealOutcome = "upheld" | "partly_upheld" | "not_upheld";
+
+export interface AppealTable {
+  id: Generated<number>;
+  case_id: number;
+  lodged_at: string;
+  lodged_by: "citizen" | "staff";
+  lodged_by_user: number | null;
+  grounds: string;
+  original_handler_id: number | null;
+  reviewer_id: number | null;
+  due: string | null;
+  outcome: AppealOutcome | null;
+  reply: string | null;
+  decided_at: string | null;
+  met: number | null;
+}
+export type Appeal = Selectable<AppealTable>;
+
+export const FEEDBACK_KINDS = ["compliment", "suggestion", "complaint", "enquiry"] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+export const FEEDBACK_CHANNELS = [
+  "counter",
+  "hotline",
+  "suggestion_form",
+  "email",
+  "letter",
+  "meeting",
+  "liaison_group",
+] as const;
+export type FeedbackChannel = (typeof FEEDBACK_CHANNELS)[number];
+
+export interface FeedbackEntryTable {
+  id: Generated<number>;
+  department_id: number;
+  service_id: number | null;
+  kind: FeedbackKind;
+  channel: FeedbackChannel;
+  summary: string;
+  language: "en" | "zh-HK";
+  important: number;
+  logged_by: number | null;
+  logged_at: string;
+  month: string;
+  case_id: number | null;
+}
+export type FeedbackEntry = Selectable<FeedbackEntryTable>;
+
+export interface NotificationTable {
+  id: Generated<number>;
+  department_id: number;
+  kind: "important_feedback" | "case_overdue";
+  entity_type: string;
+  entity_id: number;
+  created_at: string;
+  emailed_at: string | null;
+}
+
+export interface NotificationReadTable {
+  notification_id: number;
+  user_id: number;
+  read_at: string;
+}

@@ -21,7 +21,20 @@ export type AuditAction =
   | "survey.export"
   | "collection-point.create"
   | "api-key.create"
-  | "api-key.revoke";
+  | "api-key.revoke"
+  | "case.create"
+  | "case.move"
+  | "case.note"
+  | "case.assign"
+  | "case.refer"
+  | "case.attachment-download"
+  | "case.contact-view"
+  | "case.purge"
+  | "appeal.lodge"
+  | "appeal.decide"
+  | "feedback.create"
+  | "case-settings.update"
+  | "closure-day.create";
 
 export interface AuditInput {
   action: AuditAction;

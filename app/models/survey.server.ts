@@ -375,7 +375,7 @@ export async function editSurvey(
           trx,
           versionId,
           [templateQuestion(`q${n}`, edit.input)],
-          Math.max(-1, ...version.questions.map((q, i) => i)) + 1,
+          version.questions.length,
         );
         await renumber(trx, versionId);
         break;

@@ -9,7 +9,7 @@ import { tFor } from "~/utils/meta";
 
 export const KIOSK_RESET_SECONDS = 5;
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+export const meta: MetaFunction<typeof loader> = ({ matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
   const t = tFor(root?.locale ?? "en");
   return [{ title: `${t("surveys.thanks.title")} · ${t("app.name")}` }];

@@ -1,26 +1,113 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CsrfInput } from "~/components/forms";
+import { listNotifications, markNotificationsRead } from "~/models/notification.server";
 import { canManageStaff } from "~/models/staff.server";
 import { requireUser } from "~/utils/auth.server";
+import { assertCsrf } from "~/utils/csrf.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "staff.home");
 
+const NOTIFIED = ["manager", "department_admin"] as const;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return { role: user.role, displayName: user.displayName, canManageStaff: canManageStaff(user) };
+  const notified = (NOTIFIED as readonly string[]).includes(user.role) && user.departmentId != null;
+  const notifications = notified
+    ? await listNotifications(context.db, { id: user.id, departmentId: user.departmentId! })
+    : [];
+  return {
+    role: user.role,
+    displayName: user.displayName,
+    canManageStaff: canManageStaff(user),
+    inDepartment: user.departmentId != null,
+    notified,
+    notifications,
+  };
+}
+
+/** Marks the shown notifications as read for this manager. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertCsrf(request, context, form);
+  const user = await requireUser(request, context, NOTIFIED);
+  const ids = form
+    .getAll("id")
+    .map((v) => Number(v))
+    .filter((n) => Number.isSafeInteger(n) && n > 0);
+  await markNotificationsRead(context.db, { id: user.id, departmentId: user.departmentId! }, ids);
+  return redirect("/staff");
 }
 
 export default function StaffHome() {
   const { t } = useTranslation();
   const data = useLoaderData<typeof loader>();
+  const unread = data.notifications.filter((n) => !n.read_at);
   return (
     <div className="container">
       <h1>{t("staff.welcome", { name: data.displayName })}</h1>
       <p>{t(`roles.${data.role}Description`)}</p>
+      {data.notified ? (
+        <section aria-labelledby="notifications-title" className="staff-callout">
+          <h2 id="notifications-title">{t("notifications.title")}</h2>
+          {data.notifications.length === 0 ? <p>{t("notifications.none")}</p> : null}
+          <ul className="notifications">
+            {data.notifications.map((n) => (
+              <li key={n.id}>
+                {!n.read_at ? <span className="badge closed">{t("notifications.unread")}</span> : null}{" "}
+                {n.kind === "important_feedback" ? (
+                  t("notifications.important_feedback", {
+                    kind: t(`feedback.kinds.${n.feedback_kind ?? "enquiry"}`),
+                    summary: n.feedback_summary ?? "",
+                  })
+                ) : (
+                  <Link to={`/staff/cases/${n.entity_id}`}>
+                    {t("notifications.case_overdue", { reference: n.case_reference ?? "" })}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+          {unread.length > 0 ? (
+            <Form method="post">
+              <CsrfInput />
+              {unread.map((n) => (
+                <input key={n.id} type="hidden" name="id" value={n.id} />
+              ))}
+              <button type="submit" className="button secondary">
+                {t("notifications.markRead")}
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
       <h2>{t("staff.tasks")}</h2>
       <ul className="cards">
+        {data.inDepartment ? (
+          <li className="card">
+            <h3>
+              <Link to="/staff/feedback">{t("feedback.title")}</Link>
+            </h3>
+            <p>{t("staff.feedbackBody")}</p>
+          </li>
+        ) : null}
+        {data.inDepartment && data.role !== "counter_staff" ? (
+          <li className="card">
+            <h3>
+              <Link to="/staff/cases">{t("staff.casesTitle")}</Link>
+            </h3>
+            <p>{t("staff.casesBody")}</p>
+          </li>
+        ) : null}
+        <li className="card">
+          <h3>
+            <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
+          </h3>
+          <p>{t("staff.surveysBody")}</p>
+        </li>
         {data.canManageStaff ? (
           <>
             <li className="card">
@@ -35,26 +122,16 @@ export default function StaffHome() {
               </h3>
               <p>{t("admin.auditBody")}</p>
             </li>
-            {data.role === "department_admin" ? (
-              <li className="card">
-                <h3>
-                  <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
-                </h3>
-                <p>{t("admin.apiKeysBody")}</p>
-              </li>
-            ) : null}
           </>
         ) : null}
-        <li className="card">
-          <h3>
-            <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
-          </h3>
-          <p>{t("staff.surveysBody")}</p>
-        </li>
-        <li className="card">
-          <h3>{t("staff.moreSoonTitle")}</h3>
-          <p>{t("staff.moreSoonBody")}</p>
-        </li>
+        {data.role === "department_admin" ? (
+          <li className="card">
+            <h3>
+              <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
+            </h3>
+            <p>{t("admin.apiKeysBody")}</p>
+          </li>
+        ) : null}
       </ul>
     </div>
   );

@@ -43,6 +43,10 @@ const EnvSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PII_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, "must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .optional(),
   SURVEY_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   SURVEY_RATE_PER_POINT: z.coerce.number().int().min(1).default(1200),
 });
@@ -64,6 +68,8 @@ export interface Env {
   LOG_LEVEL: string;
   SURVEY_RATE_PER_ADDRESS: number;
   SURVEY_RATE_PER_POINT: number;
+  /** AES-256-GCM key for complainants' contact details (32 bytes, base64) */
+  PII_KEY: string;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */
@@ -86,6 +92,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     DATA_DIR: dataDir,
     DATABASE_URL: e.DATABASE_URL ?? path.join(dataDir, "pledge.sqlite"),
     SESSION_SECRET: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),
+    PII_KEY: e.PII_KEY ?? generatedSecret(dataDir, "pii-key"),
     APP_ORIGIN: e.APP_ORIGIN?.replace(/\/$/, ""),
     COOKIE_SECURE: e.COOKIE_SECURE ?? e.NODE_ENV === "production",
   };
