@@ -125,12 +125,20 @@ export default function StaffHome() {
           </>
         ) : null}
         {data.role === "department_admin" ? (
-          <li className="card">
-            <h3>
-              <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
-            </h3>
-            <p>{t("admin.apiKeysBody")}</p>
-          </li>
+          <>
+            <li className="card">
+              <h3>
+                <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
+              </h3>
+              <p>{t("admin.apiKeysBody")}</p>
+            </li>
+            <li className="card">
+              <h3>
+                <Link to="/admin/case-settings">{t("admin.caseSettingsTitle")}</Link>
+              </h3>
+              <p>{t("caseSettings.intro")}</p>
+            </li>
+          </>
         ) : null}
       </ul>
     </div>
