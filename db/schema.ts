@@ -107,6 +107,12 @@ export interface Database {
   feedback_entries: FeedbackEntryTable;
   notifications: NotificationTable;
   notification_reads: NotificationReadTable;
+  pledges: PledgeTable;
+  pledge_versions: PledgeVersionTable;
+  service_transactions: ServiceTransactionTable;
+  quality_readings: QualityReadingTable;
+  data_imports: DataImportTable;
+  pledge_unmet_notes: PledgeUnmetNoteTable;
 }
 
 // ---- Surveys (issue 3) ----
@@ -448,4 +454,103 @@ export interface NotificationReadTable {
   notification_id: number;
   user_id: number;
   read_at: string;
+}
+
+// ---- Performance pledges (issue 5) ----
+
+export type PledgeStatus = "draft" | "approved" | "published" | "retired";
+export type TargetKind = "timeliness" | "satisfaction" | "measured";
+export type ChangeReason = "initial" | "strengthened" | "new_service" | "obsolete" | "corrected";
+
+export interface PledgeTable {
+  id: Generated<number>;
+  department_id: number;
+  service_id: number;
+  code: string;
+  status: PledgeStatus;
+  current_version_id: number | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  retired_at: string | null;
+}
+export type Pledge = Selectable<PledgeTable>;
+
+export interface PledgeVersionTable {
+  id: Generated<number>;
+  pledge_id: number;
+  version_no: number;
+  statement_en: string;
+  statement_zh: string;
+  customer: "external" | "internal";
+  category: "efficiency" | "quality";
+  target_kind: TargetKind;
+  target_share: number;
+  timeliness_source: "cases" | "transactions" | null;
+  case_step: "ack" | "reply" | null;
+  transaction_type: string | null;
+  days: number | null;
+  day_unit: DayUnit | null;
+  survey_id: number | null;
+  question_key: string | null;
+  measure_en: string | null;
+  measure_zh: string | null;
+  measure_unit: string | null;
+  comparator: "gte" | "lte" | null;
+  threshold: number | null;
+  plausible_min: number | null;
+  plausible_max: number | null;
+  min_sample: number;
+  effective_from: string;
+  effective_to: string | null;
+  change_reason: ChangeReason;
+  created_by: number | null;
+  created_at: string;
+}
+export type PledgeVersion = Selectable<PledgeVersionTable>;
+
+export interface ServiceTransactionTable {
+  id: Generated<number>;
+  department_id: number;
+  transaction_type: string;
+  external_ref: string;
+  received_at: string;
+  completed_at: string | null;
+  month: string | null;
+  working_days: number | null;
+  calendar_days: number | null;
+  import_id: number | null;
+  created_at: string;
+}
+
+export interface QualityReadingTable {
+  id: Generated<number>;
+  pledge_id: number;
+  taken_on: string;
+  month: string;
+  value: number;
+  evidence_note: string | null;
+  entered_by: number | null;
+  import_id: number | null;
+  created_at: string;
+}
+
+export interface DataImportTable {
+  id: Generated<number>;
+  department_id: number;
+  kind: "transactions" | "readings";
+  filename: string;
+  rows: number;
+  imported_by: number | null;
+  imported_at: string;
+}
+
+export interface PledgeUnmetNoteTable {
+  id: Generated<number>;
+  pledge_id: number;
+  period: string;
+  reason: string;
+  corrective_proposal: string;
+  recorded_by: number | null;
+  recorded_at: string;
 }

@@ -1,8 +1,11 @@
 import { pathToFileURL } from "node:url";
+import { lastCompleteMonths } from "../app/models/periods";
 import { hashPassword } from "../app/models/staff.server";
 import { CSAT5_TEMPLATE } from "../app/models/survey-template";
+import { hkMonth } from "../app/models/time";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
+import { seedActivity, seedPledges } from "./seed-pledges";
 
 // A fixed instant so demo data (and screenshots of it) are the same on every machine.
 const SEEDED_AT = "2026-01-01T00:00:00.000Z";
@@ -15,8 +18,31 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return Number(row?.n ?? 0) === 0;
 }
 
-/** Inserts the demo departments, services and accounts in one transaction; skips what exists. */
-export async function seed(db: Db): Promise<{ departments: number; accounts: number }> {
+export interface SeedOptions {
+  /** also twelve months of transactions, cases, responses and readings behind the annex pledges */
+  activity?: boolean;
+  /** the key that encrypts demo complainants' contact details */
+  piiKey?: string;
+  today?: Date;
+}
+
+/**
+ * Inserts the demo departments, services, accounts, surveys and annex pledges; skips what exists.
+ * With `activity`, adds the twelve months of data the pledges are measured by.
+ */
+export async function seed(
+  db: Db,
+  options: SeedOptions = {},
+): Promise<{ departments: number; accounts: number }> {
+  const today = options.today ?? new Date();
+  const result = await seedBase(db);
+  const months = lastCompleteMonths(hkMonth(today), 12);
+  await seedPledges(db, `${months[0]}-01`);
+  if (options.activity) await seedActivity(db, options.piiKey ?? "", today);
+  return result;
+}
+
+async function seedBase(db: Db): Promise<{ departments: number; accounts: number }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   let accounts = 0;
   let departments = 0;
@@ -169,10 +195,11 @@ async function main() {
   const { loadEnv } = await import("../app/utils/env.server");
   const { createDb } = await import("./client");
   const { migrateToLatest } = await import("./migrate");
-  const db = createDb(loadEnv().DATABASE_URL);
+  const env = loadEnv();
+  const db = createDb(env.DATABASE_URL);
   try {
     await migrateToLatest(db);
-    const r = await seed(db);
+    const r = await seed(db, { activity: true, piiKey: env.PII_KEY });
     console.log(`Seeded ${r.departments} departments and ${r.accounts} accounts.`);
     console.log(demoAccountsText());
   } finally {

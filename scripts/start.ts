@@ -43,7 +43,7 @@ async function main() {
   try {
     await migrateToLatest(db);
     if (await isEmpty(db)) {
-      const r = await seed(db);
+      const r = await seed(db, { activity: true, piiKey: env.PII_KEY });
       console.log(`First start: seeded ${r.departments} departments and ${r.accounts} demo accounts.`);
     }
   } finally {

@@ -34,7 +34,13 @@ export type AuditAction =
   | "appeal.decide"
   | "feedback.create"
   | "case-settings.update"
-  | "closure-day.create";
+  | "closure-day.create"
+  | "pledge.create"
+  | "pledge.update"
+  | "pledge.unmet-note"
+  | "data.import"
+  | "transaction.create"
+  | "reading.create";
 
 export interface AuditInput {
   action: AuditAction;

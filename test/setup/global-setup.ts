@@ -6,6 +6,9 @@ import { seed } from "../../db/seed";
 
 export const TEMPLATE_DIR = path.resolve(".cache/test");
 export const TEMPLATE_DB = path.join(TEMPLATE_DIR, "template.sqlite");
+/** The same plus twelve months of demo activity behind the pledges (for pages that show results). */
+export const DEMO_TEMPLATE_DB = path.join(TEMPLATE_DIR, "template-demo.sqlite");
+export const TEST_PII_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDA=";
 
 /**
  * Builds one migrated, seeded SQLite file; every test copies it (epic-stack's approach), which
@@ -13,9 +16,17 @@ export const TEMPLATE_DB = path.join(TEMPLATE_DIR, "template.sqlite");
  */
 export default async function setup() {
   fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(TEMPLATE_DB + suffix, { force: true });
-  const db = createDb(TEMPLATE_DB);
-  await migrateToLatest(db);
-  await seed(db);
-  await db.destroy(); // closing checkpoints the WAL into the main file
+  for (const [file, activity] of [
+    [TEMPLATE_DB, false],
+    [DEMO_TEMPLATE_DB, true],
+  ] as const) {
+    // Build under a temporary name and rename: a concurrent run never copies a half-built file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true });
+    const db = createDb(tmp);
+    await migrateToLatest(db);
+    await seed(db, { activity, piiKey: TEST_PII_KEY });
+    await db.destroy(); // closing checkpoints the WAL into the main file
+    fs.renameSync(tmp, file);
+  }
 }

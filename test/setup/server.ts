@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "./context";
 
 const TEMPLATE_DB = path.resolve(".cache/test/template.sqlite");
+const DEMO_TEMPLATE_DB = path.resolve(".cache/test/template-demo.sqlite");
 
 export interface RunningServer {
   baseUrl: string;
@@ -19,12 +20,15 @@ export interface RunningServer {
  * Starts the real web process (server.ts over the production build) on a free port, on a copy
  * of the seeded template database and a Redis prefix of its own.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { demoActivity?: boolean } = {},
+): Promise<RunningServer> {
   if (!fs.existsSync("build/index.js"))
     throw new Error("No build: run `npm run build` (npm test does it first)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-e2e-"));
   const db = path.join(dir, "pledge.sqlite");
-  fs.copyFileSync(TEMPLATE_DB, db);
+  fs.copyFileSync(options.demoActivity ? DEMO_TEMPLATE_DB : TEMPLATE_DB, db);
   const prefix = testPrefix();
   let out = "";
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {

@@ -1,0 +1,569 @@
+/**
+ * Demo pledges: every example of the pledge paper's annex (shared/domain.md), bilingual, with twelve
+ * months of activity to measure them by — service transactions, cases, survey responses and
+ * quality readings — from a seeded random generator, so the same date gives the same data.
+ */
+import type { Insertable } from "kysely";
+import { lastCompleteMonths } from "../app/models/periods";
+import { createPledge, type VersionFields } from "../app/models/pledge.server";
+import { insertResponse, loadVersion } from "../app/models/survey.server";
+import { hkMonth } from "../app/models/time";
+import { insertTransactions, transactionRow } from "../app/models/transaction.server";
+import type { Db } from "./client";
+import type { QualityReadingTable } from "./schema";
+
+interface AnnexPledge {
+  code: string;
+  department: string;
+  service: string;
+  fields: VersionFields;
+}
+
+const base = {
+  timeliness_source: null,
+  case_step: null,
+  transaction_type: null,
+  days: null,
+  day_unit: null,
+  survey_id: null,
+  question_key: null,
+  measure_en: null,
+  measure_zh: null,
+  measure_unit: null,
+  comparator: null,
+  threshold: null,
+  plausible_min: null,
+  plausible_max: null,
+} as const;
+
+function timeliness(
+  en: string,
+  zh: string,
+  customer: "external" | "internal",
+  share: number,
+  days: number,
+  unit: "working" | "calendar",
+  source: { transactions: string } | { cases: "ack" | "reply" },
+): VersionFields {
+  return {
+    ...base,
+    statement_en: en,
+    statement_zh: zh,
+    customer,
+    category: "efficiency",
+    target_kind: "timeliness",
+    target_share: share,
+    timeliness_source: "transactions" in source ? "transactions" : "cases",
+    transaction_type: "transactions" in source ? source.transactions : null,
+    case_step: "cases" in source ? source.cases : null,
+    days,
+    day_unit: unit,
+    min_sample: "transactions" in source ? 30 : 10,
+  };
+}
+
+function measured(
+  en: string,
+  zh: string,
+  share: number,
+  m: {
+    en: string;
+    zh: string;
+    unit: string;
+    comparator: "gte" | "lte";
+    threshold: number;
+    min: number;
+    max: number;
+  },
+  customer: "external" | "internal" = "external",
+): VersionFields {
+  return {
+    ...base,
+    statement_en: en,
+    statement_zh: zh,
+    customer,
+    category: "quality",
+    target_kind: "measured",
+    target_share: share,
+    measure_en: m.en,
+    measure_zh: m.zh,
+    measure_unit: m.unit,
+    comparator: m.comparator,
+    threshold: m.threshold,
+    plausible_min: m.min,
+    plausible_max: m.max,
+    min_sample: 10,
+  };
+}
+
+function satisfaction(
+  en: string,
+  zh: string,
+  share: number,
+  customer: "external" | "internal",
+): VersionFields {
+  return {
+    ...base,
+    statement_en: en,
+    statement_zh: zh,
+    customer,
+    category: "quality",
+    target_kind: "satisfaction",
+    target_share: share,
+    question_key: "overall",
+    min_sample: 20,
+  };
+}
+
+export const ANNEX_PLEDGES: AnnexPledge[] = [
+  {
+    code: "FEHD-IMPORT-LICENCE",
+    department: "FEHD",
+    service: "IMPORT-LICENCE",
+    fields: timeliness(
+      "Import licences for game, meat and poultry are issued within 5 working days.",
+      "野味、肉類及家禽進口許可證於 5 個工作天內簽發。",
+      "external",
+      95,
+      5,
+      "working",
+      { transactions: "IMPORT-LICENCE" },
+    ),
+  },
+  {
+    code: "HKP-LOCAL-MAIL",
+    department: "HKP",
+    service: "LOCAL-MAIL",
+    fields: timeliness(
+      "Local mail is delivered the next working day after posting.",
+      "本地郵件於投寄後下一個工作天派遞。",
+      "external",
+      98,
+      1,
+      "working",
+      { transactions: "LOCAL-MAIL" },
+    ),
+  },
+  {
+    code: "IMMD-ID-CARD",
+    department: "IMMD",
+    service: "ID-CARD",
+    fields: timeliness(
+      "Hong Kong identity cards are issued within 10 working days.",
+      "香港身份證於 10 個工作天內簽發。",
+      "external",
+      99,
+      10,
+      "working",
+      { transactions: "ID-CARD" },
+    ),
+  },
+  {
+    code: "WSD-DRINKING-WATER",
+    department: "WSD",
+    service: "DRINKING-WATER",
+    fields: measured(
+      "Drinking water is 100% compliant with the World Health Organization's 2006 guidelines.",
+      "食水水質百分百符合世界衞生組織 2006 年的準則。",
+      100,
+      {
+        en: "Share of parameters meeting the WHO guidelines in a sample",
+        zh: "樣本中符合世衞準則的參數比率",
+        unit: "%",
+        comparator: "gte",
+        threshold: 100,
+        min: 0,
+        max: 100,
+      },
+    ),
+  },
+  {
+    code: "WSD-SALT-WATER",
+    department: "WSD",
+    service: "SALT-WATER",
+    fields: measured(
+      "Salt-water supply pressure is kept at 15 metres or more.",
+      "沖廁海水供水壓力維持於 15 米或以上。",
+      98,
+      {
+        en: "Supply pressure",
+        zh: "供水壓力",
+        unit: "m",
+        comparator: "gte",
+        threshold: 15,
+        min: 0,
+        max: 100,
+      },
+    ),
+  },
+  {
+    code: "TD-TUNNEL-VISIBILITY",
+    department: "TD",
+    service: "TUNNELS",
+    fields: measured(
+      "Visibility in government tunnels is kept below an extinction coefficient of 0.005 per metre.",
+      "政府隧道內的能見度維持於消光係數每米 0.005 以下。",
+      100,
+      {
+        en: "Extinction coefficient",
+        zh: "消光係數",
+        unit: "/m",
+        comparator: "lte",
+        threshold: 0.005,
+        min: 0,
+        max: 0.1,
+      },
+    ),
+  },
+  {
+    code: "HKO-SPECIAL-FORECASTS",
+    department: "HKO",
+    service: "AVIATION",
+    fields: measured(
+      "Over 90% of special forecasts for international aviation and shipping are rated accurate or very accurate.",
+      "為國際航空及航運提供的特別預報，超過 90% 評為準確或非常準確。",
+      90,
+      {
+        en: "Verification score of a forecast (1–5; 4 or more is accurate)",
+        zh: "預報核實評分（1 至 5；4 或以上為準確）",
+        unit: "",
+        comparator: "gte",
+        threshold: 4,
+        min: 1,
+        max: 5,
+      },
+    ),
+  },
+  {
+    code: "GPA-PROPERTY-COMPLAINTS",
+    department: "GPA",
+    service: "PROPERTY-MGMT",
+    fields: timeliness(
+      "Complaints about property management are replied to within 2 working days.",
+      "於 2 個工作天內回覆有關物業管理的投訴。",
+      "internal",
+      95,
+      2,
+      "working",
+      { cases: "reply" },
+    ),
+  },
+  {
+    code: "GLD-TENDERS",
+    department: "GLD",
+    service: "TENDERS",
+    fields: timeliness(
+      "Tender documents are issued within 12 working days of receiving agreed specifications.",
+      "於收到議定規格後 12 個工作天內發出招標文件。",
+      "internal",
+      95,
+      12,
+      "working",
+      { transactions: "TENDER-DOCS" },
+    ),
+  },
+  {
+    code: "TRY-INVOICES",
+    department: "TRY",
+    service: "INVOICES",
+    fields: timeliness(
+      "Invoices are processed within 8 calendar days of receiving the payment voucher or online authorisation.",
+      "於收到付款憑單或網上授權後 8 個曆日內處理發票。",
+      "internal",
+      98,
+      8,
+      "calendar",
+      { transactions: "INVOICE" },
+    ),
+  },
+  {
+    code: "OGCIO-IS-STRATEGY",
+    department: "OGCIO",
+    service: "IS-STRATEGY",
+    fields: {
+      ...timeliness(
+        "A work plan for an information systems strategy study is delivered within 30 working days of approval.",
+        "於獲批後 30 個工作天內提交資訊系統策略研究的工作計劃。",
+        "internal",
+        100,
+        30,
+        "working",
+        { transactions: "ISS-WORK-PLAN" },
+      ),
+      min_sample: 3,
+    },
+  },
+  {
+    code: "CSTDI-COURSE-RATING",
+    department: "CSTDI",
+    service: "COURSES",
+    fields: satisfaction(
+      "80% of trainees rate a course good or excellent on a five-point scale.",
+      "80% 學員以五分制評價課程為良好或優異。",
+      80,
+      "internal",
+    ),
+  },
+  {
+    code: "EU-CONSULTANCY-RATING",
+    department: "EU",
+    service: "CONSULTANCY",
+    fields: {
+      ...satisfaction(
+        "Every consultancy project for internal clients is rated satisfied or better.",
+        "每個為內部客戶進行的顧問項目均獲評為滿意或以上。",
+        100,
+        "internal",
+      ),
+      min_sample: 3,
+    },
+  },
+];
+
+/** A small seeded generator (mulberry32): the same seed gives the same demo data. */
+function rng(seed: string) {
+  let h = 1779033703 ^ seed.length;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The annex pledges, published, effective from the start of the demo year. */
+export async function seedPledges(db: Db, effectiveFrom: string): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (const p of ANNEX_PLEDGES) {
+    const existing = await db
+      .selectFrom("pledges")
+      .select("id")
+      .where("code", "=", p.code)
+      .executeTakeFirst();
+    if (existing) {
+      ids.set(p.code, existing.id);
+      continue;
+    }
+    const dept = await db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", p.department)
+      .executeTakeFirstOrThrow();
+    const service = await db
+      .selectFrom("services")
+      .select("id")
+      .where("department_id", "=", dept.id)
+      .where("code", "=", p.service)
+      .executeTakeFirstOrThrow();
+    let fields = p.fields;
+    if (fields.target_kind === "satisfaction") {
+      const survey = await db
+        .selectFrom("surveys")
+        .select("id")
+        .where("slug", "=", `${p.department.toLowerCase()}csat`)
+        .executeTakeFirstOrThrow();
+      fields = { ...fields, survey_id: survey.id };
+    }
+    ids.set(
+      p.code,
+      await createPledge(db, { id: null }, dept.id, p.code, service.id, fields, effectiveFrom, "published"),
+    );
+  }
+  return ids;
+}
+
+/**
+ * Twelve complete months of activity before `today`'s month for every annex pledge. Each month
+ * mostly meets its target; a few miss it, and the OGCIO study has months with too little data.
+ */
+export async function seedActivity(db: Db, piiKey: string, today: Date): Promise<void> {
+  const already = await db.selectFrom("service_transactions").select("id").limit(1).executeTakeFirst();
+  if (already) return;
+  const months = lastCompleteMonths(hkMonth(today), 12);
+  const now = today.toISOString();
+  const noClosures = new Set<string>();
+  await db.transaction().execute(async (trx) => {
+    for (const p of ANNEX_PLEDGES) {
+      const r = rng(p.code);
+      const f = p.fields;
+      const dept = await trx
+        .selectFrom("departments")
+        .select("id")
+        .where("code", "=", p.department)
+        .executeTakeFirstOrThrow();
+      const pledge = await trx
+        .selectFrom("pledges")
+        .select(["id", "service_id"])
+        .where("code", "=", p.code)
+        .executeTakeFirstOrThrow();
+      for (const [mi, month] of months.entries()) {
+        // One month in four runs a little worse: a target missed, for the monitoring pages.
+        const bad = mi % 4 === 2 && r() < 0.9;
+        const days = (n: number) => Math.floor(r() * n) + 1;
+        if (f.target_kind === "timeliness" && f.timeliness_source === "transactions") {
+          const count =
+            p.code === "OGCIO-IS-STRATEGY"
+              ? Math.floor(r() * 4) + (mi % 3 === 0 ? 0 : 2)
+              : 120 + Math.floor(r() * 60);
+          const rows = [];
+          for (let i = 0; i < count; i++) {
+            const completed = new Date(
+              Date.parse(
+                `${month}-${String(days(27)).padStart(2, "0")}T${String(1 + Math.floor(r() * 8)).padStart(2, "0")}:30:00Z`,
+              ),
+            );
+            const late = r() < (bad ? 0.12 : 0.004);
+            const spanDays = late
+              ? (f.days ?? 1) + 3 + Math.floor(r() * 5)
+              : Math.max(0, Math.floor(r() * (f.days ?? 1)));
+            // Received a little more than spanDays calendar days before: weekends make up the rest.
+            const received = new Date(
+              completed.getTime() - (spanDays * (f.day_unit === "calendar" ? 1 : 1.2) + 0.1) * 86_400_000,
+            );
+            rows.push(
+              transactionRow(
+                dept.id,
+                {
+                  transactionType: f.transaction_type!,
+                  externalRef: `${month}-${i}`,
+                  receivedAt: received.toISOString(),
+                  completedAt: completed.toISOString(),
+                },
+                noClosures,
+                now,
+              ),
+            );
+          }
+          await insertTransactions(trx, rows);
+        } else if (f.target_kind === "measured") {
+          const rows: Insertable<QualityReadingTable>[] = [];
+          for (let i = 0; i < 30; i++) {
+            const takenOn = `${month}-${String(Math.min(28, i + 1)).padStart(2, "0")}`;
+            const fail = r() < (bad ? 0.15 : 0.005);
+            let value: number;
+            if (p.code === "WSD-DRINKING-WATER") value = fail ? 96 + Math.floor(r() * 4) : 100;
+            else if (p.code === "WSD-SALT-WATER") value = fail ? 12 + r() * 2.5 : 15.2 + r() * 6;
+            else if (p.code === "TD-TUNNEL-VISIBILITY")
+              value = fail ? 0.0052 + r() * 0.002 : 0.001 + r() * 0.0035;
+            else value = fail || r() < 0.02 ? 3 : r() < 0.5 ? 4 : 5;
+            rows.push({
+              pledge_id: pledge.id,
+              taken_on: takenOn,
+              month,
+              value: Math.round(value * 10000) / 10000,
+              evidence_note: null,
+              entered_by: null,
+              import_id: null,
+              created_at: now,
+            });
+          }
+          await trx.insertInto("quality_readings").values(rows).execute();
+        } else if (f.target_kind === "satisfaction") {
+          const survey = await trx
+            .selectFrom("surveys")
+            .selectAll()
+            .where("slug", "=", `${p.department.toLowerCase()}csat`)
+            .executeTakeFirstOrThrow();
+          const version = (await loadVersion(trx, survey.current_version_id!))!;
+          const overall = version.questions.find((q) => q.key === "overall")!;
+          const count =
+            p.code === "EU-CONSULTANCY-RATING" ? 4 + Math.floor(r() * 4) : 40 + Math.floor(r() * 30);
+          for (let i = 0; i < count; i++) {
+            const x = r();
+            const score = bad
+              ? x < 0.3
+                ? 3
+                : x < 0.7
+                  ? 4
+                  : 5
+              : p.code === "EU-CONSULTANCY-RATING"
+                ? x < 0.6
+                  ? 5
+                  : 4
+                : x < 0.1
+                  ? 3
+                  : x < 0.13
+                    ? 2
+                    : x < 0.55
+                      ? 4
+                      : 5;
+            const submittedAt = new Date(
+              Date.parse(`${month}-${String(days(27)).padStart(2, "0")}T03:00:00Z`),
+            ).toISOString();
+            await insertResponse(
+              trx,
+              {
+                survey,
+                version,
+                channel: "web",
+                language: r() < 0.6 ? "zh-HK" : "en",
+                collectionPointId: null,
+                submittedAt,
+              },
+              [
+                {
+                  questionId: overall.id,
+                  key: "overall",
+                  valueNumber: score,
+                  optionId: null,
+                  text: null,
+                  notApplicable: false,
+                },
+              ],
+            );
+          }
+        } else if (f.target_kind === "timeliness" && f.timeliness_source === "cases") {
+          const { createCase } = await import("../app/models/case.server");
+          const count = 12 + Math.floor(r() * 8);
+          for (let i = 0; i < count; i++) {
+            const received = new Date(Date.parse(`${month}-${String(days(24)).padStart(2, "0")}T02:00:00Z`));
+            const { id } = await createCase(trx, piiKey, {
+              departmentId: dept.id,
+              serviceId: pledge.service_id,
+              channel: "email",
+              language: "en",
+              whatHappened: "The air-conditioning on the 12th floor has not worked for a week.",
+              desiredOutcome: "Repair it.",
+              contact: {},
+              consent: true,
+              receivedAt: received.toISOString(),
+            });
+            const late = r() < (bad ? 0.25 : 0.02);
+            const replied = new Date(received.getTime() + (late ? 6 : 0.3 + r() * 0.8) * 86_400_000);
+            const at = replied.toISOString();
+            await trx
+              .updateTable("cases")
+              .set({
+                status: "closed",
+                acknowledged_at: at,
+                replied_at: at,
+                closed_at: at,
+                ack_met: 1,
+                reply_met: late ? 0 : 1,
+                updated_at: at,
+              })
+              .where("id", "=", id)
+              .execute();
+            await trx
+              .insertInto("case_events")
+              .values({
+                case_id: id,
+                at,
+                actor_user_id: null,
+                kind: "reply",
+                from_status: "received",
+                to_status: "replied",
+                body: "The unit has been repaired.",
+                visible_to_citizen: 1,
+                department_id: dept.id,
+              })
+              .execute();
+          }
+        }
+      }
+    }
+  });
+}
