@@ -73,7 +73,7 @@ export async function unmeasurableField(
       .where("s.department_id", "=", departmentId)
       .where("q.question_key", "=", input.questionKey ?? "")
       .executeTakeFirst();
-    if (!q || q.type !== "rating5") return "questionKey";
+    if (q?.type !== "rating5") return "questionKey";
   }
   return null;
 }
