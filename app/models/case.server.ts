@@ -438,3 +438,46 @@ export async function flagOverdueCases(db: Db, today: string): Promise<number> {
   }
   return rows.length;
 }
+
+/**
+ * Deletes complainants' contact details a set period (the department's purge_after_days) after a
+ * case closed: the case, its history and its figures stay; who complained does not. Audited.
+ * Run by `npm run purge:contacts` (the reports worker will schedule it).
+ */
+export async function purgeClosedContacts(db: Db, now: Date = new Date()): Promise<number> {
+  const candidates = await db
+    .selectFrom("cases as c")
+    .leftJoin("case_settings as s", "s.department_id", "c.department_id")
+    .select(["c.id", "c.department_id", "c.closed_at", "s.purge_after_days"])
+    .where("c.status", "=", "closed")
+    .where("c.purged_at", "is", null)
+    .where((eb) =>
+      eb.or([
+        eb("c.contact_name_enc", "is not", null),
+        eb("c.contact_email_enc", "is not", null),
+        eb("c.contact_phone_enc", "is not", null),
+      ]),
+    )
+    .execute();
+  const at = nowIso(now);
+  let purged = 0;
+  for (const c of candidates) {
+    const days = c.purge_after_days ?? DEFAULT_CASE_SETTINGS.purge_after_days;
+    if (!c.closed_at || Date.parse(c.closed_at) + days * 86_400_000 > now.getTime()) continue;
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("cases")
+        .set({ contact_name_enc: null, contact_email_enc: null, contact_phone_enc: null, purged_at: at })
+        .where("id", "=", c.id)
+        .execute();
+      await recordAudit(trx, {
+        action: "case.purge",
+        departmentId: c.department_id,
+        entityType: "case",
+        entityId: c.id,
+      });
+    });
+    purged++;
+  }
+  return purged;
+}
