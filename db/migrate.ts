@@ -3,11 +3,15 @@ import { Migrator } from "kysely";
 import type { Db } from "./client";
 import { migrations } from "./migrations/index";
 
-/** Runs every pending migration; throws on the first failure. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
+/**
+ * Runs every pending migration; throws on the first failure. On Postgres, `schema` keeps Kysely's
+ * own bookkeeping tables in that schema (tests run side by side, each in a schema of its own).
+ */
+export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

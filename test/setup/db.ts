@@ -46,7 +46,7 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = createDb(base, { pgSchema: schema, poolSize: 4 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, schema);
   await seed(db);
   return {
     kind,
