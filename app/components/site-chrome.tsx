@@ -62,6 +62,18 @@ export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfT
               {user.departmentName ? ` · ${user.departmentName}` : ""}
             </p>
             <p>
+              {user.departmentCode ? (
+                <>
+                  <Link to="/staff/feedback">{t("feedback.title")}</Link>
+                  {" · "}
+                  {user.role !== "counter_staff" ? (
+                    <>
+                      <Link to="/staff/cases">{t("staff.casesTitle")}</Link>
+                      {" · "}
+                    </>
+                  ) : null}
+                </>
+              ) : null}
               <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
             </p>
             {user.canManageStaff ? (
