@@ -1,9 +1,441 @@
-import type { MetaFunction } from "@remix-run/node";
-import { ComingSoon } from "~/components/coming-soon";
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { type ReactNode, useEffect, useState } from "react";
+import { type UseFormRegisterReturn, useForm } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary, mergeErrors, TextField } from "~/components/forms";
+import {
+  ATTACHMENT_ACCEPT,
+  ATTACHMENT_LIMITS,
+  COMPLAINT_LIMITS,
+  COMPLAINT_TEXT_FIELDS,
+  type ComplaintFormValues,
+  ComplaintSchema,
+  E,
+} from "~/models/complaint.schema";
+import {
+  allowComplaint,
+  complaintFormOptions,
+  decoyReference,
+  submitComplaint,
+} from "~/models/complaint.server";
+import { type FieldErrors, parseForm } from "~/utils/forms";
+import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
+import { isHoneypotFilled } from "~/utils/public-form.server";
+import { parseUploadForm } from "~/utils/uploads.server";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.makeComplaint");
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "complaints.new.title");
 
-export default function Page() {
-  return <ComingSoon titleKey="home.makeComplaint" bodyKey="home.makeComplaintBody" />;
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const locale = await getLocale(request);
+  return complaintFormOptions(context.db, locale);
+}
+
+/** What the citizen typed, to show again after an error: the form's text fields only. */
+function textValues(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of COMPLAINT_TEXT_FIELDS) {
+    const v = form.get(k);
+    if (typeof v === "string") out[k] = v;
+  }
+  return out;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  // Bounded: files over 5 MB are never held whole, text fields are capped (uploads.server.ts).
+  const upload = await parseUploadForm(request);
+  const { form } = upload;
+  if (isHoneypotFilled(form)) {
+    // A bot gets the normal confirmation with a reference that names no case; nothing is stored.
+    const dept = form.get("department");
+    const ref = await decoyReference(context.db, typeof dept === "string" ? dept : null);
+    return redirect(`/complaints/submitted?${new URLSearchParams({ ref })}`, 303);
+  }
+  const values = textValues(form);
+  const parsed = parseForm(ComplaintSchema, form);
+  const errors: FieldErrors = { ...(parsed.ok ? {} : parsed.errors), ...upload.errors };
+  if (!parsed.ok || Object.keys(errors).length > 0) {
+    return json({ errors, values, formError: null as string | null }, 400);
+  }
+  if (!(await allowComplaint(context))) {
+    // What the citizen wrote comes back with the page: nothing is lost but the files.
+    return json(
+      { errors: {} as FieldErrors, values, formError: E.rateLimited as string | null },
+      { status: 429, headers: { "Retry-After": "600" } },
+    );
+  }
+  const language = (await getLocale(request)).startsWith("zh") ? "zh-HK" : "en";
+  const result = await submitComplaint(
+    context.db,
+    context.env.PII_KEY,
+    context.env.DATA_DIR,
+    { ...parsed.data, language },
+    upload.files,
+  );
+  if (!result.ok) return json({ errors: result.errors as FieldErrors, values, formError: null }, 400);
+  // TODO(issue 6, reports and e-mail): send the acknowledgement e-mail to the address given. Until
+  // then nothing is queued or written for it; the confirmation only says one will come.
+  const query = new URLSearchParams({ ref: result.reference });
+  if (parsed.data.email) query.set("email", "1");
+  return redirect(`/complaints/submitted?${query}`, 303);
+}
+
+/** True once React runs in the browser: the page first renders as it would without JavaScript. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+/** The client's own check of the chosen files (the server checks again, from their bytes). */
+function checkChosenFiles(input: HTMLInputElement | null): string | undefined {
+  const files = [...(input?.files ?? [])];
+  if (files.length > ATTACHMENT_LIMITS.count) return E.tooManyFiles;
+  if (files.some((f) => f.size > ATTACHMENT_LIMITS.bytes)) return E.fileTooLarge;
+  return undefined;
+}
+
+export default function NewComplaint() {
+  const { t } = useTranslation();
+  const { departments, services } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const hydrated = useHydrated();
+  const values: Record<string, string> = actionData?.values ?? {};
+  const [fileError, setFileError] = useState<string | undefined>();
+  const {
+    register,
+    handleSubmit,
+    watch,
+    setValue,
+    formState: { errors: clientErrors },
+  } = useForm<ComplaintFormValues>({
+    resolver: zodResolver(ComplaintSchema),
+    mode: "onTouched",
+    defaultValues: values,
+  });
+  const errors = mergeErrors(actionData?.errors, clientErrors);
+  if (fileError) errors.attachment = fileError;
+  const labels: Record<string, string> = {
+    department: t("complaints.new.department"),
+    service: t("complaints.new.service"),
+    whatHappened: t("complaints.new.whatHappened"),
+    desiredOutcome: t("complaints.new.desiredOutcome"),
+    name: t("complaints.new.name"),
+    email: t("complaints.new.email"),
+    phone: t("complaints.new.phone"),
+    attachment: t("complaints.new.attachments"),
+    consent: t("complaints.pics.title"),
+  };
+
+  // Without JavaScript every department's services are listed, grouped; with it, only the
+  // chosen department's. The server checks the pair either way.
+  const department = watch("department") ?? values.department ?? "";
+  const groups = departments
+    .filter((d) => !hydrated || !department || String(d.id) === department)
+    .map((d) => ({
+      label: d.name,
+      options: services
+        .filter((s) => s.departmentId === d.id)
+        .map((s) => ({ value: String(s.id), label: s.name })),
+    }))
+    .filter((g) => g.options.length > 0);
+  const departmentField = register("department");
+  const sending = navigation.state === "submitting";
+
+  return (
+    <div className="container narrow">
+      <h1>{t("complaints.new.title")}</h1>
+      <p className="lead">{t("complaints.new.intro")}</p>
+      <ErrorSummary errors={errors} labels={labels} formError={actionData?.formError} />
+      <p className="hint">{t("complaints.new.required")}</p>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        noValidate
+        onSubmit={(event) => {
+          const formEl = event.currentTarget;
+          const input = formEl.elements.namedItem("attachment") as HTMLInputElement | null;
+          handleSubmit(() => {
+            const problem = checkChosenFiles(input);
+            setFileError(problem);
+            if (!problem) submit(formEl);
+          })(event);
+        }}
+      >
+        <div className="hp" aria-hidden="true">
+          <label htmlFor="field-website">{t("complaints.new.honeypot")}</label>
+          <input id="field-website" type="text" name="website" tabIndex={-1} autoComplete="off" />
+        </div>
+
+        <fieldset className="question">
+          <legend>{t("complaints.new.complaintTitle")}</legend>
+          <Select
+            name="department"
+            label={labels.department!}
+            hint={t("complaints.new.departmentHint")}
+            error={errors.department}
+            required
+            defaultValue={values.department ?? ""}
+            registration={{
+              ...departmentField,
+              onChange: async (e) => {
+                await departmentField.onChange(e);
+                setValue("service", "");
+              },
+            }}
+          >
+            <option value="">{t("complaints.new.chooseDepartment")}</option>
+            {departments.map((d) => (
+              <option key={d.id} value={String(d.id)}>
+                {d.name}
+              </option>
+            ))}
+          </Select>
+          <Select
+            name="service"
+            label={labels.service!}
+            hint={t("complaints.new.serviceHint")}
+            error={errors.service}
+            defaultValue={values.service ?? ""}
+            registration={register("service")}
+          >
+            <option value="">{t("complaints.new.serviceNone")}</option>
+            {groups.map((g) => (
+              <optgroup key={g.label} label={g.label}>
+                {g.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </Select>
+          <TextArea
+            name="whatHappened"
+            label={labels.whatHappened!}
+            hint={t("complaints.new.whatHappenedHint", { count: COMPLAINT_LIMITS.whatHappened })}
+            error={errors.whatHappened}
+            required
+            rows={8}
+            maxLength={COMPLAINT_LIMITS.whatHappened}
+            defaultValue={values.whatHappened}
+            registration={register("whatHappened")}
+          />
+          <TextArea
+            name="desiredOutcome"
+            label={labels.desiredOutcome!}
+            hint={t("complaints.new.desiredOutcomeHint", { count: COMPLAINT_LIMITS.desiredOutcome })}
+            error={errors.desiredOutcome}
+            rows={4}
+            maxLength={COMPLAINT_LIMITS.desiredOutcome}
+            defaultValue={values.desiredOutcome}
+            registration={register("desiredOutcome")}
+          />
+          <div className={`field${errors.attachment ? " field-error" : ""}`}>
+            <label htmlFor="field-attachment">
+              {labels.attachment}
+              <span className="optional"> ({t("forms.optional")})</span>
+            </label>
+            <p className="hint" id="field-attachment-hint">
+              {t("complaints.new.attachmentsHint", {
+                count: ATTACHMENT_LIMITS.count,
+                size: ATTACHMENT_LIMITS.bytes / (1024 * 1024),
+              })}
+              {actionData ? ` ${t("complaints.new.filesAgain")}` : null}
+            </p>
+            {errors.attachment ? (
+              <p className="error-message" id="field-attachment-error">
+                <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.attachment)}
+              </p>
+            ) : null}
+            <input
+              id="field-attachment"
+              type="file"
+              name="attachment"
+              multiple
+              accept={ATTACHMENT_ACCEPT}
+              aria-invalid={errors.attachment ? true : undefined}
+              aria-describedby={["field-attachment-hint", errors.attachment ? "field-attachment-error" : null]
+                .filter(Boolean)
+                .join(" ")}
+              onChange={(e) => setFileError(checkChosenFiles(e.currentTarget))}
+            />
+          </div>
+        </fieldset>
+
+        <fieldset className="question">
+          <legend>{t("complaints.new.contactTitle")}</legend>
+          <p className="hint">{t("complaints.new.contactIntro")}</p>
+          <div className="notice" id="pics">
+            <h2>{t("complaints.pics.title")}</h2>
+            <p>{t("complaints.pics.purpose")}</p>
+            <p>{t("complaints.pics.transfer")}</p>
+            <p>{t("complaints.pics.access")}</p>
+            <p>{t("complaints.pics.retention")}</p>
+          </div>
+          <TextField
+            name="name"
+            label={labels.name!}
+            autoComplete="name"
+            error={errors.name}
+            maxLength={COMPLAINT_LIMITS.name}
+            defaultValue={values.name}
+            registration={register("name")}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label={labels.email!}
+            hint={t("complaints.new.emailHint")}
+            autoComplete="email"
+            error={errors.email}
+            maxLength={COMPLAINT_LIMITS.email}
+            defaultValue={values.email}
+            registration={register("email")}
+          />
+          <TextField
+            name="phone"
+            type="tel"
+            label={labels.phone!}
+            hint={t("complaints.new.phoneHint")}
+            autoComplete="tel"
+            error={errors.phone}
+            maxLength={COMPLAINT_LIMITS.phoneMax}
+            defaultValue={values.phone}
+            registration={register("phone")}
+          />
+          <div className={`field${errors.consent ? " field-error" : ""}`}>
+            {errors.consent ? (
+              <p className="error-message" id="field-consent-error">
+                <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.consent)}
+              </p>
+            ) : null}
+            <div className="choice">
+              <input
+                id="field-consent"
+                type="checkbox"
+                value="yes"
+                defaultChecked={values.consent === "yes"}
+                aria-invalid={errors.consent ? true : undefined}
+                aria-required
+                aria-describedby={errors.consent ? "field-consent-error" : undefined}
+                {...register("consent")}
+              />
+              <label htmlFor="field-consent">{t("complaints.new.consent")}</label>
+            </div>
+          </div>
+        </fieldset>
+
+        <button type="submit" className="button" disabled={sending}>
+          {sending ? t("complaints.new.sending") : t("complaints.new.submit")}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+function describedBy(id: string, hint?: string, error?: string) {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+function FieldLabel({ id, label, required }: { id: string; label: string; required?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <label htmlFor={id}>
+      {label}
+      {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+    </label>
+  );
+}
+
+function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  defaultValue?: string;
+  registration: UseFormRegisterReturn;
+}
+
+function TextArea({
+  name,
+  label,
+  hint,
+  error,
+  required,
+  defaultValue,
+  registration,
+  rows,
+  maxLength,
+}: FieldProps & { rows: number; maxLength: number }) {
+  const id = `field-${name}`;
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <FieldLabel id={id} label={label} required={required} />
+      <FieldNotes id={id} hint={hint} error={error} />
+      <textarea
+        id={id}
+        rows={rows}
+        maxLength={maxLength}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-required={required || undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...registration}
+      />
+    </div>
+  );
+}
+
+function Select({
+  name,
+  label,
+  hint,
+  error,
+  required,
+  defaultValue,
+  registration,
+  children,
+}: FieldProps & { children: ReactNode }) {
+  const id = `field-${name}`;
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <FieldLabel id={id} label={label} required={required} />
+      <FieldNotes id={id} hint={hint} error={error} />
+      <select
+        id={id}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-required={required || undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...registration}
+      >
+        {children}
+      </select>
+    </div>
+  );
 }

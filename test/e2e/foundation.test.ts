@@ -57,10 +57,12 @@ describe("home page and language", () => {
     }
   });
 
-  it("says plainly that a citizen service is not online yet", async () => {
+  it("leads a citizen from the home page to the complaint form", async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.baseUrl}/complaints/new`);
-    await expect(page.getByText("not available online yet").count()).resolves.toBe(1);
+    await page.goto(server.baseUrl);
+    await page.getByRole("link", { name: "Make a complaint" }).first().click();
+    await page.waitForURL(`${server.baseUrl}/complaints/new`);
+    await page.locator("form[enctype='multipart/form-data']").waitFor();
     await expectNoAxeViolations(page);
     await page.close();
   });

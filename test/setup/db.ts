@@ -46,18 +46,27 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = createDb(base, { pgSchema: schema, poolSize: 4 });
-  await migrateToLatest(db, schema);
-  await seed(db);
+  const dropSchema = async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`drop schema if exists ${schema} cascade`);
+    await c.end();
+  };
+  try {
+    await migrateToLatest(db, schema);
+    await seed(db);
+  } catch (e) {
+    await db.destroy();
+    await dropSchema();
+    throw e;
+  }
   return {
     kind,
     db,
     url: base,
     async cleanup() {
       await db.destroy();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await dropSchema();
     },
   };
 }
