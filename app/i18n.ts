@@ -3,6 +3,8 @@ import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
 import enFeedback from "./locales/en/feedback.json";
+import enPledges from "./locales/en/pledges.json";
+import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
 import enResults from "./locales/en/results.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
@@ -10,6 +12,8 @@ import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
+import zhPledges from "./locales/zh-HK/pledges.json";
+import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
 
@@ -24,10 +28,30 @@ export const DEFAULT_LOCALE: Locale = "en";
  */
 export const resources = {
   en: {
-    common: { ...enCommon, ...enSurveys, ...enResults, ...enApi, ...enFeedback, ...enComplaints, ...enCases },
+    common: {
+      ...enCommon,
+      ...enSurveys,
+      ...enResults,
+      ...enApi,
+      ...enFeedback,
+      ...enComplaints,
+      ...enCases,
+      ...enPledges,
+      ...enPledgesAdmin,
+    },
   },
   "zh-HK": {
-    common: { ...zhCommon, ...zhSurveys, ...zhResults, ...zhApi, ...zhFeedback, ...zhComplaints, ...zhCases },
+    common: {
+      ...zhCommon,
+      ...zhSurveys,
+      ...zhResults,
+      ...zhApi,
+      ...zhFeedback,
+      ...zhComplaints,
+      ...zhCases,
+      ...zhPledges,
+      ...zhPledgesAdmin,
+    },
   },
 } as const;
 export const i18nConfig = {

@@ -113,6 +113,8 @@ export interface Database {
   quality_readings: QualityReadingTable;
   data_imports: DataImportTable;
   pledge_unmet_notes: PledgeUnmetNoteTable;
+  outbox_messages: OutboxMessageTable;
+  case_survey_invitations: CaseSurveyInvitationTable;
 }
 
 // ---- Surveys (issue 3) ----
@@ -139,6 +141,8 @@ export interface SurveyTable {
   updated_at: string;
   published_at: string | null;
   closed_at: string | null;
+  /** 0 for surveys reached only by invitation (not on the public "Give feedback" list) */
+  listed: Generated<number>;
 }
 export type Survey = Selectable<SurveyTable>;
 
@@ -553,4 +557,30 @@ export interface PledgeUnmetNoteTable {
   corrective_proposal: string;
   recorded_by: number | null;
   recorded_at: string;
+}
+
+// ---- E-mail outbox and closing the loop ----
+
+export interface OutboxMessageTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  kind: string;
+  department_id: number | null;
+  to_enc: string;
+  subject: string;
+  /** plain text; "{{APP_ORIGIN}}" is replaced with the public origin when sent */
+  body_text: string;
+  created_at: string;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+export type OutboxMessage = Selectable<OutboxMessageTable>;
+
+export interface CaseSurveyInvitationTable {
+  case_id: number;
+  token: string;
+  survey_id: number;
+  created_at: string;
+  used_at: string | null;
 }

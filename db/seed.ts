@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { lastCompleteMonths } from "../app/models/periods";
 import { hashPassword } from "../app/models/staff.server";
-import { CSAT5_TEMPLATE } from "../app/models/survey-template";
+import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/survey-template";
 import { hkMonth } from "../app/models/time";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
@@ -76,7 +76,10 @@ async function seedBase(db: Db): Promise<{ departments: number; accounts: number
       }
       ids.set(d.code, row.id);
     }
-    for (const d of DEPARTMENTS) await seedSurvey(trx, ids.get(d.code)!, d.code);
+    for (const d of DEPARTMENTS) {
+      await seedSurvey(trx, ids.get(d.code)!, `${d.code.toLowerCase()}csat`, CSAT5_TEMPLATE, true);
+      await seedSurvey(trx, ids.get(d.code)!, `${d.code.toLowerCase()}case`, CASE_HANDLING_TEMPLATE, false);
+    }
     for (const a of DEMO_ACCOUNTS) {
       const exists = await trx
         .selectFrom("staff_users")
@@ -107,8 +110,13 @@ async function seedBase(db: Db): Promise<{ departments: number; accounts: number
  * One published satisfaction survey per department, from the template, with a web and a counter
  * collection point. Codes are derived from the department code so links in demos stay the same.
  */
-async function seedSurvey(trx: Db, departmentId: number, code: string) {
-  const slug = `${code.toLowerCase()}csat`;
+async function seedSurvey(
+  trx: Db,
+  departmentId: number,
+  slug: string,
+  template: typeof CSAT5_TEMPLATE | typeof CASE_HANDLING_TEMPLATE,
+  withCounter: boolean,
+) {
   if (await trx.selectFrom("surveys").select("id").where("slug", "=", slug).executeTakeFirst()) return;
   const survey = await trx
     .insertInto("surveys")
@@ -122,6 +130,7 @@ async function seedSurvey(trx: Db, departmentId: number, code: string) {
       created_at: SEEDED_AT,
       updated_at: SEEDED_AT,
       published_at: SEEDED_AT,
+      listed: withCounter ? 1 : 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -130,15 +139,15 @@ async function seedSurvey(trx: Db, departmentId: number, code: string) {
     .values({
       survey_id: survey.id,
       version_no: 1,
-      title_en: CSAT5_TEMPLATE.titleEn,
-      title_zh: CSAT5_TEMPLATE.titleZh,
-      intro_en: CSAT5_TEMPLATE.introEn,
-      intro_zh: CSAT5_TEMPLATE.introZh,
+      title_en: template.titleEn,
+      title_zh: template.titleZh,
+      intro_en: template.introEn,
+      intro_zh: template.introZh,
       created_at: SEEDED_AT,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  for (const [position, q] of CSAT5_TEMPLATE.questions.entries()) {
+  for (const [position, q] of template.questions.entries()) {
     await trx
       .insertInto("survey_questions")
       .values({
@@ -163,22 +172,26 @@ async function seedSurvey(trx: Db, departmentId: number, code: string) {
     .values([
       {
         survey_id: survey.id,
-        code: `${slug}web`,
-        name_en: "Web",
-        name_zh: "網上",
-        channel: "web",
+        code: withCounter ? `${slug}web` : `${slug}mail`,
+        name_en: withCounter ? "Web" : "Case closure e-mail",
+        name_zh: withCounter ? "網上" : "結案電郵",
+        channel: withCounter ? "web" : "email",
         is_active: 1,
         created_at: SEEDED_AT,
       },
-      {
-        survey_id: survey.id,
-        code: `${slug}ctr`,
-        name_en: "Main counter",
-        name_zh: "主櫃位",
-        channel: "counter",
-        is_active: 1,
-        created_at: SEEDED_AT,
-      },
+      ...(withCounter
+        ? [
+            {
+              survey_id: survey.id,
+              code: `${slug}ctr`,
+              name_en: "Main counter",
+              name_zh: "主櫃位",
+              channel: "counter" as const,
+              is_active: 1,
+              created_at: SEEDED_AT,
+            },
+          ]
+        : []),
     ])
     .execute();
 }

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import type { Case, CaseSettings, CaseStatus, CaseTable, DayUnit } from "../../db/schema";
 import { decryptPii, encryptPii } from "../utils/crypto.server";
 import { recordAudit } from "./audit.server";
+import { queueCaseAcknowledgement, queueCaseSurveyInvitation } from "./case-messages.server";
 import { makeReference } from "./case-reference";
 import { hkMonth, nowIso } from "./time";
 import { type ClockStop, dueDate, isMet } from "./working-days";
@@ -179,6 +180,8 @@ export async function createCase(
     entityId: row.id,
     detail: { channel: input.channel },
   });
+  const stored = await trx.selectFrom("cases").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
+  await queueCaseAcknowledgement(trx, stored);
   return { id: row.id, reference };
 }
 
@@ -291,6 +294,7 @@ export async function moveCase(
         department_id: c.department_id,
       })
       .execute();
+    if (action === "close") await queueCaseSurveyInvitation(trx, c);
     await recordAudit(trx, {
       action: "case.move",
       actorUserId: actor.id,

@@ -53,3 +53,35 @@ export const CSAT5_TEMPLATE = {
     },
   ] satisfies TemplateQuestion[],
 };
+
+/** The short survey a citizen is invited to when their case closes (closing the loop). */
+export const CASE_HANDLING_TEMPLATE = {
+  titleEn: "How we handled your complaint",
+  titleZh: "我們如何處理你的投訴",
+  introEn:
+    "Your case has been closed. Please tell us how we handled it. It takes half a minute and is anonymous.",
+  introZh: "你的個案已經完結。請告訴我們處理得如何。填寫約需半分鐘，不記名。",
+  questions: [
+    {
+      key: "overall",
+      type: "rating5",
+      required: true,
+      promptEn: "Overall, how satisfied are you with how we handled your complaint?",
+      promptZh: "整體而言，你對我們處理你的投訴有多滿意？",
+    },
+    {
+      key: "timeliness",
+      type: "rating5",
+      required: false,
+      promptEn: "How satisfied are you with the time we took?",
+      promptZh: "你對我們處理所需的時間有多滿意？",
+    },
+    {
+      key: "comments",
+      type: "long_text",
+      required: false,
+      promptEn: "Anything else you would like to tell us?",
+      promptZh: "你還有其他意見嗎？",
+    },
+  ] satisfies TemplateQuestion[],
+};

@@ -611,6 +611,7 @@ export async function listPublishedSurveys(db: Db) {
       "sv.name_zh as service_zh",
     ])
     .where("s.status", "=", "published")
+    .where("s.listed", "=", 1)
     .orderBy("d.code")
     .orderBy("s.id")
     .execute();

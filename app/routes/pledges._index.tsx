@@ -1,9 +1,80 @@
-import type { MetaFunction } from "@remix-run/node";
-import { ComingSoon } from "~/components/coming-soon";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledge-public";
+import { publicPledgeView } from "~/models/pledge-public.server";
+import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.ourPledges");
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pledges.public.title");
 
-export default function Page() {
-  return <ComingSoon titleKey="home.ourPledges" bodyKey="home.ourPledgesBody" />;
+/** "Our pledges": every department's published pledges beside their results (paper §6). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [locale, view] = await Promise.all([
+    getLocale(request),
+    publicPledgeView(context.db, { now: new Date() }),
+  ]);
+  return { locale, view: view! };
+}
+
+export default function Pledges() {
+  const { t } = useTranslation();
+  const { locale, view } = useLoaderData<typeof loader>();
+  const f = usePledgeFormats(locale);
+  const zh = locale.startsWith("zh");
+  const name = (d: { en: string; zh: string }) => (zh ? d.zh : d.en);
+  const publishing = view.departments.filter((d) => d.pledges.length > 0);
+  const silent = view.departments.filter((d) => d.pledges.length === 0);
+  return (
+    <div className="container">
+      <h1>{t("pledges.public.title")}</h1>
+      <p className="lead">{t("pledges.public.lead")}</p>
+      <p>
+        {t("pledges.public.asOf", {
+          month: f.month(view.months.at(-1) ?? ""),
+          date: f.date(view.generatedAt),
+        })}
+      </p>
+      {publishing.length === 0 ? <p className="notice">{t("pledges.public.noneAnywhere")}</p> : null}
+      {publishing.length > 0 ? (
+        <nav aria-labelledby="pledges-contents">
+          <h2 id="pledges-contents">{t("pledges.public.contents")}</h2>
+          <ul>
+            {publishing.map((d) => (
+              <li key={d.code}>
+                <a href={`#dept-${d.code}`}>{name(d)}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      {publishing.map((d) => (
+        <section key={d.code} aria-labelledby={`dept-${d.code}`} data-department={d.code}>
+          <h2 id={`dept-${d.code}`}>{name(d)}</h2>
+          <p>
+            {t("pledges.public.summary", { count: d.pledges.length })} ·{" "}
+            <Link to={`/pledges/${d.code}`}>
+              {t("pledges.public.departmentLink", { department: name(d) })}
+            </Link>
+          </p>
+          {d.pledges.map((p) => (
+            <PledgeArticle key={p.code} pledge={p} locale={locale} level={3} />
+          ))}
+        </section>
+      ))}
+      {silent.length > 0 ? (
+        <section aria-labelledby="pledges-silent">
+          <h2 id="pledges-silent">{t("pledges.public.withoutPledges")}</h2>
+          <ul>
+            {silent.map((d) => (
+              <li key={d.code}>
+                <Link to={`/pledges/${d.code}`}>{name(d)}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <OpenDataLinks />
+    </div>
+  );
 }

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
+import { invitationState, redeemInvitation } from "~/models/case-messages.server";
 import { formToObject, type ResponseLanguage } from "~/models/survey.schema";
 import { parseResponse, storeResponse } from "~/models/survey.server";
 import { findPublicSurvey, unknownQuestionFields, versionForSubmission } from "~/models/survey-public.server";
@@ -17,8 +18,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   return [{ title: `${data?.title ?? t("surveys.form.title")} · ${t("app.name")}` }];
 };
 
-function gone(): Response {
-  return new Response(JSON.stringify({ code: "surveyClosed" }), {
+function gone(code = "surveyClosed"): Response {
+  return new Response(JSON.stringify({ code }), {
     status: 410,
     headers: { "Content-Type": "application/json; charset=utf-8" },
   });
@@ -29,7 +30,16 @@ async function load(request: Request, context: LoaderFunctionArgs["context"], sl
   const found = await findPublicSurvey(context.db, slug ?? "", url.searchParams.get("p"));
   if (found.status === "missing") throw notFound();
   if (found.status === "closed") throw gone();
-  return { ...found, kiosk: url.searchParams.get("kiosk") === "1" };
+  // An invitation link (closing the loop on a case) may be answered once.
+  const token = url.searchParams.get("t");
+  const invitation = await invitationState(context.db, found.survey.id, token);
+  if (invitation === "unknown") throw notFound();
+  if (invitation === "used") throw gone("invitationUsed");
+  return {
+    ...found,
+    token: invitation === "open" ? token : null,
+    kiosk: url.searchParams.get("kiosk") === "1",
+  };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -46,7 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { survey, point, kiosk } = await load(request, context, params.slug);
+  const { survey, point, kiosk, token } = await load(request, context, params.slug);
   const form = await request.formData();
   const thanks = `/s/${survey.slug}/thanks?${new URLSearchParams({
     ...(point ? { p: point.code } : {}),
@@ -70,6 +80,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       { status: 429, headers: { "Retry-After": "60" } },
     );
   }
+  if (token && !(await redeemInvitation(context.db, survey.id, token))) throw gone("invitationUsed");
   const language = (await getLocale(request)) as ResponseLanguage;
   await storeResponse(
     context.db,

@@ -102,6 +102,14 @@ export default function StaffHome() {
             <p>{t("staff.casesBody")}</p>
           </li>
         ) : null}
+        {!data.inDepartment ? (
+          <li className="card">
+            <h3>
+              <Link to="/central/overview">{t("staff.overviewTitle")}</Link>
+            </h3>
+            <p>{t("staff.overviewBody")}</p>
+          </li>
+        ) : null}
         <li className="card">
           <h3>
             <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>

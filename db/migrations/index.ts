@@ -3,6 +3,7 @@ import * as m20261127T1300 from "./20261127T1300-foundation";
 import * as m20261127T1400 from "./20261127T1400-surveys";
 import * as m20261127T1500 from "./20261127T1500-cases";
 import * as m20261127T1600 from "./20261127T1600-pledges";
+import * as m20261127T1700 from "./20261127T1700-outbox";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "20261127T1400-surveys": m20261127T1400,
   "20261127T1500-cases": m20261127T1500,
   "20261127T1600-pledges": m20261127T1600,
+  "20261127T1700-outbox": m20261127T1700,
 };

@@ -1,0 +1,148 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed-data";
+import { ANNEX_PLEDGES } from "../../db/seed-pledges";
+import { expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { type RunningServer, startServer } from "../setup/server";
+
+let server: RunningServer;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+beforeAll(async () => {
+  // Twelve months of demo activity behind the annex pledges.
+  server = await startServer({}, { demoActivity: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.cleanup();
+  await server?.stop();
+});
+
+interface OpenData {
+  periods: string[];
+  pledges: { code: string; department: { code: string }; results: { period: string; status: string }[] }[];
+}
+
+/** Opens every "month by month" table, so axe checks them too. */
+async function openDetails(page: Page) {
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll("details")) d.open = true;
+  });
+}
+
+/** Each pledge on the page with its latest result's status. */
+async function pledgesOnPage(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll("article[data-pledge]")].map((a) => [
+        a.getAttribute("data-pledge"),
+        a.getAttribute("data-latest-status"),
+      ]),
+    ),
+  );
+}
+
+describe("public pledges end to end", () => {
+  it("shows every annex pledge with its latest result, in English and Chinese, matching the open data", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/pledges`);
+      await page.locator("h1", { hasText: "Our performance pledges" }).waitFor();
+      const shown = await pledgesOnPage(page);
+      expect(Object.keys(shown).sort()).toEqual(ANNEX_PLEDGES.map((p) => p.code).sort());
+      for (const p of ANNEX_PLEDGES) {
+        const article = page.locator(`article[data-pledge="${p.code}"]`);
+        await expect(article.getByText(/^Latest result, /).count()).resolves.toBe(1);
+        const words = await article.locator(".latest-result").textContent();
+        expect(words).toMatch(/Target met|Target not met|Not enough data/);
+        // The demo counts something every month, so the latest result has a sample.
+        expect(words).toMatch(/counted/);
+        await expect(article.locator("svg[role=img] title").count()).resolves.toBe(1);
+        await expect(article.locator("details table caption").count()).resolves.toBe(1);
+      }
+      await expectNoAxeViolations(page);
+      await openDetails(page);
+      await expectNoAxeViolations(page);
+
+      // The open data says the same: the same pledges, the same latest results.
+      const res = await fetch(`${server.baseUrl}/pledges.json`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("cache-control")).toBe("public, max-age=300");
+      const data = (await res.json()) as OpenData;
+      expect(data.pledges).toHaveLength(Object.keys(shown).length);
+      const latestIndex = data.periods.length - 3; // the twelfth month, before the two years
+      expect(Object.fromEntries(data.pledges.map((p) => [p.code, p.results[latestIndex]!.status]))).toEqual(
+        shown,
+      );
+      const csv = await fetch(`${server.baseUrl}/pledges.csv`);
+      expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      const lines = (await csv.text()).trim().split("\r\n");
+      expect(lines).toHaveLength(1 + data.pledges.length * data.periods.length);
+
+      await page.goto(`${server.baseUrl}/locale?lng=zh-HK&redirectTo=/pledges`);
+      await page.locator("h1", { hasText: "我們的服務承諾" }).waitFor();
+      expect(await pledgesOnPage(page)).toEqual(shown);
+      await expect(page.getByText(/^最新成果：/).count()).resolves.toBe(ANNEX_PLEDGES.length);
+      await page.getByText("香港身份證於 10 個工作天內簽發。").waitFor();
+      await expectNoAxeViolations(page);
+      await openDetails(page);
+      await expectNoAxeViolations(page);
+      await page.goto(`${server.baseUrl}/locale?lng=en&redirectTo=/pledges`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("gives each department a page of its own, with its own open data", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/pledges`);
+      await page.getByRole("link", { name: "Water Supplies Department: all pledges and results" }).click();
+      await page.waitForURL(`${server.baseUrl}/pledges/WSD`);
+      await page.locator("h1", { hasText: "Performance pledges: Water Supplies Department" }).waitFor();
+      const shown = await pledgesOnPage(page);
+      expect(Object.keys(shown).sort()).toEqual(["WSD-DRINKING-WATER", "WSD-SALT-WATER"]);
+      await openDetails(page);
+      await expectNoAxeViolations(page);
+
+      const data = (await (await fetch(`${server.baseUrl}/pledges/WSD.json`)).json()) as OpenData;
+      expect(data.pledges.map((p) => p.code).sort()).toEqual(Object.keys(shown).sort());
+      const csv = await fetch(`${server.baseUrl}/pledges/wsd.csv`);
+      expect(csv.status).toBe(200);
+      expect((await csv.text()).trim().split("\r\n")).toHaveLength(1 + 2 * data.periods.length);
+
+      const lower = await page.goto(`${server.baseUrl}/pledges/immd`);
+      expect(lower?.status()).toBe(200);
+      await page.locator("h1", { hasText: "Immigration Department" }).waitFor();
+      const unknown = await page.goto(`${server.baseUrl}/pledges/NOPE`);
+      expect(unknown?.status()).toBe(404);
+      expect((await fetch(`${server.baseUrl}/pledges/NOPE.json`)).status).toBe(404);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("gives the central reviewer the government-wide overview", async () => {
+    const context = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/central/overview`);
+      await page.waitForURL(/\/staff\/sign-in/);
+      await page.getByLabel("Username").fill("reviewer");
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${server.baseUrl}/central/overview`);
+      await page.locator("h1", { hasText: "Performance pledges across the government" }).waitFor();
+      const published = page.locator('tr[data-figure="pledges"] td').first();
+      expect(await published.textContent()).toBe(String(ANNEX_PLEDGES.length));
+      expect(await page.locator('tr[data-figure="pledges"] td').nth(1).textContent()).toBe("about 1,200");
+      await expect(
+        page.getByRole("table", { name: "Pledges and results by department" }).count(),
+      ).resolves.toBe(1);
+      await expectNoAxeViolations(page);
+    } finally {
+      await context.cleanup();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createCase, moveCase } from "~/models/case.server";
+import { loadVersion } from "~/models/survey.server";
+import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
+import { makeContext, type TestContext } from "../setup/context";
+import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { getRequest, settle } from "../setup/requests";
+
+describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
+  let t: TestDb;
+  let c: TestContext;
+  beforeEach(async () => {
+    t = await freshDb(kind);
+    c = makeContext(t.db);
+  });
+  afterEach(async () => {
+    await c.close();
+    await t.cleanup();
+  });
+
+  it("queues one acknowledgement, and on closing one survey link that can be answered once", async () => {
+    const key = c.context.env.PII_KEY;
+    const dept = await t.db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", "IMMD")
+      .executeTakeFirstOrThrow();
+    const officer = await t.db
+      .selectFrom("staff_users")
+      .select("id")
+      .where("username", "=", "officer.immd")
+      .executeTakeFirstOrThrow();
+    const { id, reference } = await t.db.transaction().execute((trx) =>
+      createCase(trx, key, {
+        departmentId: dept.id,
+        serviceId: null,
+        channel: "web",
+        language: "zh-HK",
+        whatHappened: "等候太久",
+        desiredOutcome: "",
+        contact: { email: "wong@example.com" },
+        consent: true,
+      }),
+    );
+    let outbox = await t.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
+    expect(outbox.map((m) => m.kind)).toEqual(["case.acknowledgement"]);
+    expect(outbox[0]?.subject).toContain(reference);
+    expect(outbox[0]?.subject).toContain("我們已收到你的投訴");
+    expect(JSON.stringify(outbox)).not.toContain("wong@example.com");
+
+    const actor = { id: officer.id, departmentId: dept.id };
+    for (const [action, input] of [
+      ["acknowledge", {}],
+      ["reply", { body: "已處理" }],
+      ["close", {}],
+      ["reopen", {}],
+      ["reply", { body: "再次回覆" }],
+      ["close", {}],
+    ] as const) {
+      expect((await moveCase(t.db, actor, id, action, input)).ok).toBe(true);
+    }
+    outbox = await t.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
+    expect(outbox.map((m) => m.kind)).toEqual(["case.acknowledgement", "case.survey-invitation"]);
+    const url = /\{\{APP_ORIGIN\}\}(\/s\/([a-z0-9]+)\?t=([A-Za-z0-9_-]+))/.exec(outbox[1]!.body_text);
+    expect(url).not.toBeNull();
+    const [, path, slug, token] = url!;
+    expect(slug).toBe("immdcase");
+
+    const page = await settle(() =>
+      citizenLoader({ request: getRequest(path!), context: c.context, params: { slug: slug! } }),
+    );
+    expect(page.status).toBe(200);
+    const survey = await t.db
+      .selectFrom("surveys")
+      .selectAll()
+      .where("slug", "=", slug!)
+      .executeTakeFirstOrThrow();
+    const version = (await loadVersion(t.db, survey.current_version_id!))!;
+    const overall = `q${version.questions[0]!.id}`;
+    const answer = () =>
+      settle(() =>
+        citizenAction({
+          request: new Request(`http://localhost${path}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+            body: new URLSearchParams({ versionId: String(version.id), [overall]: "4" }),
+          }),
+          context: c.context,
+          params: { slug: slug! },
+        }),
+      );
+    expect((await answer()).status).toBe(302);
+    expect((await answer()).status).toBe(410);
+    const responses = await t.db
+      .selectFrom("survey_responses")
+      .select("id")
+      .where("survey_id", "=", survey.id)
+      .execute();
+    expect(responses).toHaveLength(1);
+    expect(token).toHaveLength(16);
+  });
+});

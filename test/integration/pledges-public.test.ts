@@ -1,0 +1,423 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { lastCompleteMonths } from "~/models/periods";
+import type { PublicPledge } from "~/models/pledge-public.server";
+import { loader as overviewLoader } from "~/routes/central.overview";
+import { loader as pledgesLoader } from "~/routes/pledges._index";
+import { loader as departmentLoader } from "~/routes/pledges.$dept";
+import { loader as departmentCsvLoader } from "~/routes/pledges.$dept[.]csv";
+import { loader as departmentJsonLoader } from "~/routes/pledges.$dept[.]json";
+import { loader as csvLoader } from "~/routes/pledges[.]csv";
+import { loader as jsonLoader } from "~/routes/pledges[.]json";
+import { action as signInAction } from "~/routes/staff.sign-in";
+import { DEMO_PASSWORD, DEPARTMENTS } from "../../db/seed-data";
+import { ANNEX_PLEDGES, seedActivity } from "../../db/seed-pledges";
+import { makeContext, type TestContext } from "../setup/context";
+import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+
+const NOW = new Date("2026-11-27T04:00:00Z");
+const MONTHS = lastCompleteMonths("2026-11", 12);
+
+/** RFC 4180: quoted fields, doubled quotes, CRLF records. Enough for our own output. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else cell += ch;
+  }
+  if (cell !== "" || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+type PageData = Awaited<ReturnType<typeof pledgesLoader>>;
+
+describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
+  let t: TestDb;
+  let c: TestContext;
+
+  beforeEach(async () => {
+    t = await freshDb(kind);
+    c = makeContext(t.db);
+    // Only Date is faked: the loaders' "now" is fixed, timers and I/O run as usual.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await c.close();
+    await t.cleanup();
+  });
+
+  async function sessionOf(username: string): Promise<string> {
+    const res = await settle(() =>
+      signInAction({
+        request: postForm(
+          "/staff/sign-in",
+          { username, password: DEMO_PASSWORD },
+          { csrfToken: c.csrfToken },
+        ),
+        context: c.context,
+        params: {},
+      }),
+    );
+    expect(res.status).toBe(302);
+    return cookieFrom(res, "pledge_session");
+  }
+
+  const page = async (path = "/pledges", lng = "en"): Promise<PageData> =>
+    pledgesLoader({
+      request: getRequest(path, { cookie: `pledge_lng=${lng}` }),
+      context: c.context,
+      params: {},
+    });
+
+  it("shows every annex pledge with twelve months of results, and the JSON and CSV say exactly the same", async () => {
+    await seedActivity(t.db, c.context.env.PII_KEY, NOW);
+    const data = await page();
+    const pledges = data.view.departments.flatMap((d) => d.pledges);
+    expect(pledges.map((p) => p.code).sort()).toEqual(ANNEX_PLEDGES.map((p) => p.code).sort());
+    expect(data.view.months).toEqual(MONTHS);
+    expect(data.view.years).toEqual({ previous: "2025", current: "2026" });
+    for (const p of pledges) {
+      expect(p.months.map((r) => r.period)).toEqual(MONTHS);
+      expect(p.years.map((r) => r.period)).toEqual(["2025", "2026"]);
+      expect(p.latest).toEqual(p.months.at(-1));
+      // Twelve months of demo activity: the latest month has something counted for every pledge.
+      expect(p.latest.sample).toBeGreaterThan(0);
+      expect(p.statement.en.length).toBeGreaterThan(10);
+      expect(p.measurement.zh.length).toBeGreaterThan(10);
+    }
+    // The demo makes some months miss their targets and the OGCIO study's months too small to judge.
+    const statuses = new Set(pledges.flatMap((p) => p.months.map((r) => r.status)));
+    expect([...statuses].sort()).toEqual(["insufficient", "met", "not_met"]);
+
+    const imm = pledges.find((p) => p.code === "IMMD-ID-CARD")!;
+    expect(imm.target).toMatchObject({ kind: "timeliness", share: 99, days: 10, dayUnit: "working" });
+    expect(imm.target.text.en).toBe("99% completed within 10 working days");
+    expect(imm.measurement.en).toContain("no more than 10 working days");
+    const salt = pledges.find((p) => p.code === "WSD-SALT-WATER")!;
+    expect(salt.target.standard.en).toBe("Supply pressure at least 15 m");
+    const rating = pledges.find((p) => p.code === "CSTDI-COURSE-RATING")!;
+    expect(rating.target.standard.en).toContain("Overall, how satisfied are you");
+    expect(pledges.find((p) => p.code === "GPA-PROPERTY-COMPLAINTS")!.measurement.en).toContain(
+      "clock was stopped",
+    );
+
+    const expected = (list: PublicPledge[]) =>
+      list.map((p) => ({
+        code: p.code,
+        department: p.department.code,
+        results: [...p.months, ...p.years].map((r) => ({
+          period: r.period,
+          achieved: r.achieved,
+          sample: r.sample,
+          status: r.status,
+        })),
+      }));
+
+    // JSON
+    const json = await jsonLoader({ request: getRequest("/pledges.json"), context: c.context, params: {} });
+    expect(json.status).toBe(200);
+    expect(json.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(json.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(json.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const body = (await json.json()) as {
+      generatedAt: string;
+      periods: string[];
+      pledges: {
+        code: string;
+        department: { code: string };
+        statement: { en: string; zh: string };
+        results: { period: string; achieved: number | null; sample: number; status: string }[];
+      }[];
+    };
+    expect(body.generatedAt).toBe(NOW.toISOString());
+    expect(body.periods).toEqual([...MONTHS, "2025", "2026"]);
+    expect(
+      body.pledges.map((p) => ({
+        code: p.code,
+        department: p.department.code,
+        results: p.results.map((r) => ({
+          period: r.period,
+          achieved: r.achieved,
+          sample: r.sample,
+          status: r.status,
+        })),
+      })),
+    ).toEqual(expected(pledges));
+    expect(body.pledges.map((p) => p.statement)).toEqual(pledges.map((p) => p.statement));
+
+    // CSV
+    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: c.context, params: {} });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = parseCsv(new TextDecoder().decode(bytes.subarray(3)));
+    expect(header).toEqual([
+      "code",
+      "department",
+      "service_en",
+      "service_zh",
+      "statement_en",
+      "statement_zh",
+      "customer",
+      "category",
+      "target_share",
+      "period",
+      "achieved",
+      "sample",
+      "status",
+    ]);
+    expect(rows).toHaveLength(pledges.length * 14);
+    const fromCsv = pledges.map((p) => ({
+      code: p.code,
+      department: p.department.code,
+      results: rows
+        .filter((r) => r[0] === p.code)
+        .map((r) => ({
+          period: r[9],
+          achieved: r[10] === "" ? null : Number(r[10]),
+          sample: Number(r[11]),
+          status: r[12],
+        })),
+    }));
+    expect(fromCsv).toEqual(expected(pledges));
+    const immRow = rows.find((r) => r[0] === "IMMD-ID-CARD")!;
+    expect(immRow.slice(1, 9)).toEqual([
+      "IMMD",
+      imm.service.en,
+      imm.service.zh,
+      imm.statement.en,
+      imm.statement.zh,
+      "external",
+      "efficiency",
+      "99",
+    ]);
+
+    // A department's page and its open data carry the same pledges as the government page.
+    const dept = await departmentLoader({
+      request: getRequest("/pledges/wsd"),
+      context: c.context,
+      params: { dept: "wsd" },
+    });
+    const wsd = dept.view.departments[0]!;
+    expect(wsd.code).toBe("WSD");
+    expect(wsd.pledges).toEqual(data.view.departments.find((d) => d.code === "WSD")!.pledges);
+    const deptJson = await departmentJsonLoader({
+      request: getRequest("/pledges/WSD.json"),
+      context: c.context,
+      params: { dept: "WSD" },
+    });
+    const deptBody = (await deptJson.json()) as typeof body;
+    expect(deptBody.pledges.map((p) => p.code)).toEqual(["WSD-DRINKING-WATER", "WSD-SALT-WATER"]);
+    const deptCsv = await departmentCsvLoader({
+      request: getRequest("/pledges/WSD.csv"),
+      context: c.context,
+      params: { dept: "WSD" },
+    });
+    const deptRows = parseCsv((await deptCsv.text()).replace(/^\uFEFF/, "")).slice(1);
+    expect(deptRows).toHaveLength(2 * 14);
+    expect(deptRows).toEqual(rows.filter((r) => r[1] === "WSD"));
+  }, 180_000);
+
+  it("gives a department's page in any case, and 404 for an unknown department", async () => {
+    const res = await departmentLoader({
+      request: getRequest("/pledges/immd", { cookie: "pledge_lng=zh-HK" }),
+      context: c.context,
+      params: { dept: "immd" },
+    });
+    expect(res.locale).toBe("zh-HK");
+    expect(res.view.departments.map((d) => d.code)).toEqual(["IMMD"]);
+    expect(res.view.departments[0]!.pledges.map((p) => p.code)).toEqual(["IMMD-ID-CARD"]);
+    // No activity in this database: every month is "not enough data", with nothing counted.
+    expect(res.view.departments[0]!.pledges[0]!.months.every((r) => r.status === "insufficient")).toBe(true);
+
+    for (const load of [departmentLoader, departmentJsonLoader, departmentCsvLoader]) {
+      const r = await settle(() =>
+        load({ request: getRequest("/pledges/NOPE"), context: c.context, params: { dept: "NOPE" } }),
+      );
+      expect(r.status).toBe(404);
+    }
+  });
+
+  it("lists only published pledges, and departments without any", async () => {
+    await t.db
+      .updateTable("pledges")
+      .set({ status: "draft", published_at: null })
+      .where("code", "=", "HKO-SPECIAL-FORECASTS")
+      .execute();
+    const data = await page();
+    const hko = data.view.departments.find((d) => d.code === "HKO")!;
+    expect(hko.pledges).toEqual([]);
+    expect(data.view.departments.flatMap((d) => d.pledges)).toHaveLength(ANNEX_PLEDGES.length - 1);
+  });
+
+  it("neutralises CSV cells a spreadsheet would run as formulas", async () => {
+    const v = await t.db
+      .selectFrom("pledges")
+      .select("current_version_id")
+      .where("code", "=", "EU-CONSULTANCY-RATING")
+      .executeTakeFirstOrThrow();
+    await t.db
+      .updateTable("pledge_versions")
+      .set({ statement_en: '=HYPERLINK("http://evil")', statement_zh: "@SUM(1)" })
+      .where("id", "=", v.current_version_id!)
+      .execute();
+    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: c.context, params: {} });
+    const rows = parseCsv((await csv.text()).replace(/^\uFEFF/, ""));
+    const eu = rows.find((r) => r[0] === "EU-CONSULTANCY-RATING")!;
+    expect(eu[4]).toBe('\'=HYPERLINK("http://evil")');
+    expect(eu[5]).toBe("'@SUM(1)");
+  });
+
+  it("works out the overview's figures exactly from known data", async () => {
+    const id = async (code: string) =>
+      await t.db.selectFrom("pledges").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
+    // Every annex pledge in force since 2023, so the months below are all in force.
+    await t.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
+
+    const salt = await id("WSD-SALT-WATER");
+    const tunnel = await id("TD-TUNNEL-VISIBILITY");
+    const reading = (pledgeId: number, month: string, value: number) => ({
+      pledge_id: pledgeId,
+      taken_on: `${month}-10`,
+      month,
+      value,
+      evidence_note: null,
+      entered_by: null,
+      import_id: null,
+      created_at: NOW.toISOString(),
+    });
+    const many = (n: number, pledgeId: number, month: string, value: number) =>
+      Array.from({ length: n }, () => reading(pledgeId, month, value));
+    await t.db
+      .insertInto("quality_readings")
+      .values([
+        ...many(10, salt.id, "2026-03", 16), // met (100% ≥ 98%)
+        ...many(5, salt.id, "2026-04", 16),
+        ...many(5, salt.id, "2026-04", 10), // not met (50%)
+        ...many(5, salt.id, "2026-05", 16), // not enough data (5 < 10)
+        ...many(10, salt.id, "2026-11", 10), // the current month: not complete, not counted
+        ...many(10, salt.id, "2025-06", 16), // met, in 2025
+        ...many(10, tunnel.id, "2026-03", 0.001), // met
+        ...many(10, tunnel.id, "2026-06", 0.001), // after it was retired: not counted
+      ])
+      .execute();
+    // The tunnel pledge retired in April 2026; the consultancy pledge long before the window.
+    await t.db
+      .updateTable("pledges")
+      .set({ status: "retired", retired_at: "2026-04-15T02:00:00.000Z" })
+      .where("id", "=", tunnel.id)
+      .execute();
+    await t.db
+      .updateTable("pledges")
+      .set({ status: "retired", retired_at: "2022-05-01T02:00:00.000Z" })
+      .where("code", "=", "EU-CONSULTANCY-RATING")
+      .execute();
+    // Changes: ID cards strengthened in 2025 (counted), a new-service version for local mail in
+    // 2020 (before the window) and a strengthening of import licences not in force yet.
+    const addVersion = async (code: string, reason: "strengthened" | "new_service", from: string) => {
+      const p = await id(code);
+      const v = await t.db
+        .selectFrom("pledge_versions")
+        .selectAll()
+        .where("id", "=", p.current_version_id!)
+        .executeTakeFirstOrThrow();
+      const { id: _old, ...rest } = v;
+      const row = await t.db
+        .insertInto("pledge_versions")
+        .values({ ...rest, version_no: v.version_no + 1, change_reason: reason, effective_from: from })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await t.db.updateTable("pledges").set({ current_version_id: row.id }).where("id", "=", p.id).execute();
+    };
+    await addVersion("IMMD-ID-CARD", "strengthened", "2025-01-01");
+    await addVersion("HKP-LOCAL-MAIL", "new_service", "2020-06-01");
+    await addVersion("FEHD-IMPORT-LICENCE", "strengthened", "2027-01-01");
+
+    const cookie = await sessionOf("reviewer");
+    const { overview: o } = await overviewLoader({
+      request: getRequest("/central/overview", { cookie }),
+      context: c.context,
+      params: {},
+    });
+    expect(o.lastMonth).toBe("2026-10");
+    expect(o.departments).toBe(DEPARTMENTS.length);
+    expect(o.pledges).toBe(11);
+    // External: FEHD, HKP, IMMD, WSD ×2, HKO (the tunnels are retired). Efficiency: the 7 timeliness.
+    expect(o.external).toEqual({ count: 6, total: 11, share: 6 / 11 });
+    expect(o.efficiency).toEqual({ count: 7, total: 11, share: 7 / 11 });
+    expect(o.targetsMet).toEqual([
+      { period: "2026", toDate: true, met: 2, judged: 3, share: 2 / 3 },
+      { period: "2025", toDate: false, met: 1, judged: 1, share: 1 },
+      { period: "2024", toDate: false, met: 0, judged: 0, share: null },
+      { period: "2023", toDate: false, met: 0, judged: 0, share: null },
+    ]);
+    // Only the Water Supplies Department has a published pledge judged in the last 12 months.
+    expect(o.publishing).toEqual({ count: 1, total: DEPARTMENTS.length, share: 1 / DEPARTMENTS.length });
+    // In force since 2023-11-27: 11 published + the tunnels (retired in the window) = 12.
+    expect(o.changed.since).toBe("2023-11-27");
+    expect(o.changed.all).toEqual({ count: 2, total: 12, share: 2 / 12 });
+    expect(o.changed.strengthened).toEqual({ count: 1, total: 12, share: 1 / 12 });
+    expect(o.changed.newService).toEqual({ count: 0, total: 12, share: 0 });
+    expect(o.changed.retired).toEqual({ count: 1, total: 12, share: 1 / 12 });
+    const wsd = o.perDepartment.find((d) => d.code === "WSD")!;
+    expect(wsd).toMatchObject({
+      pledges: 2,
+      ytd: { met: 1, judged: 2, share: 0.5 },
+      latest: { met: 0, notMet: 0, insufficient: 2 },
+    });
+    expect(o.perDepartment.find((d) => d.code === "TD")).toMatchObject({
+      pledges: 0,
+      ytd: { met: 1, judged: 1, share: 1 },
+      latest: { met: 0, notMet: 0, insufficient: 0 },
+    });
+  });
+
+  it("lets only the central reviewer and the system administrator see the overview", async () => {
+    for (const [user, status] of [
+      ["counter.immd", 404],
+      ["manager.immd", 404],
+      ["reviewer", 200],
+      ["sysadmin", 200],
+    ] as const) {
+      const cookie = await sessionOf(user);
+      const res = await settle(() =>
+        overviewLoader({
+          request: getRequest("/central/overview", { cookie }),
+          context: c.context,
+          params: {},
+        }),
+      );
+      expect(res.status, user).toBe(status);
+    }
+    const anonymous = await settle(() =>
+      overviewLoader({ request: getRequest("/central/overview"), context: c.context, params: {} }),
+    );
+    expect(anonymous.status).toBe(302);
+  });
+});
