@@ -114,6 +114,8 @@ export async function createPledge(
   fields: VersionFields,
   effectiveFrom: string = hkDate(new Date()),
   status: PledgeStatus = "draft",
+  /** demo data is not a user action: the seed writes no audit event */
+  audit = true,
 ): Promise<number> {
   const now = nowIso();
   return db.transaction().execute(async (trx) => {
@@ -133,13 +135,15 @@ export async function createPledge(
       .executeTakeFirstOrThrow();
     const v = await insertVersion(trx, p.id, 1, fields, "initial", effectiveFrom, actor.id);
     await trx.updateTable("pledges").set({ current_version_id: v }).where("id", "=", p.id).execute();
-    await recordAudit(trx, {
-      action: "pledge.create",
-      actorUserId: actor.id,
-      departmentId,
-      entityType: "pledge",
-      entityId: p.id,
-    });
+    if (audit) {
+      await recordAudit(trx, {
+        action: "pledge.create",
+        actorUserId: actor.id,
+        departmentId,
+        entityType: "pledge",
+        entityId: p.id,
+      });
+    }
     return p.id;
   });
 }

@@ -4,6 +4,7 @@ import * as m20261127T1400 from "./20261127T1400-surveys";
 import * as m20261127T1500 from "./20261127T1500-cases";
 import * as m20261127T1600 from "./20261127T1600-pledges";
 import * as m20261127T1700 from "./20261127T1700-outbox";
+import * as m20261127T1800 from "./20261127T1800-results-filter-index";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "20261127T1500-cases": m20261127T1500,
   "20261127T1600-pledges": m20261127T1600,
   "20261127T1700-outbox": m20261127T1700,
+  "20261127T1800-results-filter-index": m20261127T1800,
 };

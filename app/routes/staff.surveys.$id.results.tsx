@@ -1,0 +1,334 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { BarChart, TrendChart } from "~/components/charts";
+import { RESPONSE_CHANNELS, RESPONSE_LANGUAGES } from "~/models/survey.schema";
+import { getSurvey, listCollectionPoints } from "~/models/survey.server";
+import { filterQuery, getSurveyResults, parseResultsFilter } from "~/models/survey-results.server";
+import { denyAccess, requireUser, seesAllDepartments } from "~/utils/auth.server";
+import { getLocale } from "~/utils/i18n.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  pageTitle(matches, "results.pageTitle", { title: data?.results.title ?? "" });
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const id = Number(params.id);
+  const survey = Number.isSafeInteger(id)
+    ? await getSurvey(context.db, id, seesAllDepartments(user) ? null : user.departmentId)
+    : undefined;
+  if (!survey) throw await denyAccess(context, user, "department", { type: "survey", id: params.id ?? "" });
+  const locale = await getLocale(request);
+  const filter = parseResultsFilter(new URL(request.url).searchParams);
+  const [results, points] = await Promise.all([
+    getSurveyResults(context.db, survey, filter, locale),
+    listCollectionPoints(context.db, survey.id),
+  ]);
+  return {
+    locale,
+    surveyId: survey.id,
+    results,
+    query: filterQuery(filter),
+    points: points.map((p) => ({ id: p.id, name: locale.startsWith("zh") ? p.name_zh : p.name_en })),
+  };
+}
+
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Question = Data["results"]["questions"][number];
+
+function useFormats(locale: string) {
+  const number = new Intl.NumberFormat(locale);
+  const decimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const wholePercent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  const monthFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
+  const shortMonthFormat = new Intl.DateTimeFormat(locale, {
+    year: "2-digit",
+    month: "short",
+    timeZone: "UTC",
+  });
+  const toDate = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1, 1));
+  return {
+    count: (v: number) => number.format(v),
+    decimal: (v: number) => decimal.format(v),
+    percent: (v: number) => percent.format(v),
+    wholePercent: (v: number) => wholePercent.format(v),
+    /** the NPS is a score, not a percentage: signed, no decimals */
+    score: (v: number) => `${v > 0 ? "+" : ""}${number.format(Math.round(v))}`,
+    month: (m: string) => monthFormat.format(toDate(m)),
+    shortMonth: (m: string) => shortMonthFormat.format(toDate(m)),
+  };
+}
+type Formats = ReturnType<typeof useFormats>;
+
+export default function SurveyResultsPage() {
+  const { t } = useTranslation();
+  const data = useLoaderData<typeof loader>();
+  const { results, points, query, surveyId, locale } = data;
+  const f = useFormats(locale);
+  const filter = results.filter;
+  const trendQ = results.trendQuestion;
+  const overall = results.questions.find((q) => q.key === trendQ?.key);
+  return (
+    <div className="container">
+      <p>
+        <Link to="/staff/surveys">{t("results.back")}</Link>
+      </p>
+      <h1>{results.title}</h1>
+      <p className="lead">{t("results.intro")}</p>
+
+      <form method="get" aria-labelledby="results-filters">
+        <h2 id="results-filters">{t("results.filters.title")}</h2>
+        <div style={{ display: "flex", flexWrap: "wrap", gap: "0 1.5rem" }}>
+          <div className="field" style={{ flex: "1 1 11rem" }}>
+            <label htmlFor="field-from">{t("results.filters.from")}</label>
+            <p className="hint" id="hint-months">
+              {t("results.filters.monthHint")}
+            </p>
+            <input
+              id="field-from"
+              name="from"
+              type="month"
+              defaultValue={filter.from}
+              pattern="\d{4}-\d{2}"
+              aria-describedby="hint-months"
+            />
+          </div>
+          <div className="field" style={{ flex: "1 1 11rem" }}>
+            <label htmlFor="field-to">{t("results.filters.to")}</label>
+            <p className="hint" aria-hidden="true">
+              &nbsp;
+            </p>
+            <input
+              id="field-to"
+              name="to"
+              type="month"
+              defaultValue={filter.to}
+              pattern="\d{4}-\d{2}"
+              aria-describedby="hint-months"
+            />
+          </div>
+        </div>
+        <div style={{ display: "flex", flexWrap: "wrap", gap: "0 1.5rem" }}>
+          <div className="field" style={{ flex: "1 1 11rem" }}>
+            <label htmlFor="field-point">{t("results.filters.point")}</label>
+            <select id="field-point" name="point" defaultValue={filter.collectionPointId ?? ""}>
+              <option value="">{t("results.filters.all")}</option>
+              {points.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field" style={{ flex: "1 1 11rem" }}>
+            <label htmlFor="field-channel">{t("results.filters.channel")}</label>
+            <select id="field-channel" name="channel" defaultValue={filter.channel ?? ""}>
+              <option value="">{t("results.filters.all")}</option>
+              {RESPONSE_CHANNELS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`results.channels.${c}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field" style={{ flex: "1 1 11rem" }}>
+            <label htmlFor="field-language">{t("results.filters.language")}</label>
+            <select id="field-language" name="language" defaultValue={filter.language ?? ""}>
+              <option value="">{t("results.filters.all")}</option>
+              {RESPONSE_LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`results.languages.${l}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <p
+          className="actions"
+          style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem", alignItems: "center" }}
+        >
+          <button type="submit" className="button">
+            {t("results.filters.apply")}
+          </button>
+          <a href={`/staff/surveys/${surveyId}/results`}>{t("results.filters.clear")}</a>
+        </p>
+      </form>
+
+      <h2>{t("results.summary.title")}</h2>
+      <p>{t("results.summary.period", { from: f.month(filter.from), to: f.month(filter.to) })}</p>
+      <ul className="cards">
+        <li className="card">
+          <h3>{t("results.summary.responses")}</h3>
+          <p style={{ fontSize: "2rem", fontWeight: 700, color: "inherit" }}>
+            {f.count(results.totalResponses)}
+          </p>
+        </li>
+        {overall?.type === "rating5" ? (
+          <>
+            <li className="card">
+              <h3>{t("results.summary.satisfied", { question: overall.prompt })}</h3>
+              <p style={{ fontSize: "2rem", fontWeight: 700, color: "inherit" }}>
+                {overall.topTwoBox === null ? "—" : f.percent(overall.topTwoBox)}
+              </p>
+              <p>{t("results.summary.satisfiedHint", { question: overall.prompt })}</p>
+            </li>
+            <li className="card">
+              <h3>{t("results.summary.average")}</h3>
+              <p style={{ fontSize: "2rem", fontWeight: 700, color: "inherit" }}>
+                {overall.average === null ? "—" : f.decimal(overall.average)}
+              </p>
+              <p>{t("results.summary.averageHint")}</p>
+            </li>
+          </>
+        ) : null}
+      </ul>
+
+      <h2>{t("results.export.title")}</h2>
+      <p>{t("results.export.body")}</p>
+      <p style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem" }}>
+        <a className="button secondary" href={`/staff/surveys/${surveyId}/export.csv?${query}`}>
+          {t("results.export.csv")}
+        </a>
+        <a className="button secondary" href={`/staff/surveys/${surveyId}/export.xlsx?${query}`}>
+          {t("results.export.xlsx")}
+        </a>
+      </p>
+
+      {results.totalResponses === 0 ? <p className="notice">{t("results.none")}</p> : null}
+
+      <h2>{t("results.trend.title")}</h2>
+      <p>
+        {trendQ
+          ? t("results.trend.chartTitle", { question: trendQ.prompt })
+          : t("results.trend.chartTitleResponsesOnly")}
+      </p>
+      <TrendChart
+        title={
+          trendQ
+            ? t("results.trend.chartTitle", { question: trendQ.prompt })
+            : t("results.trend.chartTitleResponsesOnly")
+        }
+        data={results.trend.map((p) => ({
+          label: f.shortMonth(p.month),
+          count: p.responses,
+          share: p.topTwoBox,
+        }))}
+        labelHeader={t("results.trend.month")}
+        countHeader={t("results.trend.responses")}
+        shareHeader={t("results.trend.satisfied")}
+        formatCount={f.count}
+        formatShare={f.wholePercent}
+      />
+
+      <h2>{t("results.questions.title")}</h2>
+      {results.questions.map((q, i) => (
+        <QuestionCard key={q.key} q={q} n={i + 1} f={f} />
+      ))}
+    </div>
+  );
+}
+
+function QuestionCard({ q, n, f }: { q: Question; n: number; f: Formats }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card" style={{ marginBottom: "1.25rem" }} aria-labelledby={`q-${q.key}`}>
+      <h3 id={`q-${q.key}`}>{t("results.questions.heading", { n, question: q.prompt })}</h3>
+      {q.inCurrentVersion ? null : <p>{t("results.questions.retired")}</p>}
+      <dl style={{ display: "flex", flexWrap: "wrap", gap: "0.25rem 2rem", margin: "0.5rem 0" }}>
+        <Figure term={t("results.questions.answered")} value={f.count(q.answered)} />
+        {q.type === "rating5" ? (
+          <>
+            <Figure term={t("results.questions.notApplicable")} value={f.count(q.notApplicable)} />
+            <Figure
+              term={t("results.questions.average")}
+              value={q.average === null ? "—" : f.decimal(q.average)}
+            />
+            <Figure
+              term={t("results.questions.topTwoBox")}
+              value={q.topTwoBox === null ? "—" : f.percent(q.topTwoBox)}
+            />
+          </>
+        ) : null}
+        {q.type === "nps" ? (
+          <>
+            <Figure
+              term={t("results.questions.npsScore")}
+              value={q.score === null ? "—" : f.score(q.score)}
+            />
+            <Figure term={t("results.questions.promoters")} value={f.count(q.promoters)} />
+            <Figure term={t("results.questions.passives")} value={f.count(q.passives)} />
+            <Figure term={t("results.questions.detractors")} value={f.count(q.detractors)} />
+          </>
+        ) : null}
+      </dl>
+      {q.type === "rating5" || q.type === "nps" ? (
+        <>
+          {q.type === "rating5" ? <p>{t("results.questions.naExcluded")}</p> : null}
+          <BarChart
+            title={t("results.questions.distributionTitle", { question: q.prompt })}
+            data={q.distribution.map((b) => ({
+              label: q.type === "rating5" ? t(`results.ratings.r${b.value}`) : String(b.value),
+              short: String(b.value),
+              value: b.count,
+            }))}
+            labelHeader={q.type === "rating5" ? t("results.questions.rating") : t("results.questions.score")}
+            valueHeader={t("results.questions.count")}
+            shareHeader={t("results.questions.share")}
+            formatValue={f.count}
+            formatShare={f.percent}
+          />
+        </>
+      ) : null}
+      {q.type === "single" || q.type === "multiple" ? (
+        <>
+          {q.type === "multiple" ? <p>{t("results.questions.multipleHint")}</p> : null}
+          <BarChart
+            title={t("results.questions.optionsTitle", { question: q.prompt })}
+            data={q.options.map((o) => ({ label: o.label, value: o.count }))}
+            labelHeader={t("results.questions.option")}
+            valueHeader={t("results.questions.count")}
+            shareHeader={t("results.questions.share")}
+            shareBase={q.answered}
+            formatValue={f.count}
+            formatShare={f.percent}
+          />
+        </>
+      ) : null}
+      {q.type === "short_text" || q.type === "long_text" ? (
+        <>
+          <h4>{t("results.comments.title")}</h4>
+          {q.comments.length === 0 ? (
+            <p>{t("results.comments.none")}</p>
+          ) : (
+            <>
+              <p>{t("results.comments.hint", { shown: f.count(q.comments.length) })}</p>
+              <ol style={{ paddingLeft: "1.25rem" }}>
+                {q.comments.map((c) => (
+                  <li key={c.id} style={{ marginBottom: "0.75rem" }}>
+                    <blockquote lang={c.language} style={{ margin: 0, whiteSpace: "pre-wrap" }}>
+                      {c.text}
+                    </blockquote>
+                    <small>
+                      {f.month(c.month)} · {t(`results.languages.${c.language}`)}
+                    </small>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function Figure({ term, value }: { term: string; value: string }) {
+  return (
+    <div>
+      <dt style={{ color: "var(--muted)" }}>{term}</dt>
+      <dd style={{ margin: 0, fontWeight: 700, fontSize: "1.2rem" }}>{value}</dd>
+    </div>
+  );
+}
