@@ -130,7 +130,10 @@ describe("surveys end to end", () => {
       const page = await context.newPage();
       await signIn(page, "counter.immd");
       await page.goto(`${server.baseUrl}/staff/surveys`);
-      await page.getByRole("link", { name: "Key in paper forms" }).first().click();
+      await page
+        .locator("tr", { hasText: "/s/immdcsat" })
+        .getByRole("link", { name: "Key in paper forms" })
+        .click();
       await page.locator("h1", { hasText: "Key in a paper form" }).waitFor();
       await expectNoAxeViolations(page);
       await page.locator("#field-point").focus();
@@ -142,6 +145,34 @@ describe("surveys end to end", () => {
       await page.keyboard.press("Enter");
       await page.getByText(/Paper response \d+ saved/).waitFor();
       await expectNoAxeViolations(page);
+    } finally {
+      await context.cleanup();
+    }
+  });
+
+  it("the results page shows every response above and the CSV export contains them", async () => {
+    const context = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await signIn(page, "manager.immd");
+      await page.goto(`${server.baseUrl}/staff/surveys`);
+      const row = page.locator("tr", { hasText: "/s/immdcsat" });
+      await row.getByRole("link", { name: "Results" }).click();
+      await page.locator("h1", { hasText: "Customer satisfaction survey" }).waitFor();
+      // Chinese with JavaScript, English without, the kiosk and the paper form: four responses.
+      const total = page.locator(".card", { hasText: "Responses" }).first().locator("p").first();
+      expect((await total.innerText()).trim()).toBe("4");
+      await page.getByText("職員很有禮貌").first().waitFor();
+      await expectNoAxeViolations(page);
+      const csvHref = await page.getByRole("link", { name: "Download CSV" }).getAttribute("href");
+      const csv = await page.request.get(`${server.baseUrl}${csvHref}`);
+      expect(csv.status()).toBe(200);
+      const text = (await csv.text()).replace(/^\uFEFF/, "");
+      const lines = text.trim().split(/\r?\n/);
+      expect(lines).toHaveLength(5);
+      expect(text).toContain("職員很有禮貌");
+      // The kiosk link in the demo data is the counter's collection point.
+      for (const channel of ["web", "counter", "paper"]) expect(text).toContain(`,${channel},`);
     } finally {
       await context.cleanup();
     }
