@@ -37,7 +37,7 @@ function plainErrorPage(req: express.Request, status: number): string {
  * gets 413 when it does. The rest of the body is read and dropped (up to a hard stop), so the
  * client can finish sending and read our answer instead of a reset connection.
  */
-function bodyLimit(defaultLimit: number, overrides: Record<string, number>): express.RequestHandler {
+function bodyLimit(defaultLimit: number, overrides: [RegExp, number][]): express.RequestHandler {
   const refuse = (req: express.Request, res: express.Response, limit: number) => {
     const hardStop = Math.max(limit * 8, 64 * 1024 * 1024);
     let drained = 0;
@@ -54,7 +54,7 @@ function bodyLimit(defaultLimit: number, overrides: Record<string, number>): exp
     } else res.status(413).type("html").send(plainErrorPage(req, 413));
   };
   return (req, res, next) => {
-    const limit = overrides[req.path] ?? defaultLimit;
+    const limit = overrides.find(([re]) => re.test(req.path))?.[1] ?? defaultLimit;
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > limit) {
       refuse(req, res, limit);
@@ -76,11 +76,16 @@ function bodyLimit(defaultLimit: number, overrides: Record<string, number>): exp
 export async function createApp(env: Env, services: Services, build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
-  // Offline batches from counter tablets may carry 1,000 responses with comments.
+  // Larger bodies only where they belong: offline batches from counter tablets, a complaint with
+  // three 5 MB attachments, a month of transactions as CSV.
+  const atLeast = (n: number) => Math.max(env.BODY_LIMIT_BYTES, n);
   app.use(
-    bodyLimit(env.BODY_LIMIT_BYTES, {
-      "/api/v1/responses/batch": Math.max(env.BODY_LIMIT_BYTES, 5 * 1024 * 1024),
-    }),
+    bodyLimit(env.BODY_LIMIT_BYTES, [
+      [/^\/api\/v1\/responses\/batch$/, atLeast(5 * 1024 * 1024)],
+      [/^\/api\/v1\/transactions$/, atLeast(2 * 1024 * 1024)],
+      [/^\/complaints\/new$/, atLeast(16 * 1024 * 1024)],
+      [/^\/admin\/pledges\/\d+\/import$/, atLeast(20 * 1024 * 1024)],
+    ]),
   );
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h", index: false }));

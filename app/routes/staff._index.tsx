@@ -142,6 +142,12 @@ export default function StaffHome() {
             </li>
             <li className="card">
               <h3>
+                <Link to="/admin/pledges">{t("admin.pledgesTitle")}</Link>
+              </h3>
+              <p>{t("admin.pledgesBody")}</p>
+            </li>
+            <li className="card">
+              <h3>
                 <Link to="/admin/case-settings">{t("admin.caseSettingsTitle")}</Link>
               </h3>
               <p>{t("caseSettings.intro")}</p>

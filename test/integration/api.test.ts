@@ -270,8 +270,9 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
         collectionPoints: { code: string; channel: string }[];
       }[];
     };
-    expect(body.surveys.map((s) => s.slug)).toEqual(["immdcsat"]);
-    const [s] = body.surveys;
+    // The department's own surveys only: the satisfaction survey and the case-handling survey.
+    expect(body.surveys.map((s) => s.slug).sort()).toEqual(["immdcase", "immdcsat"]);
+    const s = body.surveys.find((x) => x.slug === "immdcsat");
     expect(s).toMatchObject({
       status: "published",
       versionNo: 1,

@@ -1,0 +1,609 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
+import { listServices } from "~/models/department.server";
+import { lastCompleteMonths } from "~/models/periods";
+import { PledgeVersionSchema } from "~/models/pledge.schema";
+import { createPledge, listPledges, unmeasurableField, versionFields } from "~/models/pledge.server";
+import {
+  PledgeCodeSchema,
+  pledgeCodeTaken,
+  type SurveyChoice,
+  satisfactionQuestions,
+} from "~/models/pledge-data.server";
+import { pledgeResults } from "~/models/pledge-results.server";
+import { hkMonth } from "~/models/time";
+import { requireUser } from "~/utils/auth.server";
+import { assertCsrf } from "~/utils/csrf.server";
+import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
+import { badRequest } from "~/utils/http.server";
+import { getLocale } from "~/utils/i18n.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pledgesAdmin.list.title");
+
+const ADMINS = ["department_admin"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, ADMINS);
+  const departmentId = user.departmentId!;
+  const latest = lastCompleteMonths(hkMonth(new Date()), 1)[0]!;
+  const [pledges, services, surveys, locale] = await Promise.all([
+    listPledges(context.db, { departmentId }),
+    listServices(context.db, departmentId),
+    satisfactionQuestions(context.db, departmentId),
+    getLocale(request),
+  ]);
+  const rows = [];
+  for (const p of pledges) {
+    const [result] = await pledgeResults(context.db, p, [latest]);
+    rows.push({
+      id: p.id,
+      code: p.code,
+      status: p.status,
+      service: locale.startsWith("zh") ? p.service_zh : p.service_en,
+      version: p.version,
+      result: result ?? null,
+    });
+  }
+  return {
+    latest,
+    rows,
+    services: services.map((s) => ({ id: s.id, nameEn: s.name_en, nameZh: s.name_zh })),
+    surveys,
+  };
+}
+
+/** The shared schema's messages live in the pledges feature file; this page has its own copies. */
+export function adminErrors(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(errors))
+    out[k] = v.replace(/^pledges\.errors\./, "pledgesAdmin.errors.");
+  return out;
+}
+
+/** The message for a field unmeasurableField named: the target could not be measured by it. */
+export const UNMEASURABLE: Record<string, string> = {
+  serviceId: "pledgesAdmin.errors.serviceNotOurs",
+  questionKey: "pledgesAdmin.errors.questionNotRating",
+};
+
+type ActionResult = { errors: FieldErrors; values: Record<string, string>; field?: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertCsrf(request, context, form);
+  const user = await requireUser(request, context, ADMINS);
+  if (form.get("intent") !== "create") throw badRequest();
+  const departmentId = user.departmentId!;
+  const values = formValues(form);
+  const fail = (errors: FieldErrors, field?: string) =>
+    json<ActionResult>({ errors: adminErrors(errors), values, field }, { status: 400 });
+
+  const code = parseForm(PledgeCodeSchema, form);
+  const parsed = parseForm(PledgeVersionSchema, form);
+  if (!code.ok || !parsed.ok)
+    return fail({ ...(code.ok ? {} : code.errors), ...(parsed.ok ? {} : parsed.errors) });
+  if (await pledgeCodeTaken(context.db, code.data.code))
+    return fail({ code: "pledgesAdmin.errors.codeTaken" });
+  // A target nobody can measure is refused before anything is stored.
+  const field = await unmeasurableField(context.db, departmentId, parsed.data);
+  if (field) return fail({ [field]: UNMEASURABLE[field] ?? "pledgesAdmin.errors.notMeasurable" }, field);
+  let id: number;
+  try {
+    id = await createPledge(
+      context.db,
+      user,
+      departmentId,
+      code.data.code,
+      parsed.data.serviceId,
+      versionFields(parsed.data),
+    );
+  } catch (e) {
+    // The same code created at the same moment by someone else.
+    if (await pledgeCodeTaken(context.db, code.data.code))
+      return fail({ code: "pledgesAdmin.errors.codeTaken" });
+    throw e;
+  }
+  return redirect(`/admin/pledges/${id}?saved=created`);
+}
+
+// ---- Shared with the pledge page ----
+
+type VersionView = {
+  target_kind: string;
+  target_share: number;
+  timeliness_source: string | null;
+  case_step: string | null;
+  transaction_type: string | null;
+  days: number | null;
+  day_unit: string | null;
+  question_key: string | null;
+  measure_en: string | null;
+  measure_zh: string | null;
+  measure_unit: string | null;
+  comparator: string | null;
+  threshold: number | null;
+};
+
+/** "95% within 10 working days (transactions ID-CARD)", in the reader's language. */
+export function targetSummary(t: TFunction, v: VersionView, zh: boolean): string {
+  const share = v.target_share;
+  if (v.target_kind === "timeliness") {
+    const source =
+      v.timeliness_source === "transactions"
+        ? t("pledgesAdmin.summary.transactions", { type: v.transaction_type ?? "" })
+        : t(`pledgesAdmin.summary.cases.${v.case_step ?? "reply"}`);
+    return t(`pledgesAdmin.summary.timeliness.${v.day_unit === "calendar" ? "calendar" : "working"}`, {
+      share,
+      days: v.days ?? 0,
+      source,
+    });
+  }
+  if (v.target_kind === "satisfaction")
+    return t("pledgesAdmin.summary.satisfaction", { share, question: v.question_key ?? "" });
+  return t(`pledgesAdmin.summary.measured.${v.comparator === "lte" ? "lte" : "gte"}`, {
+    share,
+    measure: (zh ? v.measure_zh : v.measure_en) ?? "",
+    threshold: v.threshold ?? "",
+    unit: v.measure_unit ?? "",
+  });
+}
+
+/** The result of a period: "96.7% (29 of 30) · not met". */
+export function resultText(
+  t: TFunction,
+  r: { achieved: number | null; compliant: number; sample: number; status: string } | null,
+): string {
+  if (!r || r.achieved === null) return t("pledgesAdmin.results.noData");
+  return t("pledgesAdmin.results.value", {
+    achieved: r.achieved,
+    compliant: r.compliant,
+    sample: r.sample,
+    status: t(`pledgesAdmin.results.status.${r.status}`),
+  });
+}
+
+export function TextArea({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  required,
+  rows = 3,
+  maxLength,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string;
+  required?: boolean;
+  rows?: number;
+  maxLength?: number;
+}) {
+  const { t } = useTranslation();
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+      </label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={defaultValue}
+        maxLength={maxLength}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        aria-required={required || undefined}
+      />
+    </div>
+  );
+}
+
+/** Field → label, for the error summary of the pledge form. */
+export function pledgeFieldLabels(t: TFunction): Record<string, string> {
+  const keys = [
+    "code",
+    "serviceId",
+    "statementEn",
+    "statementZh",
+    "customer",
+    "category",
+    "targetKind",
+    "targetShare",
+    "minSample",
+    "timelinessSource",
+    "caseStep",
+    "transactionType",
+    "days",
+    "dayUnit",
+    "surveyId",
+    "questionKey",
+    "measureEn",
+    "measureZh",
+    "measureUnit",
+    "comparator",
+    "threshold",
+    "plausibleMin",
+    "plausibleMax",
+    "changeReason",
+  ];
+  return Object.fromEntries(keys.map((k) => [k, t(`pledgesAdmin.fields.${k}`)]));
+}
+
+/** The form values of a stored version, for the edit form. */
+export function versionDefaults(
+  v: VersionView & Record<string, unknown>,
+  serviceId: number,
+): Record<string, string> {
+  const s = (x: unknown) => (x === null || x === undefined ? "" : String(x));
+  return {
+    serviceId: s(serviceId),
+    statementEn: s(v.statement_en),
+    statementZh: s(v.statement_zh),
+    customer: s(v.customer),
+    category: s(v.category),
+    targetKind: s(v.target_kind),
+    targetShare: s(v.target_share),
+    minSample: s(v.min_sample),
+    timelinessSource: s(v.timeliness_source),
+    caseStep: s(v.case_step),
+    transactionType: s(v.transaction_type),
+    days: s(v.days),
+    dayUnit: s(v.day_unit),
+    surveyId: s(v.survey_id),
+    questionKey: s(v.question_key),
+    measureEn: s(v.measure_en),
+    measureZh: s(v.measure_zh),
+    measureUnit: s(v.measure_unit),
+    comparator: s(v.comparator),
+    threshold: s(v.threshold),
+    plausibleMin: s(v.plausible_min),
+    plausibleMax: s(v.plausible_max),
+  };
+}
+
+/**
+ * The fields of a pledge version (PledgeVersionSchema). Works without JavaScript: every kind of
+ * target's fields are shown, grouped in fieldsets whose hints say when they apply.
+ */
+export function PledgeFields({
+  values,
+  errors,
+  services,
+  surveys,
+  withReason,
+}: {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  services: { id: number; nameEn: string; nameZh: string }[];
+  surveys: SurveyChoice[];
+  withReason?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language.startsWith("zh");
+  const none = { value: "", label: t("pledgesAdmin.fields.choose") };
+  const opts = (prefix: string, list: readonly string[]) =>
+    list.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
+  const qid = "field-questionKey";
+  return (
+    <>
+      {withReason ? (
+        <SelectField
+          name="changeReason"
+          label={t("pledgesAdmin.fields.changeReason")}
+          defaultValue={values.changeReason ?? ""}
+          error={errors.changeReason}
+          options={[none, ...opts("pledgesAdmin.reasons", ["strengthened", "new_service", "corrected"])]}
+        />
+      ) : null}
+      <SelectField
+        name="serviceId"
+        label={t("pledgesAdmin.fields.serviceId")}
+        defaultValue={values.serviceId ?? ""}
+        error={errors.serviceId}
+        options={[none, ...services.map((s) => ({ value: String(s.id), label: zh ? s.nameZh : s.nameEn }))]}
+      />
+      <TextArea
+        name="statementEn"
+        label={t("pledgesAdmin.fields.statementEn")}
+        required
+        maxLength={500}
+        defaultValue={values.statementEn}
+        error={errors.statementEn}
+        hint={t("pledgesAdmin.hints.statement")}
+      />
+      <TextArea
+        name="statementZh"
+        label={t("pledgesAdmin.fields.statementZh")}
+        required
+        maxLength={500}
+        defaultValue={values.statementZh}
+        error={errors.statementZh}
+      />
+      <div className="grid-2">
+        <SelectField
+          name="customer"
+          label={t("pledgesAdmin.fields.customer")}
+          defaultValue={values.customer ?? "external"}
+          error={errors.customer}
+          options={opts("pledgesAdmin.customers", ["external", "internal"])}
+        />
+        <SelectField
+          name="category"
+          label={t("pledgesAdmin.fields.category")}
+          defaultValue={values.category ?? "efficiency"}
+          error={errors.category}
+          options={opts("pledgesAdmin.categories", ["efficiency", "quality"])}
+        />
+      </div>
+      <SelectField
+        name="targetKind"
+        label={t("pledgesAdmin.fields.targetKind")}
+        defaultValue={values.targetKind ?? "timeliness"}
+        error={errors.targetKind}
+        options={opts("pledgesAdmin.kinds", ["timeliness", "satisfaction", "measured"])}
+      />
+      <div className="grid-2">
+        <TextField
+          name="targetShare"
+          type="number"
+          label={t("pledgesAdmin.fields.targetShare")}
+          hint={t("pledgesAdmin.hints.targetShare")}
+          required
+          defaultValue={values.targetShare}
+          error={errors.targetShare}
+        />
+        <TextField
+          name="minSample"
+          type="number"
+          label={t("pledgesAdmin.fields.minSample")}
+          hint={t("pledgesAdmin.hints.minSample")}
+          required
+          defaultValue={values.minSample ?? "30"}
+          error={errors.minSample}
+        />
+      </div>
+
+      <fieldset className="field">
+        <legend>{t("pledgesAdmin.groups.timeliness")}</legend>
+        <p className="hint">{t("pledgesAdmin.hints.timeliness")}</p>
+        <SelectField
+          name="timelinessSource"
+          label={t("pledgesAdmin.fields.timelinessSource")}
+          defaultValue={values.timelinessSource ?? ""}
+          error={errors.timelinessSource}
+          options={[none, ...opts("pledgesAdmin.sources", ["transactions", "cases"])]}
+        />
+        <div className="grid-2">
+          <TextField
+            name="transactionType"
+            label={t("pledgesAdmin.fields.transactionType")}
+            hint={t("pledgesAdmin.hints.transactionType")}
+            defaultValue={values.transactionType}
+            error={errors.transactionType}
+          />
+          <SelectField
+            name="caseStep"
+            label={t("pledgesAdmin.fields.caseStep")}
+            defaultValue={values.caseStep ?? ""}
+            error={errors.caseStep}
+            options={[none, ...opts("pledgesAdmin.steps", ["ack", "reply"])]}
+          />
+        </div>
+        <div className="grid-2">
+          <TextField
+            name="days"
+            type="number"
+            label={t("pledgesAdmin.fields.days")}
+            defaultValue={values.days}
+            error={errors.days}
+          />
+          <SelectField
+            name="dayUnit"
+            label={t("pledgesAdmin.fields.dayUnit")}
+            defaultValue={values.dayUnit ?? ""}
+            error={errors.dayUnit}
+            options={[none, ...opts("pledgesAdmin.units", ["working", "calendar"])]}
+          />
+        </div>
+      </fieldset>
+
+      <fieldset className="field">
+        <legend>{t("pledgesAdmin.groups.satisfaction")}</legend>
+        <p className="hint">{t("pledgesAdmin.hints.satisfaction")}</p>
+        <SelectField
+          name="surveyId"
+          label={t("pledgesAdmin.fields.surveyId")}
+          defaultValue={values.surveyId ?? ""}
+          error={errors.surveyId}
+          options={[
+            none,
+            ...surveys.map((s) => ({ value: String(s.id), label: zh ? s.titleZh : s.titleEn })),
+          ]}
+        />
+        <div className={`field${errors.questionKey ? " field-error" : ""}`}>
+          <label htmlFor={qid}>{t("pledgesAdmin.fields.questionKey")}</label>
+          <p className="hint" id={`${qid}-hint`}>
+            {t("pledgesAdmin.hints.questionKey")}
+          </p>
+          {errors.questionKey ? (
+            <p className="error-message" id={`${qid}-error`}>
+              <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.questionKey)}
+            </p>
+          ) : null}
+          <select
+            id={qid}
+            name="questionKey"
+            defaultValue={values.questionKey ?? ""}
+            aria-invalid={errors.questionKey ? true : undefined}
+            aria-describedby={`${qid}-hint${errors.questionKey ? ` ${qid}-error` : ""}`}
+          >
+            <option value="">{none.label}</option>
+            {surveys.map((s) => (
+              <optgroup key={s.id} label={zh ? s.titleZh : s.titleEn}>
+                {s.questions.map((q) => (
+                  <option key={`${s.id}-${q.key}`} value={q.key}>
+                    {q.key} — {zh ? q.promptZh : q.promptEn}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+      </fieldset>
+
+      <fieldset className="field">
+        <legend>{t("pledgesAdmin.groups.measured")}</legend>
+        <p className="hint">{t("pledgesAdmin.hints.measured")}</p>
+        <div className="grid-2">
+          <TextField
+            name="measureEn"
+            label={t("pledgesAdmin.fields.measureEn")}
+            defaultValue={values.measureEn}
+            error={errors.measureEn}
+          />
+          <TextField
+            name="measureZh"
+            label={t("pledgesAdmin.fields.measureZh")}
+            defaultValue={values.measureZh}
+            error={errors.measureZh}
+          />
+        </div>
+        <div className="grid-2">
+          <SelectField
+            name="comparator"
+            label={t("pledgesAdmin.fields.comparator")}
+            defaultValue={values.comparator ?? ""}
+            error={errors.comparator}
+            options={[none, ...opts("pledgesAdmin.comparators", ["gte", "lte"])]}
+          />
+          <TextField
+            name="threshold"
+            label={t("pledgesAdmin.fields.threshold")}
+            defaultValue={values.threshold}
+            error={errors.threshold}
+          />
+        </div>
+        <TextField
+          name="measureUnit"
+          label={t("pledgesAdmin.fields.measureUnit")}
+          hint={t("pledgesAdmin.hints.measureUnit")}
+          defaultValue={values.measureUnit}
+          error={errors.measureUnit}
+        />
+        <p className="hint">{t("pledgesAdmin.hints.plausible")}</p>
+        <div className="grid-2">
+          <TextField
+            name="plausibleMin"
+            label={t("pledgesAdmin.fields.plausibleMin")}
+            defaultValue={values.plausibleMin}
+            error={errors.plausibleMin}
+          />
+          <TextField
+            name="plausibleMax"
+            label={t("pledgesAdmin.fields.plausibleMax")}
+            defaultValue={values.plausibleMax}
+            error={errors.plausibleMax}
+          />
+        </div>
+      </fieldset>
+    </>
+  );
+}
+
+export default function PledgeRegistry() {
+  const { t, i18n } = useTranslation();
+  const { latest, rows, services, surveys } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const zh = i18n.language.startsWith("zh");
+  const errors = actionData?.errors ?? {};
+  const values = actionData?.values ?? {};
+  return (
+    <div className="container">
+      <h1>{t("pledgesAdmin.list.title")}</h1>
+      <p>{t("pledgesAdmin.list.intro")}</p>
+      {rows.length === 0 ? (
+        <p>{t("pledgesAdmin.list.none")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("pledgesAdmin.list.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("pledgesAdmin.list.code")}</th>
+                <th scope="col">{t("pledgesAdmin.list.statement")}</th>
+                <th scope="col">{t("pledgesAdmin.list.target")}</th>
+                <th scope="col">{t("pledgesAdmin.list.status")}</th>
+                <th scope="col">{t("pledgesAdmin.list.latest", { month: latest })}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link to={`/admin/pledges/${r.id}`}>{r.code}</Link>
+                  </td>
+                  <td>
+                    {zh ? r.version.statement_zh : r.version.statement_en}
+                    <br />
+                    <span className="hint">{r.service}</span>
+                  </td>
+                  <td>
+                    {t(`pledgesAdmin.kinds.${r.version.target_kind}`)}: {targetSummary(t, r.version, zh)}
+                  </td>
+                  <td>
+                    <span className={`badge ${r.status}`}>{t(`pledgesAdmin.status.${r.status}`)}</span>
+                  </td>
+                  <td>{resultText(t, r.result)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <section aria-labelledby="new-pledge-title">
+        <h2 id="new-pledge-title">{t("pledgesAdmin.create.title")}</h2>
+        <p>{t("pledgesAdmin.create.intro")}</p>
+        <ErrorSummary errors={errors} labels={pledgeFieldLabels(t)} />
+        <Form method="post">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="create" />
+          <TextField
+            name="code"
+            label={t("pledgesAdmin.fields.code")}
+            hint={t("pledgesAdmin.hints.code")}
+            required
+            maxLength={40}
+            defaultValue={values.code}
+            error={errors.code}
+          />
+          <PledgeFields values={values} errors={errors} services={services} surveys={surveys} />
+          <button type="submit" className="button">
+            {t("pledgesAdmin.create.submit")}
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}
