@@ -103,7 +103,7 @@ describe("staff sign-in in the browser", () => {
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${server.baseUrl}/staff`);
-    await expect(page.locator("h1").textContent()).resolves.toBe("Welcome, Lee Ka Yan");
+    await page.locator("h1", { hasText: "Welcome, Lee Ka Yan" }).waitFor();
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/\?signedOut=1$/);
@@ -141,7 +141,8 @@ describe("staff sign-in in the browser", () => {
   });
 
   it("the administration pages are axe-clean", async () => {
-    const page = await browser.newPage();
+    const own = await launchBrowser();
+    const page = await own.newPage();
     await page.goto(`${server.baseUrl}/staff/sign-in`);
     await page.getByLabel("Username").fill("sysadmin");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
@@ -155,7 +156,7 @@ describe("staff sign-in in the browser", () => {
     await page.getByRole("link", { name: "officer.immd" }).click();
     await page.locator("h1", { hasText: "Staff account: officer.immd" }).waitFor();
     await expectNoAxeViolations(page);
-    await page.close();
+    await own.cleanup();
   });
 });
 
