@@ -3,8 +3,10 @@ import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
 import enFeedback from "./locales/en/feedback.json";
+import enMail from "./locales/en/mail.json";
 import enPledges from "./locales/en/pledges.json";
 import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
+import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
@@ -12,8 +14,10 @@ import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
+import zhMail from "./locales/zh-HK/mail.json";
 import zhPledges from "./locales/zh-HK/pledges.json";
 import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
+import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
 
@@ -38,6 +42,8 @@ export const resources = {
       ...enCases,
       ...enPledges,
       ...enPledgesAdmin,
+      ...enMail,
+      ...enReports,
     },
   },
   "zh-HK": {
@@ -51,6 +57,8 @@ export const resources = {
       ...zhCases,
       ...zhPledges,
       ...zhPledgesAdmin,
+      ...zhMail,
+      ...zhReports,
     },
   },
 } as const;

@@ -49,6 +49,8 @@ export interface StaffUserTable {
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
+  /** a work address for e-mailed notifications (not a citizen's personal data) */
+  email: string | null;
 }
 export type StaffUser = Selectable<StaffUserTable>;
 export type NewStaffUser = Insertable<StaffUserTable>;
@@ -115,6 +117,8 @@ export interface Database {
   pledge_unmet_notes: PledgeUnmetNoteTable;
   outbox_messages: OutboxMessageTable;
   case_survey_invitations: CaseSurveyInvitationTable;
+  monthly_reports: MonthlyReportTable;
+  report_reads: ReportReadTable;
 }
 
 // ---- Surveys (issue 3) ----
@@ -574,6 +578,8 @@ export interface OutboxMessageTable {
   sent_at: string | null;
   attempts: number;
   last_error: string | null;
+  /** when a worker started sending it; a claim older than 10 minutes may be taken again */
+  claimed_at: string | null;
 }
 export type OutboxMessage = Selectable<OutboxMessageTable>;
 
@@ -584,3 +590,24 @@ export interface CaseSurveyInvitationTable {
   created_at: string;
   used_at: string | null;
 }
+
+// ---- Monthly management reports (issue 6) ----
+
+export interface MonthlyReportTable {
+  id: Generated<number>;
+  department_id: number;
+  /** YYYY-MM, Hong Kong time */
+  month: string;
+  /** JSON of a DepartmentReport (app/models/report.server.ts); no personal data */
+  data: string;
+  generated_at: string;
+}
+export type MonthlyReport = Selectable<MonthlyReportTable>;
+
+export interface ReportReadTable {
+  report_id: number;
+  user_id: number;
+  read_at: string;
+  acknowledged_at: string | null;
+}
+export type ReportRead = Selectable<ReportReadTable>;

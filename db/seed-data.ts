@@ -144,12 +144,54 @@ export const DEMO_PASSWORD = "pledge-demo-2026";
 
 /** One demo account per role (department roles in the Immigration Department). */
 export const DEMO_ACCOUNTS = [
-  { username: "counter.immd", displayName: "Chan Tai Man", role: "counter_staff", department: "IMMD" },
-  { username: "officer.immd", displayName: "Wong Siu Ming", role: "case_officer", department: "IMMD" },
-  { username: "manager.immd", displayName: "Lee Ka Yan", role: "manager", department: "IMMD" },
-  { username: "admin.immd", displayName: "Cheung Wai Kit", role: "department_admin", department: "IMMD" },
-  { username: "reviewer", displayName: "Ho Mei Ling", role: "central_reviewer", department: null },
-  { username: "sysadmin", displayName: "Lam Chi Keung", role: "system_admin", department: null },
+  {
+    username: "counter.immd",
+    displayName: "Chan Tai Man",
+    role: "counter_staff",
+    department: "IMMD",
+    email: "counter.immd@pledge.example",
+  },
+  {
+    username: "officer.immd",
+    displayName: "Wong Siu Ming",
+    role: "case_officer",
+    department: "IMMD",
+    email: "officer.immd@pledge.example",
+  },
+  {
+    username: "manager.immd",
+    displayName: "Lee Ka Yan",
+    role: "manager",
+    department: "IMMD",
+    email: "manager.immd@pledge.example",
+  },
+  {
+    username: "admin.immd",
+    displayName: "Cheung Wai Kit",
+    role: "department_admin",
+    department: "IMMD",
+    email: "admin.immd@pledge.example",
+  },
+  {
+    username: "reviewer",
+    displayName: "Ho Mei Ling",
+    role: "central_reviewer",
+    department: null,
+    email: "reviewer@pledge.example",
+  },
+  {
+    username: "sysadmin",
+    displayName: "Lam Chi Keung",
+    role: "system_admin",
+    department: null,
+    email: "sysadmin@pledge.example",
+  },
   // A second department's administrator, to see department scoping at work.
-  { username: "admin.hkp", displayName: "Yip Hoi Yan", role: "department_admin", department: "HKP" },
+  {
+    username: "admin.hkp",
+    displayName: "Yip Hoi Yan",
+    role: "department_admin",
+    department: "HKP",
+    email: "admin.hkp@pledge.example",
+  },
 ] as const;

@@ -95,6 +95,7 @@ async function seedBase(db: Db): Promise<{ departments: number; accounts: number
           role: a.role,
           department_id: a.department ? (ids.get(a.department) ?? null) : null,
           password_hash: passwordHash,
+          email: a.email,
           is_active: 1,
           created_at: SEEDED_AT,
           updated_at: SEEDED_AT,

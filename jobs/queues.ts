@@ -10,6 +10,21 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/** Job names (domain.verb). Both run on the notifications queue with empty payloads. */
+export const JOBS = {
+  /** e-mail managers about notifications not yet e-mailed, then send the outbox */
+  notificationsEscalate: "notifications.escalate",
+  /** send unsent outbox messages */
+  outboxSend: "outbox.send",
+} as const;
+
+/** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */
+export const SCHEDULED_JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { count: 100 },
+  removeOnFail: { count: 1000 },
+};
+
 /** Retries with exponential backoff; finished jobs are trimmed so Redis does not grow without bound. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,

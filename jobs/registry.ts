@@ -8,5 +8,9 @@ export interface ProcessorContext {
 }
 export type Processor = (data: unknown, ctx: ProcessorContext) => Promise<unknown>;
 
-/** Queue → job name → processor. Empty until the reports issue registers its processors. */
+/**
+ * Queue → job name → processor, for processors that need nothing but their data. Those that need
+ * the database or a mail transport (the notifications queue) are built by
+ * `buildProcessors` in jobs/processors/index.ts, which the worker's main() passes to startWorker.
+ */
 export const registry: Partial<Record<QueueName, Record<string, Processor>>> = {};

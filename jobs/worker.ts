@@ -4,11 +4,14 @@
  * for every queue that has processors, and closes cleanly on SIGTERM.
  */
 import { pathToFileURL } from "node:url";
-import { Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { loadEnv } from "../app/utils/env.server";
+import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
-import { workerConnection } from "./connection";
-import { bullPrefix } from "./queues";
+import { createDb } from "../db/client";
+import { producerConnection, workerConnection } from "./connection";
+import { buildProcessors } from "./processors";
+import { bullPrefix, JOBS, QUEUES, SCHEDULED_JOB_OPTIONS } from "./queues";
 import { type Processor, registry } from "./registry";
 
 export interface RunningWorker {
@@ -69,23 +72,69 @@ export async function startWorker(options: {
   };
 }
 
+/**
+ * Fixed scheduler ids: upserting them again (every restart, any number of workers) leaves one
+ * schedule each (BullMQ "Job Schedulers"). Every 20 s, so important feedback logged at a counter
+ * reaches managers within a minute.
+ */
+export const SCHEDULES = [
+  { id: "escalate-every-20s", name: JOBS.notificationsEscalate },
+  { id: "send-every-20s", name: JOBS.outboxSend },
+] as const;
+
+export async function upsertSchedules(queue: Queue, everyMs = 20_000): Promise<void> {
+  for (const s of SCHEDULES) {
+    await queue.upsertJobScheduler(
+      s.id,
+      { every: everyMs },
+      { name: s.name, data: {}, opts: SCHEDULED_JOB_OPTIONS },
+    );
+  }
+}
+
 async function main() {
   process.env.PLEDGE_PROCESS ??= "worker";
   const env = loadEnv();
+  const db = createDb(env.DATABASE_URL);
+  const mailer = createMailer(env);
   // Signal handlers first: a SIGTERM that arrives while starting still closes cleanly.
-  const starting = startWorker({ redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX });
+  const starting = startWorker({
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    processors: { ...registry, ...buildProcessors({ db, env, mailer }) },
+  });
+  const connection = producerConnection(env.REDIS_URL);
+  connection.on("error", () => undefined); // the worker's own connection explains Redis problems
+  const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(env.REDIS_PREFIX) });
+  queue.on("error", () => undefined);
   let closing = false;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`Pledge worker stopping (${signal}).`);
     await (await starting).close();
+    await queue.close();
+    connection.disconnect();
+    mailer?.close();
+    await db.destroy();
     console.log("Pledge worker stopped.");
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   await starting;
+  if (!mailer) console.log("SMTP_URL is not set: e-mail stays in the outbox (/admin/outbox).");
+  // While Redis is down the schedules cannot be set; try again until they are.
+  const schedule = async () => {
+    try {
+      await upsertSchedules(queue);
+    } catch (e) {
+      if (closing) return;
+      console.log(`Schedules not set yet (${e instanceof Error ? e.message : e}); retrying in 5 s.`);
+      setTimeout(() => void schedule(), 5000).unref();
+    }
+  };
+  await schedule();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

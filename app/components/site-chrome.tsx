@@ -75,6 +75,12 @@ export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfT
                 </>
               ) : null}
               <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
+              {["manager", "department_admin", "central_reviewer"].includes(user.role) ? (
+                <>
+                  {" · "}
+                  <Link to="/reports">{t("staff.reportsTitle")}</Link>
+                </>
+              ) : null}
             </p>
             {user.canManageStaff ? (
               <p>

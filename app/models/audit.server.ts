@@ -40,7 +40,8 @@ export type AuditAction =
   | "pledge.unmet-note"
   | "data.import"
   | "transaction.create"
-  | "reading.create";
+  | "reading.create"
+  | "report.acknowledge";
 
 export interface AuditInput {
   action: AuditAction;

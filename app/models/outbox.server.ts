@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { decryptPii, maskEmail } from "../utils/crypto.server";
 import { nowIso } from "./time";
 
 export interface OutboxInput {
@@ -33,4 +34,44 @@ export async function enqueueEmail(trx: Db, m: OutboxInput): Promise<void> {
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .execute();
+}
+
+export interface OutboxListItem {
+  id: number;
+  created_at: string;
+  kind: string;
+  subject: string;
+  /** masked: "m***@pledge.example" */
+  to: string | null;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+/**
+ * The newest 200 outbox messages, all departments' or one department's, with
+ * the recipient decrypted only to be masked (ADR 0007).
+ */
+export async function listOutbox(
+  db: Db,
+  piiKey: string,
+  departments: "all" | { departmentId: number | null },
+): Promise<OutboxListItem[]> {
+  let q = db
+    .selectFrom("outbox_messages")
+    .select(["id", "created_at", "kind", "subject", "to_enc", "sent_at", "attempts", "last_error"])
+    .orderBy("id", "desc")
+    .limit(200);
+  // A department's messages only: a user without a department (none should be) sees none.
+  if (departments !== "all") q = q.where("department_id", "=", departments.departmentId ?? -1);
+  const rows = await q.execute();
+  return rows.map(({ to_enc, ...r }) => {
+    let to: string | null;
+    try {
+      to = maskEmail(decryptPii(piiKey, to_enc));
+    } catch {
+      to = null; // another key's ciphertext: show nothing rather than fail the page
+    }
+    return { ...r, to };
+  });
 }

@@ -49,6 +49,11 @@ const EnvSchema = z.object({
     .optional(),
   SURVEY_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   SURVEY_RATE_PER_POINT: z.coerce.number().int().min(1).default(1200),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example:587")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Pledge <no-reply@pledge.example>"),
 });
 
 export interface Env {
@@ -70,6 +75,9 @@ export interface Env {
   SURVEY_RATE_PER_POINT: number;
   /** AES-256-GCM key for complainants' contact details (32 bytes, base64) */
   PII_KEY: string;
+  /** where the worker sends the outbox; unset, messages wait for administrators to read */
+  SMTP_URL?: string;
+  MAIL_FROM: string;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

@@ -5,6 +5,8 @@ import * as m20261127T1500 from "./20261127T1500-cases";
 import * as m20261127T1600 from "./20261127T1600-pledges";
 import * as m20261127T1700 from "./20261127T1700-outbox";
 import * as m20261127T1800 from "./20261127T1800-results-filter-index";
+import * as m20261127T1900 from "./20261127T1900-staff-email";
+import * as m20261127T2000 from "./20261127T2000-monthly-reports";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   "20261127T1600-pledges": m20261127T1600,
   "20261127T1700-outbox": m20261127T1700,
   "20261127T1800-results-filter-index": m20261127T1800,
+  "20261127T1900-staff-email": m20261127T1900,
+  "20261127T2000-monthly-reports": m20261127T2000,
 };

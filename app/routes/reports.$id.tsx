@@ -1,0 +1,538 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { BarChart, TrendChart } from "~/components/charts";
+import { CsrfInput } from "~/components/forms";
+import {
+  acknowledge,
+  type DepartmentReport,
+  getReport,
+  markRead,
+  REPORT_ROLES,
+  recordsReading,
+} from "~/models/report.server";
+import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import { assertCsrf } from "~/utils/csrf.server";
+import { getLocale } from "~/utils/i18n.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  pageTitle(matches, "reports.view.pageTitle", {
+    department: data?.report.departmentCode ?? "",
+    month: data?.report.month ?? "",
+  });
+
+async function requireReport(
+  context: LoaderFunctionArgs["context"],
+  user: SessionUser,
+  raw: string | undefined,
+) {
+  const id = Number(raw);
+  const report = Number.isSafeInteger(id) && id > 0 ? await getReport(context.db, id, user) : undefined;
+  // Another department's report is a 404, as if it were not there (and an audit event).
+  if (!report) throw await denyAccess(context, user, "department", { type: "report", id: raw ?? "" });
+  return report;
+}
+
+/** One report; opening it marks it read for its department's manager or administrator. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, REPORT_ROLES);
+  const report = await requireReport(context, user, params.id);
+  const records = recordsReading(user, report.departmentId);
+  if (records && !report.readAt) {
+    await markRead(context.db, report.id, user.id);
+    return {
+      locale: await getLocale(request),
+      canAcknowledge: records,
+      acknowledgedNow: false,
+      report: (await getReport(context.db, report.id, user))!,
+    };
+  }
+  return {
+    locale: await getLocale(request),
+    canAcknowledge: records,
+    acknowledgedNow: new URL(request.url).searchParams.get("acknowledged") === "1",
+    report,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertCsrf(request, context, form);
+  const user = await requireUser(request, context, REPORT_ROLES);
+  const report = await requireReport(context, user, params.id);
+  // Only the department's own managers and administrators acknowledge its report.
+  if (!recordsReading(user, report.departmentId))
+    throw await denyAccess(context, user, "role", { type: "report", id: report.id });
+  await acknowledge(context.db, report.id, user.id, new Date(), report.departmentId);
+  return redirect(`/reports/${report.id}?acknowledged=1`);
+}
+
+const PRINT_CSS = `
+  .no-print { display: none !important; }
+  a { color: inherit; text-decoration: none; }
+  section, figure, table, .card { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  body { font-size: 11pt; }
+`;
+
+function useFormats(locale: string) {
+  const number = new Intl.NumberFormat(locale);
+  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const wholePercent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero", maximumFractionDigits: 1 });
+  const monthFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
+  const shortMonth = new Intl.DateTimeFormat(locale, { year: "2-digit", month: "short", timeZone: "UTC" });
+  const dateTime = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "Asia/Hong_Kong",
+  });
+  const toDate = (m: string) => new Date(`${m}-01T00:00:00Z`);
+  return {
+    count: (v: number) => number.format(v),
+    percent: (v: number | null) => (v === null ? "—" : percent.format(v)),
+    wholePercent: (v: number) => wholePercent.format(v),
+    signed: (v: number) => signed.format(v),
+    month: (m: string) => monthFormat.format(toDate(m)),
+    shortMonth: (m: string) => shortMonth.format(toDate(m)),
+    at: (iso: string) => dateTime.format(new Date(iso)),
+  };
+}
+
+export default function ReportPage() {
+  const { t } = useTranslation();
+  const { locale, report, canAcknowledge, acknowledgedNow } = useLoaderData<typeof loader>();
+  const r: DepartmentReport = report.data;
+  const zh = locale.startsWith("zh");
+  const f = useFormats(locale);
+  const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
+  const sections = [
+    ["surveys", t("reports.surveys.title")],
+    ["feedback", t("reports.feedback.title")],
+    ["complaints", t("reports.complaints.title")],
+    ["pledges", t("reports.pledges.title")],
+    ["important", t("reports.important.title")],
+  ] as const;
+  const c = r.complaints;
+  const unmet = r.pledges.items.filter((p) => p.status === "not_met");
+  return (
+    <div className="container">
+      <style media="print">{PRINT_CSS}</style>
+      <p className="no-print">
+        <Link to="/reports">{t("reports.view.back")}</Link>
+      </p>
+      <p style={{ margin: 0, color: "var(--muted)" }}>{pick(r.department.nameEn, r.department.nameZh)}</p>
+      <h1>{t("reports.view.heading", { month: f.month(r.month) })}</h1>
+      <p>{t("reports.view.generatedAt", { at: f.at(r.generatedAt), date: r.asOf })}</p>
+      <p className="no-print">{t("reports.view.linksHint")}</p>
+
+      {acknowledgedNow ? (
+        <p className="notice" role="status">
+          {t("reports.view.acknowledgedNow")}
+        </p>
+      ) : null}
+      {report.readAt ? <p>{t("reports.view.readAt", { at: f.at(report.readAt) })}</p> : null}
+      {report.acknowledgedAt ? (
+        <p>{t("reports.view.acknowledgedAt", { at: f.at(report.acknowledgedAt) })}</p>
+      ) : null}
+      {canAcknowledge ? null : (
+        <p>
+          {t("reports.view.managementRead", {
+            value: report.managementReadAt ? f.at(report.managementReadAt) : t("reports.inbox.notYet"),
+          })}
+          <br />
+          {t("reports.view.managementAcknowledged", {
+            value: report.managementAcknowledgedAt
+              ? f.at(report.managementAcknowledgedAt)
+              : t("reports.inbox.notYet"),
+          })}
+        </p>
+      )}
+      <div
+        className="no-print"
+        style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem", alignItems: "center" }}
+      >
+        {canAcknowledge && !report.acknowledgedAt ? (
+          <Form method="post">
+            <CsrfInput />
+            <p className="hint">{t("reports.view.acknowledgeHint")}</p>
+            <button type="submit">{t("reports.view.acknowledge")}</button>
+          </Form>
+        ) : null}
+        <a className="button secondary" href={`/reports/${report.id}.xlsx`}>
+          {t("reports.view.xlsx")}
+        </a>
+      </div>
+
+      <nav aria-labelledby="report-contents" className="no-print">
+        <h2 id="report-contents">{t("reports.view.contents")}</h2>
+        <ol>
+          {sections.map(([id, title]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{title}</a>
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      <section aria-labelledby="surveys">
+        <h2 id="surveys">{t("reports.surveys.title")}</h2>
+        <dl style={{ display: "flex", flexWrap: "wrap", gap: "0.25rem 2rem" }}>
+          <Figure term={t("reports.surveys.responses")} href={r.surveys.responses.href}>
+            {f.count(r.surveys.responses.count)}
+          </Figure>
+        </dl>
+        {r.surveys.responses.count === 0 ? <p>{t("reports.surveys.none")}</p> : null}
+        {r.surveys.byChannel.length ? (
+          <>
+            <h3>{t("reports.surveys.byChannel")}</h3>
+            <BarChart
+              title={t("reports.surveys.chartChannels", { month: f.month(r.month) })}
+              data={r.surveys.byChannel.map((x) => ({
+                label: t(`results.channels.${x.channel}`),
+                value: x.count,
+              }))}
+              labelHeader={t("reports.surveys.channel")}
+              valueHeader={t("reports.surveys.count")}
+              shareHeader={t("reports.surveys.share")}
+              formatValue={f.count}
+              formatShare={(v) => f.percent(v)}
+            />
+            <ul className="no-print">
+              {r.surveys.byChannel.map((x) => (
+                <li key={x.channel}>
+                  <a href={x.href}>
+                    {t(`results.channels.${x.channel}`)}: {f.count(x.count)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <h3>{t("reports.surveys.byPoint")}</h3>
+            <Table
+              head={[t("reports.surveys.survey"), t("reports.surveys.point"), t("reports.surveys.count")]}
+              rows={r.surveys.byCollectionPoint.map((p) => {
+                const s = r.surveys.perSurvey.find((x) => x.surveyId === p.surveyId);
+                return [
+                  s ? pick(s.titleEn, s.titleZh) : String(p.surveyId),
+                  p.pointId === null
+                    ? t("reports.surveys.noPoint", { channel: t(`results.channels.${p.channel}`) })
+                    : pick(p.nameEn, p.nameZh),
+                  <a key="n" href={p.href}>
+                    {f.count(p.count)}
+                  </a>,
+                ];
+              })}
+            />
+          </>
+        ) : null}
+
+        <h3>{t("reports.surveys.perSurvey")}</h3>
+        <Table
+          head={[
+            t("reports.surveys.survey"),
+            t("reports.surveys.count"),
+            t("reports.surveys.rated"),
+            t("reports.surveys.satisfied"),
+            t("reports.surveys.previous"),
+            t("reports.surveys.change"),
+          ]}
+          rows={r.surveys.perSurvey.map((s) => [
+            <a key="t" href={s.href}>
+              {pick(s.titleEn, s.titleZh)}
+            </a>,
+            f.count(s.responses),
+            f.count(s.rated),
+            f.percent(s.share),
+            f.percent(s.previousShare),
+            s.change === null ? "—" : t("reports.surveys.changeValue", { value: f.signed(s.change) }),
+          ])}
+        />
+        <h3>{t("reports.surveys.perService")}</h3>
+        <Table
+          head={[
+            t("reports.surveys.service"),
+            t("reports.surveys.rated"),
+            t("reports.surveys.satisfied"),
+            t("reports.surveys.previous"),
+            t("reports.surveys.change"),
+          ]}
+          rows={r.surveys.perService.map((s) => [
+            s.serviceId === null ? t("reports.surveys.departmentWide") : pick(s.nameEn, s.nameZh),
+            f.count(s.rated),
+            f.percent(s.share),
+            f.percent(s.previousShare),
+            s.change === null ? "—" : t("reports.surveys.changeValue", { value: f.signed(s.change) }),
+          ])}
+        />
+        {r.surveys.perSurvey.map((s) => (
+          <div key={s.surveyId}>
+            <h4>{pick(s.titleEn, s.titleZh)}</h4>
+            <p>
+              {s.questionKey
+                ? t("reports.surveys.question", { question: pick(s.promptEn, s.promptZh) })
+                : t("reports.surveys.noQuestion")}
+            </p>
+            <TrendChart
+              title={t("reports.surveys.trendTitle", { title: pick(s.titleEn, s.titleZh) })}
+              data={s.trend.map((p) => ({
+                label: f.shortMonth(p.month),
+                count: p.responses,
+                share: p.share,
+              }))}
+              labelHeader={t("reports.surveys.month")}
+              countHeader={t("reports.surveys.count")}
+              shareHeader={t("reports.surveys.satisfied")}
+              formatCount={f.count}
+              formatShare={f.wholePercent}
+            />
+          </div>
+        ))}
+      </section>
+
+      <section aria-labelledby="feedback">
+        <h2 id="feedback">{t("reports.feedback.title")}</h2>
+        <dl style={{ display: "flex", flexWrap: "wrap", gap: "0.25rem 2rem" }}>
+          <Figure term={t("reports.feedback.total")} href={r.feedback.total.href}>
+            {f.count(r.feedback.total.count)}
+          </Figure>
+        </dl>
+        {r.feedback.total.count === 0 ? (
+          <p>{t("reports.feedback.none")}</p>
+        ) : (
+          <>
+            <h3>{t("reports.feedback.byKindAndChannel")}</h3>
+            <Table
+              head={[t("reports.feedback.kind"), t("reports.feedback.channel"), t("reports.feedback.count")]}
+              rows={r.feedback.byKindAndChannel.map((x) => [
+                t(`feedback.kinds.${x.kind}`),
+                t(`feedback.channels.${x.channel}`),
+                <a key="n" href={x.href}>
+                  {f.count(x.count)}
+                </a>,
+              ])}
+            />
+            <div style={{ display: "flex", flexWrap: "wrap", gap: "0 2rem" }}>
+              <div>
+                <h3>{t("reports.feedback.byKind")}</h3>
+                <Table
+                  head={[t("reports.feedback.kind"), t("reports.feedback.count")]}
+                  rows={r.feedback.byKind.map((x) => [
+                    t(`feedback.kinds.${x.kind}`),
+                    <a key="n" href={x.href}>
+                      {f.count(x.count)}
+                    </a>,
+                  ])}
+                />
+              </div>
+              <div>
+                <h3>{t("reports.feedback.byChannel")}</h3>
+                <Table
+                  head={[t("reports.feedback.channel"), t("reports.feedback.count")]}
+                  rows={r.feedback.byChannel.map((x) => [
+                    t(`feedback.channels.${x.channel}`),
+                    <a key="n" href={x.href}>
+                      {f.count(x.count)}
+                    </a>,
+                  ])}
+                />
+              </div>
+            </div>
+          </>
+        )}
+        <h3>{t("reports.feedback.comments")}</h3>
+        <p>{t("reports.feedback.commentsHint")}</p>
+        {r.feedback.comments.length === 0 ? (
+          <p>{t("reports.feedback.noComments")}</p>
+        ) : (
+          <ol style={{ paddingLeft: "1.25rem" }}>
+            {r.feedback.comments.map((x, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list, stored once
+              <li key={i} style={{ marginBottom: "0.75rem" }}>
+                <blockquote lang={x.language} style={{ margin: 0, whiteSpace: "pre-wrap" }}>
+                  {x.text}
+                </blockquote>
+                <small>
+                  <a href={x.href}>
+                    {x.source === "survey"
+                      ? t("reports.feedback.fromSurvey")
+                      : t("reports.feedback.fromFeedback", { kind: t(`feedback.kinds.${x.kind}`) })}
+                  </a>{" "}
+                  · {f.at(x.at)}
+                </small>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="complaints">
+        <h2 id="complaints">{t("reports.complaints.title")}</h2>
+        <p>{t("reports.complaints.overdueHint", { date: r.asOf })}</p>
+        <Table
+          head={[t("reports.complaints.figure"), t("reports.complaints.value")]}
+          rows={(
+            [
+              [t("reports.complaints.received"), c.received],
+              [t("reports.complaints.closed"), c.closed],
+              [t("reports.complaints.withinPledge"), c.closedWithinPledge],
+              [t("reports.complaints.ackMet"), { count: c.ackMet, href: c.closed.href }],
+              [t("reports.complaints.replyMet"), { count: c.replyMet, href: c.closed.href }],
+              [t("reports.complaints.overdue"), c.overdue],
+              [t("reports.complaints.appealsLodged"), c.appeals.lodged],
+              [t("reports.complaints.appealsDecided"), c.appeals.decided],
+              [
+                t("reports.complaints.decidedInTime"),
+                { count: c.appeals.decidedInTime, href: c.appeals.decided.href },
+              ],
+              ...(["upheld", "partly_upheld", "not_upheld"] as const).map(
+                (o) =>
+                  [
+                    t(`reports.complaints.outcomes.${o}`),
+                    { count: c.appeals.outcomes[o], href: c.appeals.decided.href },
+                  ] as const,
+              ),
+            ] as (readonly [string, { count: number; href: string }])[]
+          ).map(([label, x]) => [
+            label,
+            <a key="n" href={x.href}>
+              {f.count(x.count)}
+            </a>,
+          ])}
+        />
+      </section>
+
+      <section aria-labelledby="pledges">
+        <h2 id="pledges">{t("reports.pledges.title")}</h2>
+        {r.pledges.items.length === 0 ? (
+          <p>{t("reports.pledges.none")}</p>
+        ) : (
+          <>
+            <p>
+              {t("reports.pledges.summary", {
+                met: f.count(r.pledges.met),
+                notMet: f.count(r.pledges.notMet),
+                insufficient: f.count(r.pledges.insufficient),
+              })}
+            </p>
+            <Table
+              head={[
+                t("reports.pledges.pledge"),
+                t("reports.pledges.target"),
+                t("reports.pledges.achieved"),
+                t("reports.pledges.sample"),
+                t("reports.pledges.result"),
+              ]}
+              rows={r.pledges.items.map((p) => [
+                <a key="p" href={p.href}>
+                  {pick(p.statementEn, p.statementZh)}
+                </a>,
+                f.percent(p.target / 100),
+                p.achieved === null ? "—" : f.percent(p.achieved / 100),
+                f.count(p.sample),
+                t(`reports.pledges.status.${p.status}`),
+              ])}
+            />
+            <h3>{t("reports.pledges.unmetTitle")}</h3>
+            {unmet.length === 0 ? (
+              <p>{t("reports.pledges.allMet")}</p>
+            ) : (
+              unmet.map((p) => (
+                <div key={p.pledgeId} className="card" style={{ marginBottom: "1rem" }}>
+                  <h4>
+                    <a href={p.href}>{pick(p.statementEn, p.statementZh)}</a>
+                  </h4>
+                  {p.unmet ? (
+                    <dl>
+                      <dt>{t("reports.pledges.reason")}</dt>
+                      <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.reason}</dd>
+                      <dt>{t("reports.pledges.proposal")}</dt>
+                      <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.correctiveProposal}</dd>
+                    </dl>
+                  ) : (
+                    <p>
+                      <strong>{t("reports.pledges.noneRecorded")}</strong>
+                    </p>
+                  )}
+                </div>
+              ))
+            )}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="important">
+        <h2 id="important">{t("reports.important.title")}</h2>
+        <p>{t("reports.important.hint")}</p>
+        {r.importantFeedback.length === 0 ? (
+          <p>{t("reports.important.none")}</p>
+        ) : (
+          <ol style={{ paddingLeft: "1.25rem" }}>
+            {r.importantFeedback.map((x) => (
+              <li key={x.feedbackId} style={{ marginBottom: "0.75rem" }}>
+                <blockquote lang={x.language} style={{ margin: 0, whiteSpace: "pre-wrap" }}>
+                  {x.summary}
+                </blockquote>
+                <small>
+                  <a href={x.href}>
+                    {t(`feedback.kinds.${x.kind}`)} · {t(`feedback.channels.${x.channel}`)}
+                  </a>{" "}
+                  · {f.at(x.loggedAt)} · {t("reports.important.notified", { at: f.at(x.notifiedAt) })}
+                </small>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Figure({ term, href, children }: { term: string; href: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt style={{ color: "var(--muted)" }}>{term}</dt>
+      <dd style={{ margin: 0, fontWeight: 700, fontSize: "1.4rem" }}>
+        <a href={href}>{children}</a>
+      </dd>
+    </div>
+  );
+}
+
+function Table({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows of a stored report never reorder
+            <tr key={i}>
+              {row.map((cell, j) =>
+                j === 0 ? (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+                  <th key={j} scope="row">
+                    {cell}
+                  </th>
+                ) : (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+                  <td key={j}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import type { AddressInfo } from "node:net";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { SMTPServer } from "smtp-server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { logFeedback } from "../../app/models/feedback.server";
+import { createMailer, type Mailer } from "../../app/utils/mailer.server";
+import { producerConnection } from "../../jobs/connection";
+import { buildProcessors } from "../../jobs/processors";
+import { bullPrefix, QUEUES } from "../../jobs/queues";
+import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
+import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
+import { freshDb, type TestDb } from "../setup/db";
+
+describe("important feedback reaches managers through the real worker", () => {
+  let t: TestDb;
+  let c: TestContext;
+  let server: SMTPServer;
+  let mailer: Mailer;
+  const received: { to: string[]; raw: string; at: number }[] = [];
+
+  beforeEach(async () => {
+    t = await freshDb("sqlite");
+    c = makeContext(t.db);
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (d: Buffer) => chunks.push(d));
+        stream.on("end", () => {
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+            at: Date.now(),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = server.server.address() as AddressInfo;
+    mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${port}?ignoreTLS=true` }) as Mailer;
+  });
+  afterEach(async () => {
+    mailer.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const redis = new Redis(TEST_REDIS_URL);
+    await deletePrefix(redis, c.prefix);
+    redis.disconnect();
+    await c.close();
+    await t.cleanup();
+  });
+
+  it("e-mails the manager within a minute, on one schedule however often it is set", async () => {
+    const env = c.context.env;
+    const worker: RunningWorker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: c.prefix,
+      log: () => undefined,
+      processors: buildProcessors({ db: t.db, env, mailer }),
+    });
+    const connection = producerConnection(TEST_REDIS_URL);
+    const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(c.prefix) });
+    try {
+      // A worker restarted three times: still one schedule each. Short intervals keep the test quick.
+      for (let i = 0; i < 3; i++) await upsertSchedules(queue, 1_000);
+      expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+        "escalate-every-20s",
+        "send-every-20s",
+      ]);
+
+      const counter = await t.db
+        .selectFrom("staff_users")
+        .select(["id", "department_id"])
+        .where("username", "=", "counter.immd")
+        .executeTakeFirstOrThrow();
+      const loggedAt = Date.now();
+      await logFeedback(
+        t.db,
+        env.PII_KEY,
+        { id: counter.id, departmentId: counter.department_id! },
+        {
+          kind: "suggestion",
+          channel: "counter",
+          serviceId: null,
+          summary: "Open a second queue for elderly applicants",
+          language: "en",
+          important: true,
+          wantsReply: false,
+        },
+      );
+      const deadline = loggedAt + 60_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(received.map((m) => m.to)).toEqual([["manager.immd@pledge.example"]]);
+      expect(received[0]!.at - loggedAt).toBeLessThan(60_000);
+      // A few more runs send nothing more.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(received).toHaveLength(1);
+    } finally {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 90_000);
+});
