@@ -528,13 +528,22 @@ export interface ResponseMeta {
   batchId?: number | null;
 }
 
+const schemaCache = new WeakMap<VersionDef, ReturnType<typeof buildResponseSchema>>();
+
 export type ParsedResponse =
   | { ok: true; answers: AnswerValue[] }
   | { ok: false; errors: Record<string, string> };
 
 /** Checks a response against its version's schema (the same one the browser used). */
 export function parseResponse(version: VersionDef, raw: Record<string, unknown>): ParsedResponse {
-  const result = buildResponseSchema(version).safeParse(raw);
+  // Building a zod schema costs more than using it: keep one per version object (versions are
+  // cached by currentVersion, so the hot path builds it once).
+  let schema = schemaCache.get(version);
+  if (!schema) {
+    schema = buildResponseSchema(version);
+    schemaCache.set(version, schema);
+  }
+  const result = schema.safeParse(raw);
   if (!result.success) return { ok: false, errors: firstErrors(result.error) };
   return { ok: true, answers: toAnswerValues(version, result.data) };
 }
