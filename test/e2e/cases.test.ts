@@ -87,7 +87,7 @@ describe("feedback, complaints and appeals end to end", () => {
     await page.getByRole("button", { name: "提交投訴" }).click();
     await page.locator("h1", { hasText: "我們已收到你的投訴" }).waitFor();
     await expectNoAxeViolations(page);
-    reference = /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec(await page.locator("main").innerText())?.[0] ?? "";
+    reference = /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec((await page.locator("main").textContent()) ?? "")?.[0] ?? "";
     expect(reference).not.toBe("");
 
     await page.goto(`${server.baseUrl}/track`);

@@ -161,7 +161,7 @@ describe("surveys end to end", () => {
       await page.locator("h1", { hasText: "Customer satisfaction survey" }).waitFor();
       // Chinese with JavaScript, English without, the kiosk and the paper form: four responses.
       const total = page.locator(".card", { hasText: "Responses" }).first().locator("p").first();
-      expect((await total.innerText()).trim()).toBe("4");
+      expect((await total.textContent())?.trim()).toBe("4");
       await page.getByText("職員很有禮貌").first().waitFor();
       await expectNoAxeViolations(page);
       const csvHref = await page.getByRole("link", { name: "Download CSV" }).getAttribute("href");
