@@ -113,6 +113,61 @@ export function TextField({
   );
 }
 
+/** A labelled textarea with hint and error, plain or registered with react-hook-form. */
+export function TextArea({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  required,
+  rows = 3,
+  maxLength,
+  registration,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string;
+  required?: boolean;
+  rows?: number;
+  maxLength?: number;
+  registration?: UseFormRegisterReturn;
+}) {
+  const { t } = useTranslation();
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+      </label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-message" id={`${id}-error`}>
+          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        rows={rows}
+        defaultValue={defaultValue}
+        maxLength={maxLength}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        aria-required={required || undefined}
+        {...(registration ?? { name })}
+      />
+    </div>
+  );
+}
+
 export function SelectField({
   name,
   label,

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFuncti
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CsrfInput, ErrorSummary, TextField } from "~/components/forms";
+import { CsrfInput, ErrorSummary, TextArea, TextField } from "~/components/forms";
 import { listServices } from "~/models/department.server";
 import { lastCompleteMonths, quarterOf } from "~/models/periods";
 import { PledgeVersionSchema } from "~/models/pledge.schema";
@@ -37,7 +37,6 @@ import {
   PledgeFields,
   pledgeFieldLabels,
   resultText,
-  TextArea,
   targetSummary,
   UNMEASURABLE,
   versionDefaults,

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
+import { CsrfInput, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
 import { listServices } from "~/models/department.server";
 import { lastCompleteMonths } from "~/models/periods";
 import { PledgeVersionSchema } from "~/models/pledge.schema";
@@ -165,58 +165,6 @@ export function resultText(
     sample: r.sample,
     status: t(`pledgesAdmin.results.status.${r.status}`),
   });
-}
-
-export function TextArea({
-  name,
-  label,
-  error,
-  hint,
-  defaultValue,
-  required,
-  rows = 3,
-  maxLength,
-}: {
-  name: string;
-  label: string;
-  error?: string;
-  hint?: string;
-  defaultValue?: string;
-  required?: boolean;
-  rows?: number;
-  maxLength?: number;
-}) {
-  const { t } = useTranslation();
-  const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className={`field${error ? " field-error" : ""}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-      </label>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        defaultValue={defaultValue}
-        maxLength={maxLength}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        aria-required={required || undefined}
-      />
-    </div>
-  );
 }
 
 /** Field → label, for the error summary of the pledge form. */

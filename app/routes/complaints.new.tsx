@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { type ReactNode, useEffect, useState } from "react";
 import { type UseFormRegisterReturn, useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { ErrorSummary, mergeErrors, TextField } from "~/components/forms";
+import { ErrorSummary, mergeErrors, TextArea, TextField } from "~/components/forms";
 import {
   ATTACHMENT_ACCEPT,
   ATTACHMENT_LIMITS,
@@ -379,36 +379,6 @@ interface FieldProps {
   required?: boolean;
   defaultValue?: string;
   registration: UseFormRegisterReturn;
-}
-
-function TextArea({
-  name,
-  label,
-  hint,
-  error,
-  required,
-  defaultValue,
-  registration,
-  rows,
-  maxLength,
-}: FieldProps & { rows: number; maxLength: number }) {
-  const id = `field-${name}`;
-  return (
-    <div className={`field${error ? " field-error" : ""}`}>
-      <FieldLabel id={id} label={label} required={required} />
-      <FieldNotes id={id} hint={hint} error={error} />
-      <textarea
-        id={id}
-        rows={rows}
-        maxLength={maxLength}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-required={required || undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...registration}
-      />
-    </div>
-  );
 }
 
 function Select({

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { CsrfInput } from "~/components/forms";
+import { CsrfInput, TextArea } from "~/components/forms";
 import { appealDeadline, decideAppeal, lodgeAppeal, RANK } from "~/models/appeal.server";
 import { recordAudit } from "~/models/audit.server";
 import {
@@ -339,52 +339,6 @@ function FieldError({ id, error }: { id: string; error?: string }) {
   );
 }
 
-/** A labelled textarea with its error, for the page's several small forms. */
-function TextArea({
-  name,
-  label,
-  hint,
-  error,
-  rows = 3,
-  maxLength,
-  required = true,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  rows?: number;
-  maxLength: number;
-  required?: boolean;
-}) {
-  const { t } = useTranslation();
-  const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className={`field${error ? " field-error" : ""}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-      </label>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={id} error={error} />
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        maxLength={maxLength}
-        aria-required={required || undefined}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-      />
-    </div>
-  );
-}
-
 function DeadlineRow({
   label,
   step,
@@ -669,6 +623,7 @@ export default function CasePage() {
             <input type="hidden" name="intent" value="move" />
             <input type="hidden" name="move" value="reply" />
             <TextArea
+              required
               name="reply"
               label={t("cases.moves.replyText")}
               hint={t("cases.moves.replyHint")}
@@ -687,6 +642,7 @@ export default function CasePage() {
             <input type="hidden" name="intent" value="move" />
             <input type="hidden" name="move" value="stop-clock" />
             <TextArea
+              required
               name="reason"
               label={t("cases.moves.stopReason")}
               hint={t("cases.moves.stopHint")}
@@ -722,6 +678,7 @@ export default function CasePage() {
                 </select>
               </div>
               <TextArea
+                required
                 name="referReason"
                 label={t("cases.referrals.reason")}
                 hint={t("cases.referrals.reasonHint")}
@@ -800,6 +757,7 @@ export default function CasePage() {
                   </div>
                 </fieldset>
                 <TextArea
+                  required
                   name="appealReply"
                   label={t("cases.appeals.reply")}
                   hint={t("cases.moves.replyHint")}
@@ -826,6 +784,7 @@ export default function CasePage() {
               <CsrfInput />
               <input type="hidden" name="intent" value="lodge-appeal" />
               <TextArea
+                required
                 name="grounds"
                 label={t("cases.appeals.grounds")}
                 error={errorsFor("lodge-appeal").grounds}
@@ -846,6 +805,7 @@ export default function CasePage() {
           <CsrfInput />
           <input type="hidden" name="intent" value="note" />
           <TextArea
+            required
             name="note"
             label={t("cases.notes.label")}
             hint={t("cases.notes.hint")}
