@@ -4,11 +4,10 @@ import { action as apiKeysAction, loader as apiKeysLoader } from "~/routes/admin
 import { action as batchAction } from "~/routes/api.v1.responses.batch";
 import { loader as surveysLoader } from "~/routes/api.v1.surveys._index";
 import { action as responseAction } from "~/routes/api.v1.surveys.$slug.responses";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, ORIGIN, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 interface ApiErrorBody {
   error: { code: string; message: string; field?: string };
@@ -28,21 +27,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD, redirectTo: "/staff" },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   async function adminPost(cookie: string, fields: Record<string, string>, csrf?: string | null) {
     return settle(() =>

@@ -8,11 +8,10 @@ import { hkDateOf } from "~/models/working-days";
 import { action as queueAction, loader as queueLoader } from "~/routes/staff.cases._index";
 import { action as caseAction, loader as caseLoader } from "~/routes/staff.cases.$id";
 import { loader as attachmentLoader } from "~/routes/staff.cases.$id.attachments.$attachmentId";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 const EMAIL = "chan.tai.man@example.com";
 const PHONE = "9123 4567";
@@ -33,21 +32,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   async function staffId(username: string): Promise<number> {
     return (

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { action as homeAction, loader as homeLoader } from "~/routes/staff._index";
 import { action as feedbackAction, loader as feedbackLoader } from "~/routes/staff.feedback";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
   let t: TestDb;
@@ -19,20 +18,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string) {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   const log = (cookie: string, fields: Record<string, string>, csrf?: null) =>
     settle(() =>

@@ -18,11 +18,10 @@ import { action as listAction, loader as listLoader } from "~/routes/admin.pledg
 import { action as pledgeAction, loader as pledgeLoader } from "~/routes/admin.pledges.$id";
 import { action as importAction } from "~/routes/admin.pledges.$id_.import";
 import { action as apiAction } from "~/routes/api.v1.transactions";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, ORIGIN, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 type Fields = Record<string, string>;
 
@@ -70,21 +69,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   const dept = async (code: string) =>
     (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;

@@ -8,12 +8,12 @@ import { loader as departmentCsvLoader } from "~/routes/pledges.$dept[.]csv";
 import { loader as departmentJsonLoader } from "~/routes/pledges.$dept[.]json";
 import { loader as csvLoader } from "~/routes/pledges[.]csv";
 import { loader as jsonLoader } from "~/routes/pledges[.]json";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD, DEPARTMENTS } from "../../db/seed-data";
+import { DEPARTMENTS } from "../../db/seed-data";
 import { ANNEX_PLEDGES, seedActivity } from "../../db/seed-pledges";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 const NOW = new Date("2026-11-27T04:00:00Z");
 const MONTHS = lastCompleteMonths("2026-11", 12);
@@ -70,21 +70,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   const page = async (path = "/pledges", lng = "en"): Promise<PageData> =>
     pledgesLoader({

@@ -13,11 +13,11 @@ import { loadVersion, parseResponse, storeResponse } from "~/models/survey.serve
 import { loader as inboxLoader } from "~/routes/reports._index";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
 import { loader as xlsxLoader } from "~/routes/reports.$id_[.]xlsx";
-import { action as signInAction } from "~/routes/staff.sign-in";
-import { DEMO_PASSWORD, DEPARTMENTS } from "../../db/seed-data";
+import { DEPARTMENTS } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 const NOW = new Date("2026-11-27T04:00:00Z");
 const MONTH = "2026-10";
@@ -39,21 +39,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   const deptId = async (code: string) =>
     (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;

@@ -12,14 +12,13 @@ import {
   startResponseExport,
 } from "~/models/survey-results.server";
 import { hkMonth } from "~/models/time";
-import { action as signInAction } from "~/routes/staff.sign-in";
 import { loader as csvLoader } from "~/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.surveys.$id.export[.]xlsx";
 import { loader as resultsLoader } from "~/routes/staff.surveys.$id.results";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 interface Answer {
   at: string;
@@ -42,21 +41,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD, redirectTo: "/staff" },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   async function surveyOf(slug = "immdcsat") {
     return t.db.selectFrom("surveys").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();

@@ -2,14 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadVersion } from "~/models/survey.server";
 import { action as editorAction, loader as editorLoader } from "~/routes/admin.surveys.$id";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
-import { action as signInAction } from "~/routes/staff.sign-in";
 import { action as surveysAction } from "~/routes/staff.surveys._index";
 import { action as paperAction, loader as paperLoader } from "~/routes/staff.surveys.$id.paper";
 import { loader as qrLoader } from "~/routes/staff.surveys.$id.qr.$file";
-import { DEMO_PASSWORD } from "../../db/seed-data";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
-import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 
 describe.each(DB_KINDS)("surveys [%s]", (kind) => {
   let t: TestDb;
@@ -24,21 +23,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     await t.cleanup();
   });
 
-  async function sessionOf(username: string): Promise<string> {
-    const res = await settle(() =>
-      signInAction({
-        request: postForm(
-          "/staff/sign-in",
-          { username, password: DEMO_PASSWORD },
-          { csrfToken: c.csrfToken },
-        ),
-        context: c.context,
-        params: {},
-      }),
-    );
-    expect(res.status).toBe(302);
-    return cookieFrom(res, "pledge_session");
-  }
+  const sessionOf = (username: string) => signInAs(c, username);
 
   async function survey(slug = "immdcsat") {
     const s = await t.db.selectFrom("surveys").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
