@@ -67,23 +67,23 @@ interface FieldProps {
   maxLength?: number;
 }
 
-export function TextField({
-  name,
+/** The label (marked optional when it is), hint and error every text field has. */
+function FieldChrome({
+  id,
   label,
-  error,
   hint,
-  type = "text",
-  autoComplete,
-  defaultValue,
+  error,
   required,
-  registration,
-  maxLength,
-}: FieldProps) {
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+}) {
   const { t } = useTranslation();
-  const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
-    <div className={`field${error ? " field-error" : ""}`}>
+    <>
       <label htmlFor={id}>
         {label}
         {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
@@ -98,6 +98,31 @@ export function TextField({
           <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
         </p>
       ) : null}
+    </>
+  );
+}
+
+function describedByOf(id: string, hint?: string, error?: string): string {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+}
+
+export function TextField({
+  name,
+  label,
+  error,
+  hint,
+  type = "text",
+  autoComplete,
+  defaultValue,
+  required,
+  registration,
+  maxLength,
+}: FieldProps) {
+  const id = `field-${name}`;
+  const describedBy = describedByOf(id, hint, error);
+  return (
+    <div className={`field${error ? " field-error" : ""}`}>
+      <FieldChrome id={id} label={label} hint={hint} error={error} required={required} />
       <input
         id={id}
         type={type}
@@ -135,25 +160,11 @@ export function TextArea({
   maxLength?: number;
   registration?: UseFormRegisterReturn;
 }) {
-  const { t } = useTranslation();
   const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  const describedBy = describedByOf(id, hint, error);
   return (
     <div className={`field${error ? " field-error" : ""}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-      </label>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
-        </p>
-      ) : null}
+      <FieldChrome id={id} label={label} hint={hint} error={error} required={required} />
       <textarea
         id={id}
         rows={rows}
