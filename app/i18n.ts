@@ -2,10 +2,12 @@ import enApi from "./locales/en/api.json";
 import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
+import enDigest from "./locales/en/digest.json";
 import enFeedback from "./locales/en/feedback.json";
 import enMail from "./locales/en/mail.json";
 import enPledges from "./locales/en/pledges.json";
 import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
+import enQueues from "./locales/en/queues.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
 import enSurveys from "./locales/en/surveys.json";
@@ -13,10 +15,12 @@ import zhApi from "./locales/zh-HK/api.json";
 import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
+import zhDigest from "./locales/zh-HK/digest.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
 import zhMail from "./locales/zh-HK/mail.json";
 import zhPledges from "./locales/zh-HK/pledges.json";
 import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
+import zhQueues from "./locales/zh-HK/queues.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
@@ -44,6 +48,8 @@ export const resources = {
       ...enPledgesAdmin,
       ...enMail,
       ...enReports,
+      ...enQueues,
+      ...enDigest,
     },
   },
   "zh-HK": {
@@ -59,6 +65,8 @@ export const resources = {
       ...zhPledgesAdmin,
       ...zhMail,
       ...zhReports,
+      ...zhQueues,
+      ...zhDigest,
     },
   },
 } as const;

@@ -119,6 +119,7 @@ export interface Database {
   case_survey_invitations: CaseSurveyInvitationTable;
   monthly_reports: MonthlyReportTable;
   report_reads: ReportReadTable;
+  government_summaries: GovernmentSummaryTable;
 }
 
 // ---- Surveys (issue 3) ----
@@ -611,3 +612,11 @@ export interface ReportReadTable {
   acknowledged_at: string | null;
 }
 export type ReportRead = Selectable<ReportReadTable>;
+
+export interface GovernmentSummaryTable {
+  /** YYYY-MM, Hong Kong time */
+  month: string;
+  /** JSON of a GovernmentSummary (app/models/report.server.ts) */
+  data: string;
+  generated_at: string;
+}

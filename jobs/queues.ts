@@ -10,12 +10,20 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** Job names (domain.verb). Both run on the notifications queue with empty payloads. */
+/** Job names (domain.verb). Payloads carry ids and months only (jobs/payloads.ts). */
 export const JOBS = {
-  /** e-mail managers about notifications not yet e-mailed, then send the outbox */
+  /** notifications queue: e-mail managers about notifications not yet e-mailed, then send the outbox */
   notificationsEscalate: "notifications.escalate",
-  /** send unsent outbox messages */
+  /** notifications queue: send unsent outbox messages */
   outboxSend: "outbox.send",
+  /** notifications queue, daily at 08:00 HK: remind officers of cases due within two working days */
+  casesRemindDue: "cases.remind-due",
+  /** reports queue, on the 1st: fan out one report.department per department, under report.government */
+  reportsMonthly: "reports.monthly",
+  /** reports queue: build and store one department's report, queue its managers' digests */
+  reportDepartment: "report.department",
+  /** reports queue: the parent of a month's fan-out, run once every department's report is done */
+  reportGovernment: "report.government",
 } as const;
 
 /** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */

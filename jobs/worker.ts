@@ -4,7 +4,7 @@
  * for every queue that has processors, and closes cleanly on SIGTERM.
  */
 import { pathToFileURL } from "node:url";
-import { Queue, Worker } from "bullmq";
+import { FlowProducer, Queue, Worker } from "bullmq";
 import { loadEnv } from "../app/utils/env.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
@@ -19,11 +19,18 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+/** Per-queue concurrency: report jobs are heavy database reads (one SQLite writer, two cores). */
+export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2 };
+
 export async function startWorker(options: {
   redisUrl: string;
   redisPrefix: string;
   processors?: typeof registry;
+  /** overrides CONCURRENCY for every queue */
   concurrency?: number;
+  /** BullMQ lock duration and stalled-job check interval (ms) */
+  lockDuration?: number;
+  stalledInterval?: number;
   log?: (line: string) => void;
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -51,9 +58,25 @@ export async function startWorker(options: {
           log: (m) => void job.log(m),
         });
       },
-      { connection, prefix: bullPrefix(options.redisPrefix), concurrency: options.concurrency ?? 8 },
+      {
+        connection,
+        prefix: bullPrefix(options.redisPrefix),
+        concurrency: options.concurrency ?? CONCURRENCY[queue] ?? 1,
+        // A long report keeps its lock (renewed at half the duration); a dead worker's jobs are
+        // taken up by another worker after the lock runs out (BullMQ "Stalled jobs").
+        lockDuration: options.lockDuration ?? 60_000,
+        stalledInterval: options.stalledInterval ?? 30_000,
+        maxStalledCount: 1,
+      },
     );
-    worker.on("failed", (job, err) => log(`job ${queue}/${job?.name} ${job?.id} failed: ${err.message}`));
+    // Ids, names and the error only: payloads hold no personal data, but logs need none of them.
+    worker.on("failed", (job, err) =>
+      log(`job ${queue}/${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+    );
+    // Without a listener an error event would crash the process (BullMQ "Going to production").
+    worker.on("error", (err) => {
+      if (connection.status === "ready") log(`worker ${queue}: ${err.message}`);
+    });
     workers.push(worker);
   }
   // Wait briefly for Redis so the ready line says how it stands; never block on it.
@@ -75,18 +98,32 @@ export async function startWorker(options: {
 /**
  * Fixed scheduler ids: upserting them again (every restart, any number of workers) leaves one
  * schedule each (BullMQ "Job Schedulers"). Every 20 s, so important feedback logged at a counter
- * reaches managers within a minute.
+ * reaches managers within a minute; cron patterns in Hong Kong time for the daily and monthly runs.
  */
 export const SCHEDULES = [
-  { id: "escalate-every-20s", name: JOBS.notificationsEscalate },
-  { id: "send-every-20s", name: JOBS.outboxSend },
+  { id: "escalate-every-20s", queue: QUEUES.notifications, name: JOBS.notificationsEscalate, every: true },
+  { id: "send-every-20s", queue: QUEUES.notifications, name: JOBS.outboxSend, every: true },
+  // 08:00 every day: officers hear of cases due within two working days.
+  {
+    id: "remind-due-daily",
+    queue: QUEUES.notifications,
+    name: JOBS.casesRemindDue,
+    pattern: "0 8 * * *",
+  },
+  // 02:00 on the 1st: the month just ended is complete (late offline batches have arrived).
+  { id: "reports-monthly", queue: QUEUES.reports, name: JOBS.reportsMonthly, pattern: "0 2 1 * *" },
 ] as const;
 
-export async function upsertSchedules(queue: Queue, everyMs = 20_000): Promise<void> {
+export const TIMEZONE = "Asia/Hong_Kong";
+
+/** Sets every schedule on its queue; `queues` maps queue names to Queue objects. */
+export async function upsertSchedules(queues: Record<string, Queue>, everyMs = 20_000): Promise<void> {
   for (const s of SCHEDULES) {
+    const queue = queues[s.queue];
+    if (!queue) continue;
     await queue.upsertJobScheduler(
       s.id,
-      { every: everyMs },
+      "pattern" in s ? { pattern: s.pattern, tz: TIMEZONE } : { every: everyMs },
       { name: s.name, data: {}, opts: SCHEDULED_JOB_OPTIONS },
     );
   }
@@ -97,23 +134,34 @@ async function main() {
   const env = loadEnv();
   const db = createDb(env.DATABASE_URL);
   const mailer = createMailer(env);
+  const connection = producerConnection(env.REDIS_URL);
+  connection.on("error", () => undefined); // the worker's own connection explains Redis problems
+  const prefix = bullPrefix(env.REDIS_PREFIX);
+  const flow = new FlowProducer({ connection, prefix });
+  flow.on("error", () => undefined);
   // Signal handlers first: a SIGTERM that arrives while starting still closes cleanly.
   const starting = startWorker({
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
-    processors: { ...registry, ...buildProcessors({ db, env, mailer }) },
+    lockDuration: env.WORKER_LOCK_MS,
+    stalledInterval: env.WORKER_STALLED_MS,
+    processors: { ...registry, ...buildProcessors({ db, env, mailer, flow }) },
   });
-  const connection = producerConnection(env.REDIS_URL);
-  connection.on("error", () => undefined); // the worker's own connection explains Redis problems
-  const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(env.REDIS_PREFIX) });
-  queue.on("error", () => undefined);
+  const queues = Object.fromEntries(
+    Object.values(QUEUES).map((name) => {
+      const queue = new Queue(name, { connection, prefix });
+      queue.on("error", () => undefined);
+      return [name, queue];
+    }),
+  );
   let closing = false;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`Pledge worker stopping (${signal}).`);
     await (await starting).close();
-    await queue.close();
+    await Promise.all(Object.values(queues).map((q) => q.close()));
+    await flow.close();
     connection.disconnect();
     mailer?.close();
     await db.destroy();
@@ -122,12 +170,21 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  // A bug outside a job must not leave a half-alive worker: log it and stop cleanly, so the
+  // supervisor restarts it; jobs it held go back to the queue.
+  process.on("uncaughtException", (e) => {
+    console.error(`Uncaught exception in the worker: ${e.message}`);
+    void stop("uncaughtException");
+  });
+  process.on("unhandledRejection", (e) => {
+    console.error(`Unhandled rejection in the worker: ${e instanceof Error ? e.message : e}`);
+  });
   await starting;
   if (!mailer) console.log("SMTP_URL is not set: e-mail stays in the outbox (/admin/outbox).");
   // While Redis is down the schedules cannot be set; try again until they are.
   const schedule = async () => {
     try {
-      await upsertSchedules(queue);
+      await upsertSchedules(queues);
     } catch (e) {
       if (closing) return;
       console.log(`Schedules not set yet (${e instanceof Error ? e.message : e}); retrying in 5 s.`);
@@ -135,6 +192,11 @@ async function main() {
     }
   };
   await schedule();
+  // A Redis that came back empty (restarted without persistence) has lost the schedules: set
+  // them again whenever the connection is ready again. Upserting is idempotent.
+  connection.on("ready", () => {
+    if (!closing) void schedule();
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

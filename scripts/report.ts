@@ -1,23 +1,54 @@
 /**
- * `npx tsx scripts/report.ts --month 2026-10 [--department IMMD]`: generates (or rebuilds in place)
- * the monthly management reports of a month, for every department or one, and prints a line each.
+ * `npm run report -- --month 2026-10 [--department IMMD] [--queue]`: generates (or rebuilds in
+ * place) the monthly management reports of a month through the worker's own processors
+ * (jobs/processors/reports.ts), and prints a line each.
+ *
+ * - By default it runs them here, one department after another, then the government summary:
+ *   no Redis needed. Managers' digests go to the outbox once each (a rebuilt report sends none).
+ * - With --queue it adds the month's flow to Redis for the worker to run (as the scheduler does
+ *   on the 1st) and waits until the summary is done.
  */
 import { parseArgs } from "node:util";
-import { generateDepartmentReport } from "../app/models/report.server";
+import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
+import {
+  type DepartmentReport,
+  getGovernmentSummary,
+  saveGovernmentSummary,
+} from "../app/models/report.server";
 import { loadEnv } from "../app/utils/env.server";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
+import { producerConnection, workerConnection } from "../jobs/connection";
+import { enqueueMonthlyReports, runDepartmentReport, runGovernmentSummary } from "../jobs/processors/reports";
+import { bullPrefix, QUEUES } from "../jobs/queues";
 
 const { values } = parseArgs({
-  options: { month: { type: "string" }, department: { type: "string" } },
+  options: { month: { type: "string" }, department: { type: "string" }, queue: { type: "boolean" } },
 });
 const month = values.month ?? "";
 if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-  console.error("Usage: npx tsx scripts/report.ts --month YYYY-MM [--department CODE]");
+  console.error("Usage: npm run report -- --month YYYY-MM [--department CODE] [--queue]");
+  process.exit(2);
+}
+if (values.queue && values.department) {
+  console.error("--queue runs every department's report (the monthly flow); leave out --department.");
   process.exit(2);
 }
 
-const db = createDb(loadEnv().DATABASE_URL);
+const env = loadEnv();
+const db = createDb(env.DATABASE_URL);
+const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
+const line = (code: string, id: number, r: DepartmentReport) => {
+  const sat = r.surveys.perSurvey.map((s) => `${s.slug} ${pct(s.share)}`).join(", ");
+  return (
+    `${code} ${month} report #${id}: ${r.surveys.responses.count} responses (satisfied: ${sat || "—"}); ` +
+    `${r.feedback.total.count} feedback; complaints ${r.complaints.received.count} received, ` +
+    `${r.complaints.closed.count} closed (${r.complaints.closedWithinPledge.count} in time), ` +
+    `${r.complaints.overdue.count} overdue; pledges ${r.pledges.met} met, ${r.pledges.notMet} not met, ` +
+    `${r.pledges.insufficient} not enough data; ${r.importantFeedback.length} important feedback.`
+  );
+};
+
 try {
   await migrateToLatest(db);
   let q = db.selectFrom("departments").select(["id", "code"]).orderBy("code");
@@ -26,18 +57,48 @@ try {
   if (departments.length === 0) {
     console.error(`No department ${values.department}.`);
     process.exitCode = 1;
-  }
-  for (const d of departments) {
-    const { id, report: r } = await generateDepartmentReport(db, d.id, month);
-    const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
-    const sat = r.surveys.perSurvey.map((s) => `${s.slug} ${pct(s.share)}`).join(", ");
-    console.log(
-      `${d.code} ${month} report #${id}: ${r.surveys.responses.count} responses (satisfied: ${sat || "—"}); ` +
-        `${r.feedback.total.count} feedback; complaints ${r.complaints.received.count} received, ` +
-        `${r.complaints.closed.count} closed (${r.complaints.closedWithinPledge.count} in time), ` +
-        `${r.complaints.overdue.count} overdue; pledges ${r.pledges.met} met, ${r.pledges.notMet} not met, ` +
-        `${r.pledges.insufficient} not enough data; ${r.importantFeedback.length} important feedback.`,
-    );
+  } else if (values.queue) {
+    const connection = producerConnection(env.REDIS_URL);
+    const prefix = bullPrefix(env.REDIS_PREFIX);
+    const flow = new FlowProducer({ connection, prefix });
+    const queue = new Queue(QUEUES.reports, { connection, prefix });
+    const events = new QueueEvents(QUEUES.reports, { connection: workerConnection(env.REDIS_URL), prefix });
+    try {
+      const started = Date.now();
+      const { parentId } = await enqueueMonthlyReports(db, flow, month);
+      console.log(`Queued ${departments.length} department reports for ${month}; waiting for the worker…`);
+      const job = await Job.fromId(queue, parentId);
+      if (!job) throw new Error(`Job ${parentId} vanished`);
+      // A month whose flow already ran answers at once: its jobs keep their ids for a week.
+      const result = await job.waitUntilFinished(events, 30 * 60_000);
+      console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(result)}`);
+    } finally {
+      await events.close();
+      await queue.close();
+      await flow.close();
+      connection.disconnect();
+    }
+  } else {
+    const deps = { db, piiKey: env.PII_KEY };
+    for (const d of departments) {
+      const { reportId } = await runDepartmentReport(deps, { departmentId: d.id, month });
+      const row = await db
+        .selectFrom("monthly_reports")
+        .select("data")
+        .where("id", "=", reportId)
+        .executeTakeFirstOrThrow();
+      console.log(line(d.code, reportId, JSON.parse(row.data) as DepartmentReport));
+    }
+    if (!values.department) {
+      const summary = await runGovernmentSummary(deps, { month });
+      console.log(
+        `Government summary ${month}: ${summary.reported} of ${summary.departments} departments reported.`,
+      );
+    } else if (await getGovernmentSummary(db, month)) {
+      // One department rebuilt: the month's summary (if there is one) follows it, without e-mail.
+      await saveGovernmentSummary(db, month);
+      console.log(`Government summary ${month} rebuilt.`);
+    }
   }
 } finally {
   await db.destroy();

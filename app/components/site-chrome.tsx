@@ -86,6 +86,12 @@ export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfT
               <p>
                 <Link to="/admin/staff">{t("admin.staffTitle")}</Link> ·{" "}
                 <Link to="/admin/audit">{t("admin.auditTitle")}</Link>
+                {user.role === "system_admin" ? (
+                  <>
+                    {" · "}
+                    <Link to="/admin/queues">{t("queues.nav")}</Link>
+                  </>
+                ) : null}
               </p>
             ) : null}
             <Form method="post" action="/staff/sign-out" reloadDocument>

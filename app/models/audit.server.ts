@@ -41,7 +41,9 @@ export type AuditAction =
   | "data.import"
   | "transaction.create"
   | "reading.create"
-  | "report.acknowledge";
+  | "report.acknowledge"
+  | "queue.retry"
+  | "queue.retry-all";
 
 export interface AuditInput {
   action: AuditAction;

@@ -230,6 +230,10 @@ async function surveySection(db: Db, departmentId: number, month: string, months
     .where("s.status", "!=", "draft")
     .orderBy("s.id")
     .execute();
+  // A published survey always has a current version; one without is broken data that a report
+  // must not paper over (the job fails for this department alone, with this message).
+  const broken = surveys.find((s) => s.status === "published" && s.current_version_id == null);
+  if (broken) throw new Error(`Survey ${broken.slug} is published but has no current version`);
   const versionIds = surveys.map((s) => s.current_version_id).filter((v): v is number => v != null);
   const [questions, responsesByMonth, byChannel, byPoint] = await Promise.all([
     versionIds.length
@@ -705,18 +709,24 @@ export async function generateDepartmentReport(
   departmentId: number,
   month: string,
   now: Date = new Date(),
+  /** runs in the same transaction as the upsert: e.g. the managers' e-mail digest in the outbox */
+  alsoInTransaction?: (trx: Db, reportId: number, report: DepartmentReport) => Promise<void>,
 ): Promise<{ id: number; report: DepartmentReport }> {
   const report = await buildDepartmentReport(db, departmentId, month, now);
   const data = JSON.stringify(report);
-  const row = await db
-    .insertInto("monthly_reports")
-    .values({ department_id: departmentId, month, data, generated_at: report.generatedAt })
-    .onConflict((oc) =>
-      oc.columns(["department_id", "month"]).doUpdateSet({ data, generated_at: report.generatedAt }),
-    )
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { id: num(row.id), report };
+  const id = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("monthly_reports")
+      .values({ department_id: departmentId, month, data, generated_at: report.generatedAt })
+      .onConflict((oc) =>
+        oc.columns(["department_id", "month"]).doUpdateSet({ data, generated_at: report.generatedAt }),
+      )
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await alsoInTransaction?.(trx, num(row.id), report);
+    return num(row.id);
+  });
+  return { id, report };
 }
 
 // ---- The government's view ----
@@ -805,6 +815,75 @@ export async function buildGovernmentSummary(
     mostUnmet: ranked(unmet),
     mostOverdue: ranked(new Map(overdue.map((o) => [o.department_id, num(o.n)]))),
   };
+}
+
+/**
+ * Builds and stores the government-wide summary of a month (the parent job of the monthly fan-out
+ * runs it once every department's report is done). Rebuilt in place if run again.
+ */
+export async function saveGovernmentSummary(
+  db: Db,
+  month: string,
+  now: Date = new Date(),
+): Promise<GovernmentSummary> {
+  const summary = await buildGovernmentSummary(db, month, now);
+  const data = JSON.stringify(summary);
+  const at = nowIso(now);
+  await db
+    .insertInto("government_summaries")
+    .values({ month, data, generated_at: at })
+    .onConflict((oc) => oc.column("month").doUpdateSet({ data, generated_at: at }))
+    .execute();
+  return summary;
+}
+
+/**
+ * The stored summary of a month with who has read their report since it was built: reading goes
+ * on after the summary is made, so the read figures are counted now. Undefined before the run.
+ */
+export async function getGovernmentSummary(
+  db: Db,
+  month: string,
+): Promise<(GovernmentSummary & { generatedAt: string }) | undefined> {
+  const row = await db
+    .selectFrom("government_summaries")
+    .select(["data", "generated_at"])
+    .where("month", "=", month)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const stored = JSON.parse(row.data) as GovernmentSummary;
+  const reports = await db
+    .selectFrom("monthly_reports as m")
+    .select((eb) => [
+      "m.id",
+      eb
+        .exists(
+          eb
+            .selectFrom("report_reads as rr")
+            .innerJoin("staff_users as u", "u.id", "rr.user_id")
+            .select("rr.user_id")
+            .whereRef("rr.report_id", "=", "m.id")
+            .whereRef("u.department_id", "=", "m.department_id")
+            .where("u.role", "=", MANAGEMENT_ROLE),
+        )
+        .as("read"),
+    ])
+    .where("m.month", "=", month)
+    .execute();
+  const readByManagement = reports.filter((r) => Boolean(Number(r.read))).length;
+  return {
+    ...stored,
+    reported: reports.length,
+    readByManagement,
+    readShare: stored.departments ? readByManagement / stored.departments : null,
+    generatedAt: row.generated_at,
+  };
+}
+
+/** Months that have a stored government summary, newest first. */
+export async function listGovernmentSummaryMonths(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("government_summaries").select("month").orderBy("month", "desc").execute();
+  return rows.map((r) => r.month);
 }
 
 // ---- The inbox ----
@@ -943,4 +1022,35 @@ export async function acknowledge(
 /** Whether a reader's opening and acknowledging are recorded: staff of the report's department. */
 export function recordsReading(user: ReportReader, departmentId: number): boolean {
   return user.departmentId === departmentId && (user.role === "manager" || user.role === "department_admin");
+}
+
+/** A progress note on a missed target as a report shows it. */
+export type UnmetNote = NonNullable<DepartmentReport["pledges"]["items"][number]["unmet"]>;
+
+/**
+ * The unmet-target notes recorded now for some of a department's pledges in a month, by pledge id.
+ * A stored report is a snapshot: a note recorded after it was generated shows on it all the same.
+ * Scoped by the department in the query, so another department's pledge id finds nothing.
+ */
+export async function currentUnmetNotes(
+  db: Db,
+  departmentId: number,
+  month: string,
+  pledgeIds: number[],
+): Promise<Map<number, UnmetNote>> {
+  if (pledgeIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("pledge_unmet_notes as n")
+    .innerJoin("pledges as p", "p.id", "n.pledge_id")
+    .select(["n.pledge_id", "n.reason", "n.corrective_proposal", "n.recorded_at"])
+    .where("p.department_id", "=", departmentId)
+    .where("n.period", "=", month)
+    .where("n.pledge_id", "in", pledgeIds)
+    .execute();
+  return new Map(
+    rows.map((n) => [
+      Number(n.pledge_id),
+      { reason: n.reason, correctiveProposal: n.corrective_proposal, recordedAt: n.recorded_at },
+    ]),
+  );
 }

@@ -1,12 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { BarChart, TrendChart } from "~/components/charts";
-import { CsrfInput } from "~/components/forms";
+import { CsrfInput, TextArea } from "~/components/forms";
+import { getPledge } from "~/models/pledge.server";
+import { saveUnmetNote, UnmetNoteSchema } from "~/models/pledge-data.server";
 import {
   acknowledge,
+  currentUnmetNotes,
   type DepartmentReport,
   getReport,
   markRead,
@@ -15,6 +18,8 @@ import {
 } from "~/models/report.server";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { type FieldErrors, parseForm } from "~/utils/forms";
+import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -36,26 +41,71 @@ async function requireReport(
   return report;
 }
 
+type StoredReport = Awaited<ReturnType<typeof requireReport>>;
+
+/**
+ * The stored report with the unmet-target notes as they are now: the snapshot keeps the notes of
+ * the day it was generated, but a note recorded since (here or on the pledge's page) shows at once.
+ * The stored snapshot itself is left as it is.
+ */
+async function withCurrentNotes(context: AppLoadContext, report: StoredReport): Promise<StoredReport> {
+  const items = report.data.pledges.items;
+  const notes = await currentUnmetNotes(
+    context.db,
+    report.departmentId,
+    report.month,
+    items.filter((p) => p.status === "not_met").map((p) => p.pledgeId),
+  );
+  if (notes.size === 0) return report;
+  return {
+    ...report,
+    data: {
+      ...report.data,
+      pledges: {
+        ...report.data.pledges,
+        items: items.map((p) =>
+          p.status === "not_met" ? { ...p, unmet: notes.get(p.pledgeId) ?? p.unmet } : p,
+        ),
+      },
+    },
+  };
+}
+
 /** One report; opening it marks it read for its department's manager or administrator. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, REPORT_ROLES);
-  const report = await requireReport(context, user, params.id);
+  let report = await requireReport(context, user, params.id);
   const records = recordsReading(user, report.departmentId);
+  const url = new URL(request.url);
+  let acknowledgedNow = url.searchParams.get("acknowledged") === "1";
   if (records && !report.readAt) {
     await markRead(context.db, report.id, user.id);
-    return {
-      locale: await getLocale(request),
-      canAcknowledge: records,
-      acknowledgedNow: false,
-      report: (await getReport(context.db, report.id, user))!,
-    };
+    report = (await getReport(context.db, report.id, user))!;
+    acknowledgedNow = false;
   }
+  const noted = Number(url.searchParams.get("noted"));
   return {
     locale: await getLocale(request),
     canAcknowledge: records,
-    acknowledgedNow: new URL(request.url).searchParams.get("acknowledged") === "1",
-    report,
+    /** the department's managers and administrators record why a target was missed, here */
+    canRecordNotes: records,
+    acknowledgedNow,
+    /** the pledge whose note was just saved */
+    notedPledgeId: Number.isSafeInteger(noted) && noted > 0 ? noted : null,
+    report: await withCurrentNotes(context, report),
   };
+}
+
+const NOTE_FIELDS = ["reason", "correctiveProposal"] as const;
+/** Each unmet pledge has a form of its own, so its fields carry the pledge in their names (and ids). */
+const notePrefix = (pledgeId: number) => `note-${pledgeId}-`;
+
+export interface NoteActionData {
+  intent: "unmet-note";
+  pledgeId: number;
+  errors: FieldErrors;
+  /** what was typed, shown again */
+  values: Record<(typeof NOTE_FIELDS)[number], string>;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -63,11 +113,42 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, REPORT_ROLES);
   const report = await requireReport(context, user, params.id);
-  // Only the department's own managers and administrators acknowledge its report.
+  // Only the department's own managers and administrators acknowledge its report and record notes.
   if (!recordsReading(user, report.departmentId))
     throw await denyAccess(context, user, "role", { type: "report", id: report.id });
-  await acknowledge(context.db, report.id, user.id, new Date(), report.departmentId);
-  return redirect(`/reports/${report.id}?acknowledged=1`);
+  // No intent: the acknowledge form as it was before there were two.
+  const intent = form.get("intent") ?? "acknowledge";
+  if (intent === "acknowledge") {
+    await acknowledge(context.db, report.id, user.id, new Date(), report.departmentId);
+    return redirect(`/reports/${report.id}?acknowledged=1`);
+  }
+  if (intent !== "unmet-note") throw badRequest();
+
+  // The pledge must be the report's department's: another's is a 404, as if it were not there.
+  const rawId = String(form.get("pledgeId") ?? "");
+  const pledgeId = Number(rawId);
+  const pledge =
+    /^\d+$/.test(rawId) && Number.isSafeInteger(pledgeId)
+      ? await getPledge(context.db, pledgeId, report.departmentId)
+      : undefined;
+  if (!pledge) throw await denyAccess(context, user, "department", { type: "pledge", id: rawId });
+
+  const prefix = notePrefix(pledge.id);
+  const values = Object.fromEntries(
+    NOTE_FIELDS.map((f) => [f, String(form.get(prefix + f) ?? "")]),
+  ) as NoteActionData["values"];
+  // The month is the report's, set here: never taken from the form.
+  const fields = new FormData();
+  fields.set("period", report.month);
+  for (const f of NOTE_FIELDS) if (form.has(prefix + f)) fields.set(f, values[f]);
+  const fail = (errors: FieldErrors) =>
+    json<NoteActionData>({ intent: "unmet-note", pledgeId: pledge.id, errors, values }, { status: 400 });
+  const parsed = parseForm(UnmetNoteSchema, fields);
+  if (!parsed.ok) return fail(parsed.errors);
+  const saved = await saveUnmetNote(context.db, user, pledge, parsed.data);
+  // On today's figures the month's target was met after all: nothing to record.
+  if (!saved.ok) return fail({ form: "reports.pledges.note.notUnmet" });
+  return redirect(`/reports/${report.id}?noted=${pledge.id}#unmet-${pledge.id}`);
 }
 
 const PRINT_CSS = `
@@ -104,7 +185,9 @@ function useFormats(locale: string) {
 
 export default function ReportPage() {
   const { t } = useTranslation();
-  const { locale, report, canAcknowledge, acknowledgedNow } = useLoaderData<typeof loader>();
+  const { locale, report, canAcknowledge, canRecordNotes, acknowledgedNow, notedPledgeId } =
+    useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const r: DepartmentReport = report.data;
   const zh = locale.startsWith("zh");
   const f = useFormats(locale);
@@ -158,12 +241,16 @@ export default function ReportPage() {
         {canAcknowledge && !report.acknowledgedAt ? (
           <Form method="post">
             <CsrfInput />
+            <input type="hidden" name="intent" value="acknowledge" />
             <p className="hint">{t("reports.view.acknowledgeHint")}</p>
             <button type="submit">{t("reports.view.acknowledge")}</button>
           </Form>
         ) : null}
         <a className="button secondary" href={`/reports/${report.id}.xlsx`}>
           {t("reports.view.xlsx")}
+        </a>
+        <a className="button secondary" href={`/reports/${report.id}.pdf`}>
+          {t("reports.view.downloadPdf")}
         </a>
       </div>
 
@@ -440,22 +527,55 @@ export default function ReportPage() {
               <p>{t("reports.pledges.allMet")}</p>
             ) : (
               unmet.map((p) => (
-                <div key={p.pledgeId} className="card" style={{ marginBottom: "1rem" }}>
+                <div
+                  key={p.pledgeId}
+                  id={`unmet-${p.pledgeId}`}
+                  className="card"
+                  style={{ marginBottom: "1rem" }}
+                >
                   <h4>
                     <a href={p.href}>{pick(p.statementEn, p.statementZh)}</a>
                   </h4>
+                  {notedPledgeId === p.pledgeId ? (
+                    <p className="notice success no-print" role="status">
+                      {t("reports.pledges.note.saved")}
+                    </p>
+                  ) : null}
                   {p.unmet ? (
-                    <dl>
-                      <dt>{t("reports.pledges.reason")}</dt>
-                      <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.reason}</dd>
-                      <dt>{t("reports.pledges.proposal")}</dt>
-                      <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.correctiveProposal}</dd>
-                    </dl>
+                    <>
+                      <dl>
+                        <dt>{t("reports.pledges.reason")}</dt>
+                        <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.reason}</dd>
+                        <dt>{t("reports.pledges.proposal")}</dt>
+                        <dd style={{ whiteSpace: "pre-wrap" }}>{p.unmet.correctiveProposal}</dd>
+                      </dl>
+                      <p className="hint">
+                        {t("reports.pledges.note.recordedAt", { at: f.at(p.unmet.recordedAt) })}
+                      </p>
+                    </>
                   ) : (
                     <p>
-                      <strong>{t("reports.pledges.noneRecorded")}</strong>
+                      <strong>
+                        {canRecordNotes
+                          ? t("reports.pledges.noneRecordedHere")
+                          : t("reports.pledges.noneRecorded")}
+                      </strong>
                     </p>
                   )}
+                  {canRecordNotes ? (
+                    <NoteForm
+                      action={`/reports/${report.id}`}
+                      pledgeId={p.pledgeId}
+                      month={f.month(r.month)}
+                      statement={pick(p.statementEn, p.statementZh)}
+                      note={p.unmet}
+                      result={
+                        actionData?.intent === "unmet-note" && actionData.pledgeId === p.pledgeId
+                          ? actionData
+                          : null
+                      }
+                    />
+                  ) : null}
                 </div>
               ))
             )}
@@ -487,6 +607,82 @@ export default function ReportPage() {
         )}
       </section>
     </div>
+  );
+}
+
+/**
+ * Why a target was missed and what will be done: one form per unmet pledge, posted to this page.
+ * A recorded note is updated behind a disclosure; a missing one is an action item, so its form is open.
+ */
+function NoteForm({
+  action,
+  pledgeId,
+  month,
+  statement,
+  note,
+  result,
+}: {
+  /** the report's own address, so a note never carries the "saved" flag of the one before */
+  action: string;
+  pledgeId: number;
+  month: string;
+  statement: string;
+  note: { reason: string; correctiveProposal: string } | null;
+  result: NoteActionData | null;
+}) {
+  const { t } = useTranslation();
+  const prefix = notePrefix(pledgeId);
+  const errors = result?.errors ?? {};
+  const fieldErrors = NOTE_FIELDS.some((f) => errors[f]);
+  const form = (
+    <Form method="post" action={action} preventScrollReset className="no-print">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="unmet-note" />
+      <input type="hidden" name="pledgeId" value={pledgeId} />
+      {errors.form || fieldErrors ? (
+        <p className="notice" role="alert">
+          {t(errors.form ?? "reports.pledges.note.problem")}
+        </p>
+      ) : null}
+      <TextArea
+        name={`${prefix}reason`}
+        label={t("reports.pledges.reason")}
+        hint={t("reports.pledges.note.limit")}
+        required
+        rows={3}
+        maxLength={2000}
+        defaultValue={result?.values.reason ?? note?.reason ?? ""}
+        error={errors.reason}
+      />
+      <TextArea
+        name={`${prefix}correctiveProposal`}
+        label={t("reports.pledges.proposal")}
+        hint={t("reports.pledges.note.limit")}
+        required
+        rows={3}
+        maxLength={2000}
+        defaultValue={result?.values.correctiveProposal ?? note?.correctiveProposal ?? ""}
+        error={errors.correctiveProposal}
+      />
+      <button type="submit" className="button">
+        {t("reports.pledges.note.save")}
+        <span className="visually-hidden"> {statement}</span>
+      </button>
+    </Form>
+  );
+  if (!note) {
+    return (
+      <>
+        <p className="no-print">{t("reports.pledges.note.intro", { month })}</p>
+        {form}
+      </>
+    );
+  }
+  return (
+    <details className="no-print" open={result !== null}>
+      <summary>{t("reports.pledges.note.update")}</summary>
+      {form}
+    </details>
   );
 }
 

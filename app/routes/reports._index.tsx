@@ -69,7 +69,13 @@ export default function ReportInbox() {
     <div className="container">
       <h1>{t("reports.inbox.title")}</h1>
       <p className="lead">{central ? t("reports.inbox.introCentral") : t("reports.inbox.intro")}</p>
-      {central ? null : <p>{t("reports.inbox.counts", counts)}</p>}
+      {central ? (
+        <p>
+          <Link to="/reports/government">{t("digest.page.link")}</Link>
+        </p>
+      ) : (
+        <p>{t("reports.inbox.counts", counts)}</p>
+      )}
 
       <nav aria-label={t("reports.inbox.show")}>
         <p style={{ display: "flex", flexWrap: "wrap", gap: "0.25rem 1rem" }}>

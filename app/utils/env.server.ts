@@ -54,6 +54,11 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\/[^/]/, "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example:587")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Pledge <no-reply@pledge.example>"),
+  // The worker: how long a job's lock lasts without renewal, how often stalled jobs are looked
+  // for (BullMQ), and after how long an e-mail claimed by a worker that died may be sent again.
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
+  WORKER_STALLED_MS: z.coerce.number().int().min(1000).default(30_000),
+  OUTBOX_CLAIM_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
 });
 
 export interface Env {
@@ -78,6 +83,9 @@ export interface Env {
   /** where the worker sends the outbox; unset, messages wait for administrators to read */
   SMTP_URL?: string;
   MAIL_FROM: string;
+  WORKER_LOCK_MS: number;
+  WORKER_STALLED_MS: number;
+  OUTBOX_CLAIM_TIMEOUT_S: number;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

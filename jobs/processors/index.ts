@@ -1,22 +1,33 @@
+import type { FlowProducer, JobsOptions } from "bullmq";
 import { flagOverdueCases } from "../../app/models/case.server";
 import { hkDate } from "../../app/models/time";
+import { isWorkingDay } from "../../app/models/working-days";
 import type { Env } from "../../app/utils/env.server";
 import type { Mailer } from "../../app/utils/mailer.server";
 import type { Db } from "../../db/client";
 import { JOBS, QUEUES } from "../queues";
 import type { registry } from "../registry";
 import { escalateNotifications, sendPendingEmails } from "./outbox";
+import { remindDueCases } from "./reminders";
+import { runDepartmentReport, runGovernmentSummary, runMonthly } from "./reports";
 
 /**
  * The worker's processors, built from what they need (the database, the environment, a mail
- * transport or null). Payloads are empty: each run reads its work from the database.
+ * transport or null, a flow producer for the monthly fan-out). Payloads carry ids and months only
+ * (jobs/payloads.ts); each run reads its work from the database.
  */
 export function buildProcessors(deps: {
   db: Db;
-  env: Pick<Env, "PII_KEY" | "APP_ORIGIN" | "PORT" | "MAIL_FROM">;
+  env: Pick<Env, "PII_KEY" | "APP_ORIGIN" | "PORT" | "MAIL_FROM"> &
+    Partial<Pick<Env, "OUTBOX_CLAIM_TIMEOUT_S">>;
   mailer: Mailer | null;
+  /** adds the monthly flow; without one, reports.monthly fails with a clear error */
+  flow?: Pick<FlowProducer, "add">;
+  /** options of the fan-out's jobs (tests shorten the backoff) */
+  reportJobOptions?: JobsOptions;
+  now?: () => Date;
 }): typeof registry {
-  const { db, env, mailer } = deps;
+  const { db, env, mailer, now } = deps;
   const send = () =>
     sendPendingEmails(db, {
       mailer,
@@ -24,8 +35,34 @@ export function buildProcessors(deps: {
       // Without APP_ORIGIN the links point at this machine: set it in production.
       appOrigin: env.APP_ORIGIN ?? `http://localhost:${env.PORT}`,
       from: env.MAIL_FROM,
+      claimTimeoutMs: env.OUTBOX_CLAIM_TIMEOUT_S ? env.OUTBOX_CLAIM_TIMEOUT_S * 1000 : undefined,
     });
+  const reportDeps = { db, piiKey: env.PII_KEY, now };
   return {
+    [QUEUES.reports]: {
+      [JOBS.reportsMonthly]: async (data, ctx) => {
+        if (!deps.flow) throw new Error("The monthly run needs a flow producer");
+        const r = await runMonthly(
+          { ...reportDeps, flow: deps.flow, jobOptions: deps.reportJobOptions },
+          data,
+        );
+        ctx.log(`month ${r.month}: ${r.departments} department report jobs under ${r.parentId}`);
+        return r;
+      },
+      [JOBS.reportDepartment]: async (data, ctx) => {
+        const r = await runDepartmentReport(reportDeps, data);
+        // The digests were committed with the report: send them now rather than at the next tick.
+        const { sent, failed } = await send();
+        ctx.log(`report ${r.reportId}: ${r.digests} digest(s) queued, ${sent} sent, ${failed} failed`);
+        return r;
+      },
+      [JOBS.reportGovernment]: async (data, ctx) => {
+        const r = await runGovernmentSummary(reportDeps, data);
+        await send();
+        ctx.log(`summary ${r.month}: ${r.reported} of ${r.departments} departments reported`);
+        return r;
+      },
+    },
     [QUEUES.notifications]: {
       // Escalate, then send at once: an important feedback reaches managers within one run.
       [JOBS.notificationsEscalate]: async (_data, ctx) => {
@@ -35,6 +72,16 @@ export function buildProcessors(deps: {
         const { sent, failed } = await send();
         if (escalated || sent || failed) ctx.log(`escalated ${escalated}, sent ${sent}, failed ${failed}`);
         return { escalated, sent, failed };
+      },
+      // 08:00 Hong Kong time: officers hear of cases due within two working days. Not at
+      // weekends and on public holidays: the last working day's e-mail already covered them.
+      [JOBS.casesRemindDue]: async (_data, ctx) => {
+        const at = now?.() ?? new Date();
+        if (!isWorkingDay(hkDate(at))) return { officers: 0, cases: 0, skipped: "not a working day" };
+        const r = await remindDueCases(db, env.PII_KEY, at);
+        const { sent, failed } = await send();
+        ctx.log(`reminded ${r.officers} officer(s) of ${r.cases} case(s); sent ${sent}, failed ${failed}`);
+        return r;
       },
       [JOBS.outboxSend]: async (_data, ctx) => {
         const { sent, failed } = await send();

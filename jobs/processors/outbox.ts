@@ -24,6 +24,8 @@ export interface SendDeps {
   appOrigin: string;
   from: string;
   now?: () => Date;
+  /** defaults to CLAIM_TIMEOUT_MS */
+  claimTimeoutMs?: number;
 }
 
 /**
@@ -39,7 +41,8 @@ export async function sendPendingEmails(
   const { mailer } = deps;
   if (!mailer) return result;
   const now = deps.now ?? (() => new Date());
-  const staleBefore = () => new Date(now().getTime() - CLAIM_TIMEOUT_MS).toISOString();
+  const timeout = deps.claimTimeoutMs ?? CLAIM_TIMEOUT_MS;
+  const staleBefore = () => new Date(now().getTime() - timeout).toISOString();
   const candidates = await db
     .selectFrom("outbox_messages")
     .select(["id", "to_enc", "subject", "body_text"])

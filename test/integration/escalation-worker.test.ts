@@ -65,9 +65,10 @@ describe("important feedback reaches managers through the real worker", () => {
     const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(c.prefix) });
     try {
       // A worker restarted three times: still one schedule each. Short intervals keep the test quick.
-      for (let i = 0; i < 3; i++) await upsertSchedules(queue, 1_000);
+      for (let i = 0; i < 3; i++) await upsertSchedules({ [QUEUES.notifications]: queue }, 1_000);
       expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
         "escalate-every-20s",
+        "remind-due-daily",
         "send-every-20s",
       ]);
 

@@ -1,0 +1,223 @@
+/**
+ * The morning reminder to case officers (08:00 Hong Kong time, scheduled by the worker): one
+ * e-mail per officer listing the cases whose next pledged deadline falls within the "due soon"
+ * window of the case queue. A plain function of its dependencies; no BullMQ here.
+ */
+import { closureDays } from "../../app/models/case.server";
+import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/case-view.server";
+import { enqueueEmail } from "../../app/models/outbox.server";
+import { daysLeft, hkDateOf } from "../../app/models/working-days";
+import { encryptPii } from "../../app/utils/crypto.server";
+import { tFor } from "../../app/utils/meta";
+import type { Db } from "../../db/client";
+import type { CaseStatus } from "../../db/schema";
+
+/**
+ * States in which no deadline runs (stopped clock, replied, closed, with another department): the
+ * same list the case queue's "due soon" and "overdue" tabs and flagOverdueCases use.
+ */
+const NOT_RUNNING: CaseStatus[] = ["closed", "replied", "awaiting_customer", "referred"];
+
+/**
+ * A calendar window wide enough for DUE_SOON_WORKING_DAYS working days over any run of holidays
+ * (Lunar New Year plus a weekend), as the due-soon tab uses; the exact count is made with daysLeft.
+ */
+const HORIZON_CALENDAR_DAYS = 14;
+
+interface DueCase {
+  id: number;
+  reference: string;
+  department_id: number;
+  assigned: boolean;
+  next: Deadline;
+}
+
+/** A date some calendar days after a HK date (both 'YYYY-MM-DD'). */
+function addCalendarDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Queues, once per officer per Hong Kong day, an e-mail listing the open cases whose next pending
+ * deadline (acknowledgement, else reply) falls from today to the DUE_SOON_WORKING_DAYS-th working
+ * day after today, counted with the department's closure days. A case goes to its assigned officer;
+ * an unassigned one (or one whose officer is no longer active in its department) to every active
+ * case officer of its department. References only: no citizen's name, contact or case text.
+ * Returns the officers newly e-mailed and the distinct cases listed in those e-mails.
+ */
+export async function remindDueCases(
+  db: Db,
+  piiKey: string,
+  now: Date = new Date(),
+): Promise<{ officers: number; cases: number }> {
+  const today = hkDateOf(now);
+  const horizon = addCalendarDays(today, HORIZON_CALENDAR_DAYS);
+  // Overdue steps are left out here: flagOverdueCases tells managers about those.
+  const candidates = await db
+    .selectFrom("cases")
+    .select([
+      "id",
+      "reference",
+      "department_id",
+      "status",
+      "assigned_to",
+      "ack_due",
+      "reply_due",
+      "acknowledged_at",
+      "replied_at",
+    ])
+    .where("status", "not in", NOT_RUNNING)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("acknowledged_at", "is", null), eb("ack_due", ">=", today), eb("ack_due", "<=", horizon)]),
+        eb.and([eb("replied_at", "is", null), eb("reply_due", ">=", today), eb("reply_due", "<=", horizon)]),
+      ]),
+    )
+    .orderBy("id")
+    .execute();
+  if (candidates.length === 0) return { officers: 0, cases: 0 };
+
+  const departmentIds = [...new Set(candidates.map((c) => c.department_id))];
+  const closures = new Map<number, Set<string>>();
+  for (const id of departmentIds) closures.set(id, await closureDays(db, id));
+
+  // The earliest pending step decides, exactly as in the queue: an overdue acknowledgement keeps
+  // the case out even when its reply is due soon.
+  const due: Array<DueCase & { assigned_to: number | null }> = [];
+  for (const c of candidates) {
+    const next = nextDeadline(c, now, closures.get(c.department_id) ?? []);
+    if (!next || next.left < 0 || next.left > DUE_SOON_WORKING_DAYS) continue;
+    due.push({
+      id: c.id,
+      reference: c.reference,
+      department_id: c.department_id,
+      assigned_to: c.assigned_to,
+      assigned: false,
+      next,
+    });
+  }
+  if (due.length === 0) return { officers: 0, cases: 0 };
+
+  // Active staff of these departments. An active assignee without an address keeps the case (it
+  // shows in their due-soon tab) rather than it going to everyone; one who has left, or moved to
+  // another department, no longer handles it, so it goes to the case officers as if unassigned.
+  const staff = await db
+    .selectFrom("staff_users")
+    .select(["id", "department_id", "role", "email"])
+    .where("department_id", "in", departmentIds)
+    .where("is_active", "=", 1)
+    .orderBy("id")
+    .execute();
+  const staffById = new Map(staff.map((u) => [u.id, u]));
+  const hasAddress = (u: (typeof staff)[number]) => !!u.email?.trim();
+
+  const byOfficer = new Map<number, { departmentId: number; email: string; cases: DueCase[] }>();
+  const add = (officer: (typeof staff)[number], c: DueCase) => {
+    if (!officer.email || !hasAddress(officer)) return;
+    let entry = byOfficer.get(officer.id);
+    if (!entry) {
+      entry = { departmentId: c.department_id, email: officer.email.trim(), cases: [] };
+      byOfficer.set(officer.id, entry);
+    }
+    entry.cases.push(c);
+  };
+  for (const { assigned_to, ...c } of due) {
+    const assignee = assigned_to == null ? undefined : staffById.get(assigned_to);
+    if (assignee && assignee.department_id === c.department_id) {
+      add(assignee, { ...c, assigned: true });
+      continue;
+    }
+    for (const officer of staff) {
+      if (officer.department_id === c.department_id && officer.role === "case_officer") add(officer, c);
+    }
+  }
+  if (byOfficer.size === 0) return { officers: 0, cases: 0 };
+
+  const departments = await db
+    .selectFrom("departments")
+    .select(["id", "name_en", "name_zh"])
+    .where("id", "in", [...new Set([...byOfficer.values()].map((o) => o.departmentId))])
+    .execute();
+  const deptNames = new Map(departments.map((d) => [d.id, d]));
+
+  let officers = 0;
+  const listed = new Set<number>();
+  for (const [userId, o] of byOfficer) {
+    const dept = deptNames.get(o.departmentId);
+    if (!dept) continue;
+    const cases = o.cases.sort(
+      (a, b) => a.next.due.localeCompare(b.next.due) || a.reference.localeCompare(b.reference),
+    );
+    const dedupeKey = `due-reminder-${today}-user-${userId}`;
+    const queued = await db.transaction().execute(async (trx) => {
+      // Already queued today (an earlier run, or another worker): enqueueEmail would ignore it
+      // anyway; looking first only keeps the counts honest.
+      const existing = await trx
+        .selectFrom("outbox_messages")
+        .select("id")
+        .where("dedupe_key", "=", dedupeKey)
+        .executeTakeFirst();
+      if (existing) return false;
+      const toEnc = encryptPii(piiKey, o.email);
+      if (!toEnc) return false;
+      const until = lastDueSoonDate(today, now, closures.get(o.departmentId) ?? []);
+      const message = reminderMessage(cases, { en: dept.name_en, zh: dept.name_zh }, until);
+      await enqueueEmail(trx, {
+        dedupeKey,
+        kind: "case.due-reminder",
+        departmentId: o.departmentId,
+        toEnc,
+        subject: message.subject,
+        body: message.body,
+      });
+      return true;
+    });
+    if (!queued) continue;
+    officers++;
+    for (const c of cases) listed.add(c.id);
+  }
+  return { officers, cases: listed.size };
+}
+
+/**
+ * The last date the reminder covers: the DUE_SOON_WORKING_DAYS-th working day after today, with the
+ * department's closure days (the first date daysLeft counts that far), for the introduction.
+ */
+function lastDueSoonDate(today: string, now: Date, closures: Iterable<string>): string {
+  if (DUE_SOON_WORKING_DAYS <= 0) return today;
+  for (let i = 1; i <= HORIZON_CALENDAR_DAYS; i++) {
+    const date = addCalendarDays(today, i);
+    if (daysLeft(date, now, closures) >= DUE_SOON_WORKING_DAYS) return date;
+  }
+  return addCalendarDays(today, HORIZON_CALENDAR_DAYS);
+}
+
+/** Subject and body in English, then Traditional Chinese: officers read both. */
+function reminderMessage(
+  cases: DueCase[],
+  department: { en: string; zh: string },
+  until: string,
+): { subject: string; body: string } {
+  const render = (locale: "en" | "zh-HK", name: string) => {
+    const t = tFor(locale);
+    const lines = cases.map((c) =>
+      t(c.assigned ? "mail.dueReminder.line" : "mail.dueReminder.lineUnassigned", {
+        reference: c.reference,
+        deadline: t(`mail.dueReminder.deadlines.${c.next.step}`),
+        date: c.next.due,
+        url: `{{APP_ORIGIN}}/staff/cases/${c.id}`,
+      }),
+    );
+    return {
+      subject: t("mail.dueReminder.subject", { count: cases.length }),
+      body: [
+        t("mail.dueReminder.intro", { department: name, until }),
+        lines.join("\n\n"),
+        t("mail.dueReminder.footer", { department: name }),
+      ].join("\n\n"),
+    };
+  };
+  const en = render("en", department.en);
+  const zh = render("zh-HK", department.zh);
+  return { subject: `${en.subject} / ${zh.subject}`, body: [en.body, "----", zh.body].join("\n\n") };
+}

@@ -1,0 +1,272 @@
+/**
+ * The monthly management reports (issue 6) as plain functions of their dependencies; the worker
+ * calls them from jobs/processors/index.ts and `npm run report` calls the same ones.
+ *
+ * On the 1st of each month (Hong Kong time) the scheduler's `reports.monthly` job adds one flow:
+ * a `report.government` parent whose children are one `report.department` job per department.
+ * Each department job builds and stores its report and, in the same transaction, one e-mail digest
+ * per manager in the outbox (dedupe keys: once each however often the job runs). When every child
+ * has finished (a child that fails for good is recorded and does not hold the others up), the
+ * parent stores the government-wide summary and queues one e-mail per central reviewer.
+ */
+import type { FlowJob, FlowProducer, JobsOptions } from "bullmq";
+import { enqueueEmail } from "../../app/models/outbox.server";
+import { shiftMonth } from "../../app/models/periods";
+import {
+  type DepartmentReport,
+  type GovernmentSummary,
+  generateDepartmentReport,
+  saveGovernmentSummary,
+} from "../../app/models/report.server";
+import { hkMonth } from "../../app/models/time";
+import { encryptPii } from "../../app/utils/crypto.server";
+import { tFor } from "../../app/utils/meta";
+import type { Db } from "../../db/client";
+import { DepartmentReportPayload, GovernmentReportPayload, MonthlyPayload } from "../payloads";
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from "../queues";
+
+/** The month that ended most recently, in Hong Kong: on 1 Dec 00:30 HKT, "2026-11". */
+export function monthJustEnded(now: Date = new Date()): string {
+  return shiftMonth(hkMonth(now), 1);
+}
+
+/** Fixed job ids: adding a month's flow twice (a retried or duplicated monthly job) adds nothing. */
+export const departmentJobId = (departmentId: number, month: string) =>
+  `report-${month}-department-${departmentId}`;
+export const governmentJobId = (month: string) => `report-${month}-government`;
+
+/**
+ * Adds a month's flow: one child per department under the government parent. Atomic (one MULTI),
+ * idempotent by job id. Returns the parent's job id.
+ */
+export async function enqueueMonthlyReports(
+  db: Db,
+  flow: Pick<FlowProducer, "add">,
+  month: string,
+  jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS,
+): Promise<{ parentId: string; departments: number }> {
+  const payload = GovernmentReportPayload.parse({ month });
+  const departments = await db.selectFrom("departments").select("id").orderBy("id").execute();
+  const children: FlowJob[] = departments.map((d) => ({
+    name: JOBS.reportDepartment,
+    queueName: QUEUES.reports,
+    data: DepartmentReportPayload.parse({ departmentId: d.id, month }),
+    opts: {
+      ...jobOptions,
+      jobId: departmentJobId(d.id, month),
+      // A department that fails for good is recorded on the parent and does not stop the others
+      // nor the summary (which then counts it as not reported).
+      ignoreDependencyOnFailure: true,
+    },
+  }));
+  const node = await flow.add({
+    name: JOBS.reportGovernment,
+    queueName: QUEUES.reports,
+    data: payload,
+    opts: { ...jobOptions, jobId: governmentJobId(month) },
+    children,
+  });
+  return { parentId: node.job.id ?? governmentJobId(month), departments: departments.length };
+}
+
+export interface ReportDeps {
+  db: Db;
+  piiKey: string;
+  now?: () => Date;
+}
+
+/** `reports.monthly`: the scheduler's monthly run (or a forced one for a named month). */
+export async function runMonthly(
+  deps: ReportDeps & { flow: Pick<FlowProducer, "add">; jobOptions?: JobsOptions },
+  data: unknown,
+): Promise<{ month: string; parentId: string; departments: number }> {
+  const { month = monthJustEnded(deps.now?.() ?? new Date()) } = MonthlyPayload.parse(data ?? {});
+  const r = await enqueueMonthlyReports(deps.db, deps.flow, month, deps.jobOptions);
+  return { month, ...r };
+}
+
+/** `report.department`: builds, stores and queues the managers' digests, in one transaction. */
+export async function runDepartmentReport(
+  deps: ReportDeps,
+  data: unknown,
+): Promise<{ reportId: number; digests: number }> {
+  const { departmentId, month } = DepartmentReportPayload.parse(data);
+  let digests = 0;
+  const { id } = await generateDepartmentReport(
+    deps.db,
+    departmentId,
+    month,
+    deps.now?.() ?? new Date(),
+    async (trx, reportId, report) => {
+      digests = await queueDigests(trx, deps.piiKey, reportId, report);
+    },
+  );
+  // A department retried after the month's summary was built (from the queue page): bring the
+  // summary up to date so it counts this report too.
+  const summary = await deps.db
+    .selectFrom("government_summaries")
+    .select("month")
+    .where("month", "=", month)
+    .executeTakeFirst();
+  if (summary) await saveGovernmentSummary(deps.db, month, deps.now?.() ?? new Date());
+  return { reportId: id, digests };
+}
+
+/** `report.government`: the summary, once the department reports are done; e-mails reviewers. */
+export async function runGovernmentSummary(
+  deps: ReportDeps,
+  data: unknown,
+): Promise<{ month: string; reported: number; departments: number }> {
+  const { month } = GovernmentReportPayload.parse(data);
+  const summary = await saveGovernmentSummary(deps.db, month, deps.now?.() ?? new Date());
+  await deps.db.transaction().execute(async (trx) => {
+    await queueSummaryMail(trx, deps.piiKey, summary);
+  });
+  return { month, reported: summary.reported, departments: summary.departments };
+}
+
+// ---- E-mail ----
+
+const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
+const signed = (v: number | null) =>
+  v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(Math.round(v * 1000) / 10)}`;
+
+/** English, then Traditional Chinese: managers read both (as the other notices). */
+function bilingual(render: (t: ReturnType<typeof tFor>, zh: boolean) => { subject: string; body: string }) {
+  const en = render(tFor("en"), false);
+  const zh = render(tFor("zh-HK"), true);
+  return { subject: `${en.subject} / ${zh.subject}`, body: [en.body, "----", zh.body].join("\n\n") };
+}
+
+/** The digest of a department's report: its headline figures and a link, no personal data. */
+export function digestMessage(reportId: number, r: DepartmentReport): { subject: string; body: string } {
+  return bilingual((t, zh) => {
+    const department = zh ? r.department.nameZh : r.department.nameEn;
+    const unrecorded = r.pledges.items.filter((i) => i.status === "not_met" && !i.unmet).length;
+    const lines = [
+      t("digest.intro", { department, month: r.month }),
+      "",
+      t("digest.responses", { count: r.surveys.responses.count }),
+      ...r.surveys.perSurvey.map((s) =>
+        t("digest.satisfaction", {
+          survey: zh ? s.titleZh : s.titleEn,
+          share: pct(s.share),
+          change: signed(s.change),
+        }),
+      ),
+      t("digest.feedback", { count: r.feedback.total.count }),
+      t("digest.complaints", {
+        received: r.complaints.received.count,
+        closed: r.complaints.closed.count,
+        inTime: r.complaints.closedWithinPledge.count,
+        overdue: r.complaints.overdue.count,
+      }),
+      t("digest.pledges", {
+        met: r.pledges.met,
+        notMet: r.pledges.notMet,
+        insufficient: r.pledges.insufficient,
+      }),
+      ...(unrecorded ? [t("digest.actionItems", { count: unrecorded })] : []),
+      t("digest.important", { count: r.importantFeedback.length }),
+      "",
+      t("digest.link", { url: `{{APP_ORIGIN}}/reports/${reportId}` }),
+      "",
+      t("digest.footer", { department }),
+    ];
+    return { subject: t("digest.subject", { department, month: r.month }), body: lines.join("\n") };
+  });
+}
+
+/** One digest per active manager with an address; returns how many were new. */
+async function queueDigests(
+  trx: Db,
+  piiKey: string,
+  reportId: number,
+  report: DepartmentReport,
+): Promise<number> {
+  const managers = await trx
+    .selectFrom("staff_users")
+    .select(["id", "email"])
+    .where("department_id", "=", report.department.id)
+    .where("role", "=", "manager")
+    .where("is_active", "=", 1)
+    .where("email", "is not", null)
+    .where("email", "!=", "")
+    .orderBy("id")
+    .execute();
+  const message = digestMessage(reportId, report);
+  let queued = 0;
+  for (const m of managers) {
+    const toEnc = encryptPii(piiKey, m.email);
+    if (!toEnc) continue;
+    await enqueueEmail(trx, {
+      // One per manager, department and month: a rebuilt report or a retried job sends nothing more.
+      dedupeKey: `report-digest-${report.department.id}-${report.month}-user-${m.id}`,
+      kind: "report.digest",
+      departmentId: report.department.id,
+      toEnc,
+      subject: message.subject,
+      body: message.body,
+    });
+    queued++;
+  }
+  return queued;
+}
+
+export function summaryMessage(s: GovernmentSummary): { subject: string; body: string } {
+  return bilingual((t, zh) => {
+    const name = (d: { nameEn: string; nameZh: string }) => (zh ? d.nameZh : d.nameEn);
+    const lines = [
+      t("digest.government.intro", { month: s.month }),
+      "",
+      t("digest.government.reported", { reported: s.reported, departments: s.departments }),
+      t("digest.government.targets", {
+        met: s.targets.met,
+        judged: s.targets.judged,
+        share: pct(s.targets.share),
+      }),
+      ...(s.mostUnmet.length
+        ? [
+            t("digest.government.mostUnmet", {
+              list: s.mostUnmet.map((d) => `${name(d)} (${d.count})`).join(", "),
+            }),
+          ]
+        : []),
+      ...(s.mostOverdue.length
+        ? [
+            t("digest.government.mostOverdue", {
+              list: s.mostOverdue.map((d) => `${name(d)} (${d.count})`).join(", "),
+            }),
+          ]
+        : []),
+      "",
+      t("digest.link", { url: `{{APP_ORIGIN}}/reports/government?month=${s.month}` }),
+    ];
+    return { subject: t("digest.government.subject", { month: s.month }), body: lines.join("\n") };
+  });
+}
+
+async function queueSummaryMail(trx: Db, piiKey: string, summary: GovernmentSummary): Promise<void> {
+  const reviewers = await trx
+    .selectFrom("staff_users")
+    .select(["id", "email"])
+    .where("role", "=", "central_reviewer")
+    .where("is_active", "=", 1)
+    .where("email", "is not", null)
+    .where("email", "!=", "")
+    .orderBy("id")
+    .execute();
+  const message = summaryMessage(summary);
+  for (const r of reviewers) {
+    const toEnc = encryptPii(piiKey, r.email);
+    if (!toEnc) continue;
+    await enqueueEmail(trx, {
+      dedupeKey: `government-summary-${summary.month}-user-${r.id}`,
+      kind: "report.government",
+      departmentId: null,
+      toEnc,
+      subject: message.subject,
+      body: message.body,
+    });
+  }
+}

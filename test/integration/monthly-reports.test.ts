@@ -1,0 +1,241 @@
+import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getGovernmentSummary } from "~/models/report.server";
+import { loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
+import { createMailer, type Mailer } from "~/utils/mailer.server";
+import { producerConnection, workerConnection } from "../../jobs/connection";
+import { buildProcessors } from "../../jobs/processors";
+import { governmentJobId, monthJustEnded, runDepartmentReport } from "../../jobs/processors/reports";
+import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
+import { type RunningWorker, startWorker, TIMEZONE, upsertSchedules } from "../../jobs/worker";
+import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
+import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+
+const MONTH = "2026-10";
+
+describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
+  let t: TestDb;
+  let c: TestContext;
+  let smtp: TestSmtp;
+  let mailer: Mailer;
+  let worker: RunningWorker | undefined;
+  const closers: (() => unknown)[] = [];
+
+  beforeEach(async () => {
+    t = await freshDb(kind);
+    c = makeContext(t.db);
+    smtp = await startSmtp();
+    mailer = createMailer({ SMTP_URL: smtp.url }) as Mailer;
+  });
+  afterEach(async () => {
+    await worker?.close();
+    worker = undefined;
+    for (const close of closers.splice(0).reverse()) await close();
+    mailer.close();
+    await smtp.close();
+    const redis = new Redis(TEST_REDIS_URL);
+    await deletePrefix(redis, c.prefix);
+    redis.disconnect();
+    await c.close();
+    await t.cleanup();
+  });
+
+  const deptId = async (code: string) =>
+    (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+
+  async function respond(slug: string, at: string, overall: string) {
+    const survey = await t.db
+      .selectFrom("surveys")
+      .selectAll()
+      .where("slug", "=", slug)
+      .executeTakeFirstOrThrow();
+    const version = (await loadVersion(t.db, survey.current_version_id!))!;
+    const q = version.questions.find((x) => x.key === "overall")!;
+    const parsed = parseResponse(version, { [`q${q.id}`]: overall });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    await storeResponse(
+      t.db,
+      { survey, version, channel: "web", language: "en", collectionPointId: null, submittedAt: at },
+      parsed.answers,
+    );
+  }
+
+  /** A second IMMD manager and one for Hongkong Post, so each gets their own digest. */
+  async function addManagers() {
+    const now = new Date().toISOString();
+    const base = {
+      password_hash: "unused",
+      is_active: 1,
+      created_at: now,
+      updated_at: now,
+      last_sign_in_at: null,
+    };
+    await t.db
+      .insertInto("staff_users")
+      .values([
+        {
+          ...base,
+          department_id: await deptId("IMMD"),
+          username: "manager2.immd",
+          display_name: "Second IMMD manager",
+          role: "manager",
+          email: "manager2.immd@pledge.example",
+        },
+        {
+          ...base,
+          department_id: await deptId("HKP"),
+          username: "manager.hkp",
+          display_name: "HKP manager",
+          role: "manager",
+          email: "manager.hkp@pledge.example",
+        },
+        {
+          ...base,
+          department_id: await deptId("HKP"),
+          username: "former.hkp",
+          display_name: "Former HKP manager",
+          role: "manager",
+          email: "former.hkp@pledge.example",
+          is_active: 0,
+        },
+      ])
+      .execute();
+  }
+
+  it("fans out one report per department, then the summary, and e-mails each manager once", async () => {
+    await addManagers();
+    // October in Hong Kong: 5 and 4 (satisfied), 2; a response at 23:59 HKT on 31 October counts
+    // in October, one two minutes later (November in Hong Kong) does not.
+    await respond("immdcsat", "2026-10-05T03:00:00.000Z", "5");
+    await respond("immdcsat", "2026-10-12T03:00:00.000Z", "4");
+    await respond("immdcsat", "2026-10-20T03:00:00.000Z", "2");
+    await respond("immdcsat", "2026-10-31T15:59:00.000Z", "5");
+    await respond("immdcsat", "2026-10-31T16:01:00.000Z", "1");
+    await respond("hkpcsat", "2026-10-10T03:00:00.000Z", "1");
+
+    const prefix = bullPrefix(c.prefix);
+    const connection = producerConnection(TEST_REDIS_URL);
+    const flow = new FlowProducer({ connection, prefix });
+    const reports = new Queue(QUEUES.reports, { connection, prefix });
+    const notifications = new Queue(QUEUES.notifications, { connection, prefix });
+    const events = new QueueEvents(QUEUES.reports, { connection: workerConnection(TEST_REDIS_URL), prefix });
+    closers.push(
+      () => connection.disconnect(),
+      () => flow.close(),
+      () => reports.close(),
+      () => notifications.close(),
+      () => events.close(),
+    );
+    await events.waitUntilReady();
+
+    // The schedule: set by every worker start, still one; the 1st of the month, Hong Kong time.
+    const queues = { [QUEUES.reports]: reports, [QUEUES.notifications]: notifications };
+    for (let i = 0; i < 3; i++) await upsertSchedules(queues);
+    const schedulers = await reports.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([
+      ["reports-monthly", "0 2 1 * *", TIMEZONE],
+    ]);
+    // Its next run is 02:00 on the 1st in Hong Kong (18:00 UTC the day before).
+    const next = new Date(Number(schedulers[0]!.next));
+    expect(next.toISOString()).toMatch(/T18:00:00\.000Z$/);
+    expect(new Date(next.getTime() + 8 * 3600_000).getUTCDate()).toBe(1);
+    // On that day, the month just ended is the one the run reports on.
+    expect(monthJustEnded(new Date("2026-11-01T02:00:00+08:00"))).toBe("2026-10");
+    expect(monthJustEnded(new Date("2026-10-31T23:59:00+08:00"))).toBe("2026-09");
+
+    worker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: c.prefix,
+      log: () => undefined,
+      processors: buildProcessors({ db: t.db, env: c.context.env, mailer, flow }),
+    });
+
+    // A forced run of the scheduler's job, for October.
+    await reports.add(JOBS.reportsMonthly, { month: MONTH });
+    const deadline = Date.now() + 60_000;
+    let parent: Job | undefined;
+    while (!parent && Date.now() < deadline) {
+      parent = await Job.fromId(reports, governmentJobId(MONTH));
+      if (!parent) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(parent, "the monthly job added the flow").toBeDefined();
+    const summaryResult = await parent!.waitUntilFinished(events, 60_000);
+
+    const departments = await t.db.selectFrom("departments").select(["id", "code"]).execute();
+    const stored = await t.db.selectFrom("monthly_reports").selectAll().where("month", "=", MONTH).execute();
+    expect(stored).toHaveLength(departments.length);
+    expect(new Set(stored.map((r) => r.department_id)).size).toBe(departments.length);
+    expect(summaryResult).toEqual({
+      month: MONTH,
+      reported: departments.length,
+      departments: departments.length,
+    });
+
+    const immd = JSON.parse(
+      stored.find((r) => r.department_id === departments.find((d) => d.code === "IMMD")!.id)!.data,
+    );
+    expect(immd.surveys.responses.count).toBe(4);
+    const csat = immd.surveys.perSurvey.find((s: { slug: string }) => s.slug === "immdcsat");
+    expect([csat.satisfied, csat.rated]).toEqual([3, 4]);
+    const hkp = JSON.parse(
+      stored.find((r) => r.department_id === departments.find((d) => d.code === "HKP")!.id)!.data,
+    );
+    expect(hkp.surveys.responses.count).toBe(1);
+
+    const summary = await getGovernmentSummary(t.db, MONTH);
+    expect(summary).toMatchObject({ month: MONTH, reported: departments.length, readByManagement: 0 });
+    expect(summary!.departments).toBe(departments.length);
+
+    // Exactly one digest per active manager with an address, one summary per central reviewer.
+    const expected = [
+      "manager.immd@pledge.example",
+      "manager2.immd@pledge.example",
+      "manager.hkp@pledge.example",
+      "reviewer@pledge.example",
+    ];
+    const mailDeadline = Date.now() + 30_000;
+    while (smtp.received.length < expected.length && Date.now() < mailDeadline)
+      await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(smtp.received.map((m) => m.to.join(",")).sort()).toEqual([...expected].sort());
+    const immdDigest = smtp.received.find((m) => m.to[0] === "manager.immd@pledge.example")!;
+    expect(subjectOf(immdDigest.raw)).toContain(`Immigration Department: monthly report for ${MONTH}`);
+    expect(subjectOf(immdDigest.raw)).toContain("入境事務處");
+    const immdReportId = stored.find(
+      (r) => r.department_id === departments.find((d) => d.code === "IMMD")!.id,
+    )!.id;
+    expect(immdDigest.raw.replace(/=\r?\n/g, "")).toContain(`/reports/${immdReportId}`);
+    const review = smtp.received.find((m) => m.to[0] === "reviewer@pledge.example")!;
+    expect(subjectOf(review.raw)).toContain(`Government-wide summary for ${MONTH}`);
+
+    // Run again: the month's jobs exist already (fixed ids), and rebuilding a report in place
+    // keeps its id and sends nothing more.
+    await reports.add(JOBS.reportsMonthly, { month: MONTH });
+    await runDepartmentReport(
+      { db: t.db, piiKey: c.context.env.PII_KEY },
+      { departmentId: immd.department.id, month: MONTH },
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    const again = await t.db.selectFrom("monthly_reports").select("id").where("month", "=", MONTH).execute();
+    expect(again.map((r) => r.id).sort()).toEqual(stored.map((r) => r.id).sort());
+    expect(smtp.received).toHaveLength(expected.length);
+    const digests = await t.db.selectFrom("outbox_messages").select(["kind", "sent_at"]).execute();
+    expect(digests.filter((m) => m.kind === "report.digest")).toHaveLength(3);
+    expect(digests.every((m) => m.sent_at !== null)).toBe(true);
+  }, 120_000);
+
+  it("rejects a payload that is not ids and a month", async () => {
+    const processors = buildProcessors({ db: t.db, env: c.context.env, mailer: null });
+    const ctx = { jobId: "x", attempt: 1, log: () => undefined };
+    await expect(processors.reports![JOBS.reportDepartment]!({ departmentId: 1 }, ctx)).rejects.toThrow();
+    await expect(
+      processors.reports![JOBS.reportDepartment]!({ departmentId: 1, month: "2026-13" }, ctx),
+    ).rejects.toThrow();
+    await expect(
+      processors.reports![JOBS.reportDepartment]!({ departmentId: 1, month: MONTH, email: "a@b.c" }, ctx),
+    ).rejects.toThrow();
+    expect(await t.db.selectFrom("monthly_reports").selectAll().execute()).toHaveLength(0);
+  });
+});
