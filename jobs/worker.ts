@@ -11,7 +11,7 @@ import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
 import { createDb } from "../db/client";
 import { producerConnection, workerConnection } from "./connection";
 import { buildProcessors } from "./processors";
-import { bullPrefix, JOBS, QUEUES, SCHEDULED_JOB_OPTIONS } from "./queues";
+import { bullPrefix, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, SCHEDULED_JOB_OPTIONS } from "./queues";
 import { type Processor, registry } from "./registry";
 
 export interface RunningWorker {
@@ -124,7 +124,8 @@ export async function upsertSchedules(queues: Record<string, Queue>, everyMs = 2
     await queue.upsertJobScheduler(
       s.id,
       "pattern" in s ? { pattern: s.pattern, tz: TIMEZONE } : { every: everyMs },
-      { name: s.name, data: {}, opts: SCHEDULED_JOB_OPTIONS },
+      // The 20-second jobs are simply run again next time; the daily and monthly ones retry.
+      { name: s.name, data: {}, opts: "pattern" in s ? DEFAULT_JOB_OPTIONS : SCHEDULED_JOB_OPTIONS },
     );
   }
 }
@@ -137,7 +138,11 @@ async function main() {
   const connection = producerConnection(env.REDIS_URL);
   connection.on("error", () => undefined); // the worker's own connection explains Redis problems
   const prefix = bullPrefix(env.REDIS_PREFIX);
-  const flow = new FlowProducer({ connection, prefix });
+  // The monthly job adds its flow from inside the worker: a connection that waits for Redis
+  // (offline queue, retries for ever) rather than failing fast like the web's producers.
+  const flowConnection = workerConnection(env.REDIS_URL);
+  flowConnection.on("error", () => undefined);
+  const flow = new FlowProducer({ connection: flowConnection, prefix });
   flow.on("error", () => undefined);
   // Signal handlers first: a SIGTERM that arrives while starting still closes cleanly.
   const starting = startWorker({
@@ -162,6 +167,7 @@ async function main() {
     await (await starting).close();
     await Promise.all(Object.values(queues).map((q) => q.close()));
     await flow.close();
+    flowConnection.disconnect();
     connection.disconnect();
     mailer?.close();
     await db.destroy();

@@ -9,6 +9,7 @@ import { loadEnv } from "../app/utils/env.server";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { demoAccountsText, isEmpty, seed } from "../db/seed";
+import { monthJustEnded, runDepartmentReport, runGovernmentSummary } from "../jobs/processors/reports";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -45,6 +46,14 @@ async function main() {
     if (await isEmpty(db)) {
       const r = await seed(db, { activity: true, piiKey: env.PII_KEY });
       console.log(`First start: seeded ${r.departments} departments and ${r.accounts} demo accounts.`);
+      // Last month's reports, as the worker's monthly run would have made them on the 1st, so
+      // managers find one in their inbox (/reports) straight away.
+      const month = monthJustEnded();
+      const deps = { db, piiKey: env.PII_KEY };
+      const departments = await db.selectFrom("departments").select("id").execute();
+      for (const d of departments) await runDepartmentReport(deps, { departmentId: d.id, month });
+      await runGovernmentSummary(deps, { month });
+      console.log(`Generated the monthly reports for ${month}.`);
     }
   } finally {
     await db.destroy();

@@ -6,7 +6,7 @@ import { lastCompleteMonths } from "~/models/periods";
 import { listPledges } from "~/models/pledge.server";
 import { recordTransaction } from "~/models/pledge-data.server";
 import { pledgeResults } from "~/models/pledge-results.server";
-import { generateDepartmentReport } from "~/models/report.server";
+import { generateDepartmentReport, saveGovernmentSummary } from "~/models/report.server";
 import { hkMonth } from "~/models/time";
 import { createDb, type Db } from "../../db/client";
 import { DEMO_PASSWORD } from "../../db/seed-data";
@@ -74,6 +74,7 @@ beforeAll(async () => {
     month = found?.month ?? months.at(-1)!;
     unmetPledgeId = found?.pledgeId ?? (await missLastMonth(db, immd.id, month));
     reportId = (await generateDepartmentReport(db, immd.id, month)).id;
+    await saveGovernmentSummary(db, month);
   } finally {
     await db.destroy();
   }
@@ -228,6 +229,29 @@ describe("the monthly report, end to end, for a department's manager", () => {
       await card.locator("dd", { hasText: "Saturday sessions until the counters reopen." }).waitFor();
     } finally {
       await browser.cleanup();
+    }
+  });
+
+  it("shows the central reviewer the government-wide summary, in both languages", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await signIn(page, "reviewer");
+      await page.goto(`${server.baseUrl}/reports`);
+      await page.getByRole("link", { name: "Government-wide summary" }).click();
+      await page.locator("h1", { hasText: "Government-wide summary for" }).waitFor();
+      const row = (label: string) =>
+        page.locator("tr", { hasText: label }).locator("td").first().textContent();
+      // Only IMMD's report was generated for the month in this test's database.
+      expect(await row("Departments whose report was generated")).toBe("1 of 12 departments");
+      expect(await row("Pledge targets met")).toMatch(/^\d+ of \d+ targets \(\d+(\.\d)?%\)$/);
+      await expectNoAxeViolations(page);
+      await page.getByRole("button", { name: "繁體中文" }).click();
+      await page.locator("h1", { hasText: "全港政府摘要" }).waitFor();
+      expect(await row("已產生報告的部門")).toBe("12 個部門中的 1 個");
+      await expectNoAxeViolations(page);
+    } finally {
+      await browser.close();
     }
   });
 });

@@ -3,14 +3,22 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getGovernmentSummary } from "~/models/report.server";
 import { loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
+import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
 import { producerConnection, workerConnection } from "../../jobs/connection";
 import { buildProcessors } from "../../jobs/processors";
-import { governmentJobId, monthJustEnded, runDepartmentReport } from "../../jobs/processors/reports";
+import {
+  departmentJobId,
+  governmentJobId,
+  monthJustEnded,
+  runDepartmentReport,
+} from "../../jobs/processors/reports";
 import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
 import { type RunningWorker, startWorker, TIMEZONE, upsertSchedules } from "../../jobs/worker";
 import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { getRequest, postForm, settle } from "../setup/requests";
+import { signInAs } from "../setup/session";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
 
 const MONTH = "2026-10";
@@ -224,6 +232,116 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     const digests = await t.db.selectFrom("outbox_messages").select(["kind", "sent_at"]).execute();
     expect(digests.filter((m) => m.kind === "report.digest")).toHaveLength(3);
     expect(digests.every((m) => m.sent_at !== null)).toBe(true);
+  }, 120_000);
+
+  it("a department whose data breaks the report retries, fails alone, shows on the queue page, and can be retried", async () => {
+    // Broken data in Hongkong Post: a published survey without a current version.
+    await t.db
+      .updateTable("surveys")
+      .set({ current_version_id: null })
+      .where("slug", "=", "hkpcsat")
+      .execute();
+    const prefix = bullPrefix(c.prefix);
+    const connection = producerConnection(TEST_REDIS_URL);
+    const flow = new FlowProducer({ connection, prefix });
+    const reports = new Queue(QUEUES.reports, { connection, prefix });
+    const events = new QueueEvents(QUEUES.reports, { connection: workerConnection(TEST_REDIS_URL), prefix });
+    closers.push(
+      () => connection.disconnect(),
+      () => flow.close(),
+      () => reports.close(),
+      () => events.close(),
+    );
+    await events.waitUntilReady();
+    worker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: c.prefix,
+      log: () => undefined,
+      processors: buildProcessors({
+        db: t.db,
+        env: c.context.env,
+        mailer,
+        flow,
+        // Three tries, quickly: the production default is five, from 5 s doubling.
+        reportJobOptions: { attempts: 3, backoff: { type: "exponential", delay: 100 } },
+      }),
+    });
+    await reports.add(JOBS.reportsMonthly, { month: MONTH });
+    let parent: Job | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!parent && Date.now() < deadline) {
+      parent = await Job.fromId(reports, governmentJobId(MONTH));
+      if (!parent) await new Promise((r) => setTimeout(r, 100));
+    }
+    await parent!.waitUntilFinished(events, 60_000);
+
+    const departments = await t.db.selectFrom("departments").select(["id", "code"]).execute();
+    const hkpId = await deptId("HKP");
+    const stored = await t.db
+      .selectFrom("monthly_reports")
+      .select("department_id")
+      .where("month", "=", MONTH)
+      .execute();
+    // The others' reports are there; Hongkong Post's is not, and the summary says so.
+    expect(stored).toHaveLength(departments.length - 1);
+    expect(stored.map((r) => r.department_id)).not.toContain(hkpId);
+    expect((await getGovernmentSummary(t.db, MONTH))!.reported).toBe(departments.length - 1);
+    const failed = (await Job.fromId(reports, departmentJobId(hkpId, MONTH)))!;
+    expect(await failed.getState()).toBe("failed");
+    expect(failed.attemptsMade).toBe(3);
+    expect(failed.failedReason).toBe("Survey hkpcsat is published but has no current version");
+
+    // The system administrator sees it with its error on the queue page, and retries it once
+    // the data is mended.
+    const cookie = await signInAs(c, "sysadmin");
+    const page = await queuesLoader({
+      request: getRequest("/admin/queues", { cookie }),
+      context: c.context,
+      params: {},
+    });
+    if (page.overview.state !== "up") throw new Error("queue page says Redis is down");
+    const reportsQueue = page.overview.queues.find((q) => q.name === QUEUES.reports)!;
+    expect(reportsQueue.counts.failed).toBe(1);
+    expect(reportsQueue.failed.map((f) => [f.id, f.failedReason])).toEqual([
+      [departmentJobId(hkpId, MONTH), "Survey hkpcsat is published but has no current version"],
+    ]);
+    const survey = await t.db
+      .selectFrom("surveys")
+      .select("id")
+      .where("slug", "=", "hkpcsat")
+      .executeTakeFirstOrThrow();
+    const version = await t.db
+      .selectFrom("survey_versions")
+      .select("id")
+      .where("survey_id", "=", survey.id)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    await t.db
+      .updateTable("surveys")
+      .set({ current_version_id: version.id })
+      .where("id", "=", survey.id)
+      .execute();
+    const retried = await settle(() =>
+      queuesAction({
+        request: postForm(
+          "/admin/queues",
+          { intent: "retry", queue: QUEUES.reports, jobId: departmentJobId(hkpId, MONTH) },
+          { csrfToken: c.csrfToken, cookie },
+        ),
+        context: c.context,
+        params: {},
+      }),
+    );
+    expect(retried.status).toBe(302);
+    await failed.waitUntilFinished(events, 30_000);
+    const after = await t.db
+      .selectFrom("monthly_reports")
+      .select("department_id")
+      .where("month", "=", MONTH)
+      .execute();
+    expect(after).toHaveLength(departments.length);
+    // The summary follows the late report.
+    expect((await getGovernmentSummary(t.db, MONTH))!.reported).toBe(departments.length);
   }, 120_000);
 
   it("rejects a payload that is not ids and a month", async () => {
