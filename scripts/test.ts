@@ -24,6 +24,12 @@ async function main() {
       `Chromium is not installed at ${CHROME_PATH}. Install it with: apt-get install -y chromium (or set CHROME_PATH).`,
     );
   }
+  const font = process.env.PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+  if (!fs.existsSync(font)) {
+    fail(
+      `The Noto CJK font is not installed (${font}): the PDF export needs it. Install it with: apt-get install -y fonts-noto-cjk`,
+    );
+  }
   const redis = new Redis(REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
