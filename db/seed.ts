@@ -5,6 +5,7 @@ import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/survey-tem
 import { hkMonth } from "../app/models/time";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
+import { seedFeedbackActivity } from "./seed-feedback";
 import { seedActivity, seedPledges } from "./seed-pledges";
 
 // A fixed instant so demo data (and screenshots of it) are the same on every machine.
@@ -38,7 +39,10 @@ export async function seed(
   const result = await seedBase(db);
   const months = lastCompleteMonths(hkMonth(today), 12);
   await seedPledges(db, `${months[0]}-01`);
-  if (options.activity) await seedActivity(db, options.piiKey ?? "", today);
+  if (options.activity) {
+    await seedActivity(db, options.piiKey ?? "", today);
+    await seedFeedbackActivity(db, today);
+  }
   return result;
 }
 

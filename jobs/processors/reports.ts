@@ -128,8 +128,8 @@ export async function runGovernmentSummary(
 // ---- E-mail ----
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
-const signed = (v: number | null) =>
-  v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(Math.round(v * 1000) / 10)}`;
+/** A change already in percentage points (report.server.ts rounds it to one decimal). */
+const signed = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v)}`);
 
 /** English, then Traditional Chinese: managers read both (as the other notices). */
 function bilingual(render: (t: ReturnType<typeof tFor>, zh: boolean) => { subject: string; body: string }) {

@@ -9,6 +9,7 @@ import { producerConnection, workerConnection } from "../../jobs/connection";
 import { buildProcessors } from "../../jobs/processors";
 import {
   departmentJobId,
+  digestMessage,
   governmentJobId,
   monthJustEnded,
   runDepartmentReport,
@@ -122,6 +123,9 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     await respond("immdcsat", "2026-10-31T15:59:00.000Z", "5");
     await respond("immdcsat", "2026-10-31T16:01:00.000Z", "1");
     await respond("hkpcsat", "2026-10-10T03:00:00.000Z", "1");
+    // September: one of two satisfied, so October's 75% is up 25 points.
+    await respond("immdcsat", "2026-09-10T03:00:00.000Z", "5");
+    await respond("immdcsat", "2026-09-11T03:00:00.000Z", "1");
 
     const prefix = bullPrefix(c.prefix);
     const connection = producerConnection(TEST_REDIS_URL);
@@ -215,6 +219,13 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
       (r) => r.department_id === departments.find((d) => d.code === "IMMD")!.id,
     )!.id;
     expect(immdDigest.raw.replace(/=\r?\n/g, "")).toContain(`/reports/${immdReportId}`);
+    // The digest's headline figures, as the manager reads them.
+    const digest = digestMessage(immdReportId, immd);
+    expect(digest.body).toContain("Survey responses: 4");
+    expect(digest.body).toContain(
+      "Satisfied customers, Customer satisfaction survey: 75% (change from last month: +25 points)",
+    );
+    expect(digest.body).toContain("問卷回應：4 份");
     const review = smtp.received.find((m) => m.to[0] === "reviewer@pledge.example")!;
     expect(subjectOf(review.raw)).toContain(`Government-wide summary for ${MONTH}`);
 
