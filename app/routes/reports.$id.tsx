@@ -234,18 +234,26 @@ export default function ReportPage() {
           })}
         </p>
       )}
+      {canAcknowledge && !report.acknowledgedAt ? (
+        <Form method="post" className="no-print">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="acknowledge" />
+          <p className="hint">{t("reports.view.acknowledgeHint")}</p>
+          <button type="submit" className="button">
+            {t("reports.view.acknowledge")}
+          </button>
+        </Form>
+      ) : null}
       <div
         className="no-print"
-        style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem 1rem", alignItems: "center" }}
+        style={{
+          display: "flex",
+          flexWrap: "wrap",
+          gap: "0.5rem 1rem",
+          alignItems: "center",
+          marginTop: "1rem",
+        }}
       >
-        {canAcknowledge && !report.acknowledgedAt ? (
-          <Form method="post">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="acknowledge" />
-            <p className="hint">{t("reports.view.acknowledgeHint")}</p>
-            <button type="submit">{t("reports.view.acknowledge")}</button>
-          </Form>
-        ) : null}
         <a className="button secondary" href={`/reports/${report.id}.xlsx`}>
           {t("reports.view.xlsx")}
         </a>
