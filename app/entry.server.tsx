@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -7,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider, initReactI18next } from "react-i18next";
 import { i18nConfig, resources } from "./i18n";
+import { StripNulBytes } from "./utils/html-stream.server";
 import { i18nServer } from "./utils/i18n.server";
 
 const ABORT_DELAY = 5_000;
@@ -32,7 +32,8 @@ export default async function handleRequest(
       {
         [botRequest ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          // Not a plain PassThrough: React 18.3 pads some chunks with NUL bytes (see StripNulBytes).
+          const body = new StripNulBytes();
           // Clear the abort timer when the stream ends: otherwise every request's React tree
           // lives for ABORT_DELAY (shared/performance.md lesson 1; react-router PR #13416).
           body.on("close", () => clearTimeout(timer));

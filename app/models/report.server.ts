@@ -445,7 +445,8 @@ async function feedbackSection(
           .where("a.survey_id", "in", surveyIds)
           .where("a.month", "=", month)
           .where("a.value_text", "is not", null)
-          .orderBy("r.submitted_at", "desc")
+          // The newest answers first (ids grow with arrival): read backwards along the partial
+          // index on answers with text (migration 2200), with no sort over the month.
           .orderBy("a.id", "desc")
           .limit(SAMPLE_COMMENTS)
           .execute()
