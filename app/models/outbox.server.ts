@@ -75,3 +75,24 @@ export async function listOutbox(
     return { ...r, to };
   });
 }
+
+/**
+ * The active staff of a role with an e-mail address, in a department (or, for government roles,
+ * everywhere): whom the worker e-mails. Work addresses, not citizens' personal data.
+ */
+export async function mailableStaff(
+  trx: Db,
+  role: "manager" | "case_officer" | "central_reviewer",
+  departmentId: number | null = null,
+): Promise<{ id: number; email: string }[]> {
+  let q = trx
+    .selectFrom("staff_users")
+    .select(["id", "email"])
+    .where("role", "=", role)
+    .where("is_active", "=", 1)
+    .where("email", "is not", null)
+    .where("email", "!=", "");
+  if (departmentId !== null) q = q.where("department_id", "=", departmentId);
+  const rows = await q.orderBy("id").execute();
+  return rows.map((r) => ({ id: r.id, email: r.email ?? "" }));
+}

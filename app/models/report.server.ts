@@ -747,6 +747,28 @@ export interface GovernmentSummary {
   mostOverdue: { code: string; nameEn: string; nameZh: string; count: number }[];
 }
 
+/** A month's stored reports, each with whether one of its department's managers has read it. */
+function reportsOfMonth(db: Db, month: string) {
+  return db
+    .selectFrom("monthly_reports as m")
+    .select((eb) => [
+      "m.department_id",
+      eb
+        .exists(
+          eb
+            .selectFrom("report_reads as rr")
+            .innerJoin("staff_users as u", "u.id", "rr.user_id")
+            .select("rr.user_id")
+            .whereRef("rr.report_id", "=", "m.id")
+            .whereRef("u.department_id", "=", "m.department_id")
+            .where("u.role", "=", MANAGEMENT_ROLE),
+        )
+        .as("read"),
+    ])
+    .where("m.month", "=", month)
+    .execute();
+}
+
 /** How the whole government routes feedback to management in a month (the paper: 94% do). */
 export async function buildGovernmentSummary(
   db: Db,
@@ -757,24 +779,7 @@ export async function buildGovernmentSummary(
   const today = hkDate(now);
   const [departments, reports, pledges, overdue] = await Promise.all([
     db.selectFrom("departments").select(["id", "code", "name_en", "name_zh"]).orderBy("code").execute(),
-    db
-      .selectFrom("monthly_reports as m")
-      .select((eb) => [
-        "m.department_id",
-        eb
-          .exists(
-            eb
-              .selectFrom("report_reads as rr")
-              .innerJoin("staff_users as u", "u.id", "rr.user_id")
-              .select("rr.user_id")
-              .whereRef("rr.report_id", "=", "m.id")
-              .whereRef("u.department_id", "=", "m.department_id")
-              .where("u.role", "=", MANAGEMENT_ROLE),
-          )
-          .as("read"),
-      ])
-      .where("m.month", "=", month)
-      .execute(),
+    reportsOfMonth(db, month),
     listPledges(db, { statuses: ["published"] }),
     db
       .selectFrom("cases")
@@ -853,24 +858,7 @@ export async function getGovernmentSummary(
     .executeTakeFirst();
   if (!row) return undefined;
   const stored = JSON.parse(row.data) as GovernmentSummary;
-  const reports = await db
-    .selectFrom("monthly_reports as m")
-    .select((eb) => [
-      "m.id",
-      eb
-        .exists(
-          eb
-            .selectFrom("report_reads as rr")
-            .innerJoin("staff_users as u", "u.id", "rr.user_id")
-            .select("rr.user_id")
-            .whereRef("rr.report_id", "=", "m.id")
-            .whereRef("u.department_id", "=", "m.department_id")
-            .where("u.role", "=", MANAGEMENT_ROLE),
-        )
-        .as("read"),
-    ])
-    .where("m.month", "=", month)
-    .execute();
+  const reports = await reportsOfMonth(db, month);
   const readByManagement = reports.filter((r) => Boolean(Number(r.read))).length;
   return {
     ...stored,

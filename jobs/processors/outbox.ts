@@ -4,7 +4,7 @@
  * the worker calls them from jobs/processors/index.ts.
  */
 import type { Selectable } from "kysely";
-import { enqueueEmail } from "../../app/models/outbox.server";
+import { enqueueEmail, mailableStaff } from "../../app/models/outbox.server";
 import { decryptPii, encryptPii } from "../../app/utils/crypto.server";
 import type { Mailer } from "../../app/utils/mailer.server";
 import { tFor } from "../../app/utils/meta";
@@ -136,16 +136,7 @@ export async function escalateNotifications(db: Db, piiKey: string, now: Date = 
       if (Number(claim.numUpdatedRows) !== 1) return false;
       // The department's managers (issue 6); with none that has an address, there is no one to
       // e-mail and the notification stays in their inbox only.
-      const managers = await trx
-        .selectFrom("staff_users")
-        .select(["id", "email"])
-        .where("department_id", "=", n.department_id)
-        .where("role", "=", "manager")
-        .where("is_active", "=", 1)
-        .where("email", "is not", null)
-        .where("email", "!=", "")
-        .orderBy("id")
-        .execute();
+      const managers = await mailableStaff(trx, "manager", n.department_id);
       if (managers.length === 0) return true;
       const message = await notificationMessage(trx, n);
       if (!message) return true;

@@ -10,7 +10,7 @@
  * parent stores the government-wide summary and queues one e-mail per central reviewer.
  */
 import type { FlowJob, FlowProducer, JobsOptions } from "bullmq";
-import { enqueueEmail } from "../../app/models/outbox.server";
+import { enqueueEmail, mailableStaff } from "../../app/models/outbox.server";
 import { shiftMonth } from "../../app/models/periods";
 import {
   type DepartmentReport,
@@ -184,16 +184,7 @@ async function queueDigests(
   reportId: number,
   report: DepartmentReport,
 ): Promise<number> {
-  const managers = await trx
-    .selectFrom("staff_users")
-    .select(["id", "email"])
-    .where("department_id", "=", report.department.id)
-    .where("role", "=", "manager")
-    .where("is_active", "=", 1)
-    .where("email", "is not", null)
-    .where("email", "!=", "")
-    .orderBy("id")
-    .execute();
+  const managers = await mailableStaff(trx, "manager", report.department.id);
   const message = digestMessage(reportId, report);
   let queued = 0;
   for (const m of managers) {
@@ -247,15 +238,7 @@ export function summaryMessage(s: GovernmentSummary): { subject: string; body: s
 }
 
 async function queueSummaryMail(trx: Db, piiKey: string, summary: GovernmentSummary): Promise<void> {
-  const reviewers = await trx
-    .selectFrom("staff_users")
-    .select(["id", "email"])
-    .where("role", "=", "central_reviewer")
-    .where("is_active", "=", 1)
-    .where("email", "is not", null)
-    .where("email", "!=", "")
-    .orderBy("id")
-    .execute();
+  const reviewers = await mailableStaff(trx, "central_reviewer");
   const message = summaryMessage(summary);
   for (const r of reviewers) {
     const toEnc = encryptPii(piiKey, r.email);

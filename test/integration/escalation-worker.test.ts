@@ -1,7 +1,5 @@
-import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { logFeedback } from "../../app/models/feedback.server";
 import { createMailer, type Mailer } from "../../app/utils/mailer.server";
@@ -11,41 +9,23 @@ import { bullPrefix, QUEUES } from "../../jobs/queues";
 import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
 import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
 import { freshDb, type TestDb } from "../setup/db";
+import { startSmtp, type TestSmtp } from "../setup/smtp";
 
 describe("important feedback reaches managers through the real worker", () => {
   let t: TestDb;
   let c: TestContext;
-  let server: SMTPServer;
+  let smtp: TestSmtp;
   let mailer: Mailer;
-  const received: { to: string[]; raw: string; at: number }[] = [];
 
   beforeEach(async () => {
     t = await freshDb("sqlite");
     c = makeContext(t.db);
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on("data", (d: Buffer) => chunks.push(d));
-        stream.on("end", () => {
-          received.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString("utf8"),
-            at: Date.now(),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-    const { port } = server.server.address() as AddressInfo;
-    mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${port}?ignoreTLS=true` }) as Mailer;
+    smtp = await startSmtp();
+    mailer = createMailer({ SMTP_URL: smtp.url }) as Mailer;
   });
   afterEach(async () => {
     mailer.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.close();
     const redis = new Redis(TEST_REDIS_URL);
     await deletePrefix(redis, c.prefix);
     redis.disconnect();
@@ -93,12 +73,13 @@ describe("important feedback reaches managers through the real worker", () => {
         },
       );
       const deadline = loggedAt + 60_000;
-      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(received.map((m) => m.to)).toEqual([["manager.immd@pledge.example"]]);
-      expect(received[0]!.at - loggedAt).toBeLessThan(60_000);
+      while (smtp.received.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(smtp.received.map((m) => m.to)).toEqual([["manager.immd@pledge.example"]]);
+      expect(smtp.received[0]!.at - loggedAt).toBeLessThan(60_000);
       // A few more runs send nothing more.
       await new Promise((r) => setTimeout(r, 2_500));
-      expect(received).toHaveLength(1);
+      expect(smtp.received).toHaveLength(1);
     } finally {
       await worker.close();
       await queue.close();
