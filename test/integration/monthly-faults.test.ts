@@ -167,6 +167,8 @@ describe("the monthly fan-out survives its worker", () => {
     expect(await reportCount()).toBe(ids.length);
     for (const id of ids)
       expect(await (await Job.fromId(queue, departmentJobId(id, MONTH)))!.getState()).toBe("completed");
+    // Two worker starts: still one monthly schedule.
+    expect((await queue.getJobSchedulers()).map((s) => s.key)).toEqual(["reports-monthly"]);
 
     // Every manager and the central reviewer get theirs, once (the held one was never accepted).
     const managers = await db
