@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import type { Pledge, PledgeVersion } from "../../db/schema";
-import { clockStops, closureDays } from "./case.server";
+import { clockStopsOf, closureDays } from "./case.server";
 import { type Period, parsePeriod } from "./periods";
 import { dueDate, hkDateOf, isMet } from "./working-days";
 
@@ -79,6 +79,10 @@ export async function countByMonth(
       .where(step, "<", to)
       .execute();
     const closures = await closureDays(db, pledge.department_id);
+    const stops = await clockStopsOf(
+      db,
+      cases.map((c) => c.id),
+    );
     for (const c of cases) {
       const done = (v.case_step === "ack" ? c.acknowledged_at : c.replied_at)!;
       const due = dueDate(
@@ -86,7 +90,7 @@ export async function countByMonth(
         { days: v.days ?? 0, unit: v.day_unit ?? "working" },
         {
           closures,
-          stops: await clockStops(db, c.id),
+          stops: stops.get(c.id) ?? [],
         },
       );
       add(out, hkDateOf(done).slice(0, 7), 1, due && isMet(done, due) ? 1 : 0);
