@@ -147,13 +147,16 @@ export function digestMessage(reportId: number, r: DepartmentReport): { subject:
       t("digest.intro", { department, month: r.month }),
       "",
       t("digest.responses", { count: r.surveys.responses.count }),
-      ...r.surveys.perSurvey.map((s) =>
-        t("digest.satisfaction", {
-          survey: zh ? s.titleZh : s.titleEn,
-          share: pct(s.share),
-          change: signed(s.change),
-        }),
-      ),
+      // Surveys nobody rated this month say nothing: the report itself lists them.
+      ...r.surveys.perSurvey
+        .filter((s) => s.rated > 0)
+        .map((s) =>
+          t("digest.satisfaction", {
+            survey: zh ? s.titleZh : s.titleEn,
+            share: pct(s.share),
+            change: signed(s.change),
+          }),
+        ),
       t("digest.feedback", { count: r.feedback.total.count }),
       t("digest.complaints", {
         received: r.complaints.received.count,
