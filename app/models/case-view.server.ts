@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import type { Appeal, CaseAttachment, CaseEventKind, CaseStatus } from "../../db/schema";
-import { closureDays } from "./case.server";
+import { closureDays, NO_DEADLINE_STATUSES } from "./case.server";
 import type { Role } from "./staff.schema";
 import { daysLeft, hkDateOf } from "./working-days";
 
@@ -23,9 +23,6 @@ export type QueueTab = (typeof QUEUE_TABS)[number];
 export const DUE_SOON_WORKING_DAYS = 2;
 /** The most rows a tab shows; older ones are reached by their reference. */
 export const QUEUE_LIMIT = 200;
-
-/** States in which no deadline runs for this department: stopped clock, replied, closed, with another department. */
-const NOT_RUNNING: CaseStatus[] = ["closed", "replied", "awaiting_customer", "referred"];
 
 export interface Deadline {
   step: "ack" | "reply";
@@ -116,7 +113,7 @@ export async function listCaseQueue(
       break;
     case "overdue":
       q = q
-        .where("c.status", "not in", NOT_RUNNING)
+        .where("c.status", "not in", NO_DEADLINE_STATUSES)
         .where((eb) =>
           eb.or([
             eb.and([eb("c.acknowledged_at", "is", null), eb("c.ack_due", "<", today)]),
@@ -129,7 +126,7 @@ export async function listCaseQueue(
       // (Lunar New Year plus a weekend); the exact count is made below with daysLeft.
       const horizon = addCalendarDays(today, 14);
       q = q
-        .where("c.status", "not in", NOT_RUNNING)
+        .where("c.status", "not in", NO_DEADLINE_STATUSES)
         .where((eb) =>
           eb.or([
             eb.and([

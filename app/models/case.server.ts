@@ -426,6 +426,13 @@ export function caseContact(
 }
 
 /**
+ * States in which no deadline runs for the department: clock stopped (awaiting the customer),
+ * replied, closed, or with another department. The case queues, overdue flags, reminders and the
+ * monthly report all count deadlines over the other states.
+ */
+export const NO_DEADLINE_STATUSES: CaseStatus[] = ["closed", "replied", "awaiting_customer", "referred"];
+
+/**
  * Records "this case is overdue" once per case for its managers (their inbox now, an e-mail once
  * the reports worker runs). Returns how many cases newly went overdue.
  */
@@ -433,7 +440,7 @@ export async function flagOverdueCases(db: Db, today: string): Promise<number> {
   const rows = await db
     .selectFrom("cases")
     .select(["id", "department_id"])
-    .where("status", "not in", ["closed", "replied", "awaiting_customer", "referred"])
+    .where("status", "not in", NO_DEADLINE_STATUSES)
     .where("overdue_notified_at", "is", null)
     .where((eb) =>
       eb.or([

@@ -1,13 +1,8 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/client";
-import type {
-  AppealOutcome,
-  CaseStatus,
-  FeedbackChannel,
-  FeedbackKind,
-  ResponseChannel,
-} from "../../db/schema";
+import type { AppealOutcome, FeedbackChannel, FeedbackKind, ResponseChannel } from "../../db/schema";
 import { recordAudit } from "./audit.server";
+import { NO_DEADLINE_STATUSES } from "./case.server";
 import { shiftMonth } from "./periods";
 import { listPledges } from "./pledge.server";
 import { pledgeResults, type ResultStatus } from "./pledge-results.server";
@@ -188,9 +183,6 @@ export function trendMonths(month: string): string[] {
 
 const surveyHref = (id: number, month: string, extra: Record<string, string> = {}) =>
   `/staff/surveys/${id}/results?${new URLSearchParams({ from: month, to: month, ...extra })}`;
-
-/** States in which no deadline runs (as the case queue's "overdue" tab). */
-const NOT_RUNNING: CaseStatus[] = ["closed", "replied", "awaiting_customer", "referred"];
 
 function satisfaction(byMonth: Map<string, TrendPoint>, months: string[]): Satisfaction {
   const trend = months.map(
@@ -538,7 +530,7 @@ async function complaintSection(
       .selectFrom("cases")
       .select((eb) => eb.fn.countAll().as("n"))
       .where("department_id", "=", departmentId)
-      .where("status", "not in", NOT_RUNNING)
+      .where("status", "not in", NO_DEADLINE_STATUSES)
       .where((eb) =>
         eb.or([
           eb.and([eb("acknowledged_at", "is", null), eb("ack_due", "<", today)]),
@@ -784,7 +776,7 @@ export async function buildGovernmentSummary(
     db
       .selectFrom("cases")
       .select((eb) => ["department_id", eb.fn.countAll().as("n")])
-      .where("status", "not in", NOT_RUNNING)
+      .where("status", "not in", NO_DEADLINE_STATUSES)
       .where((eb) =>
         eb.or([
           eb.and([eb("acknowledged_at", "is", null), eb("ack_due", "<", today)]),

@@ -3,20 +3,13 @@
  * e-mail per officer listing the cases whose next pledged deadline falls within the "due soon"
  * window of the case queue. A plain function of its dependencies; no BullMQ here.
  */
-import { closureDays } from "../../app/models/case.server";
+import { closureDays, NO_DEADLINE_STATUSES } from "../../app/models/case.server";
 import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/case-view.server";
 import { enqueueEmail } from "../../app/models/outbox.server";
 import { daysLeft, hkDateOf } from "../../app/models/working-days";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
 import type { Db } from "../../db/client";
-import type { CaseStatus } from "../../db/schema";
-
-/**
- * States in which no deadline runs (stopped clock, replied, closed, with another department): the
- * same list the case queue's "due soon" and "overdue" tabs and flagOverdueCases use.
- */
-const NOT_RUNNING: CaseStatus[] = ["closed", "replied", "awaiting_customer", "referred"];
 
 /**
  * A calendar window wide enough for DUE_SOON_WORKING_DAYS working days over any run of holidays
@@ -66,7 +59,7 @@ export async function remindDueCases(
       "acknowledged_at",
       "replied_at",
     ])
-    .where("status", "not in", NOT_RUNNING)
+    .where("status", "not in", NO_DEADLINE_STATUSES)
     .where((eb) =>
       eb.or([
         eb.and([eb("acknowledged_at", "is", null), eb("ack_due", ">=", today), eb("ack_due", "<=", horizon)]),
