@@ -16,30 +16,20 @@ import {
   REPORT_ROLES,
   recordsReading,
 } from "~/models/report.server";
-import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import { denyAccess, requireUser } from "~/utils/auth.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
+import { requireReport } from "~/utils/report-access.server";
+import { reportFormats } from "~/utils/report-formats";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "reports.view.pageTitle", {
     department: data?.report.departmentCode ?? "",
     month: data?.report.month ?? "",
   });
-
-async function requireReport(
-  context: LoaderFunctionArgs["context"],
-  user: SessionUser,
-  raw: string | undefined,
-) {
-  const id = Number(raw);
-  const report = Number.isSafeInteger(id) && id > 0 ? await getReport(context.db, id, user) : undefined;
-  // Another department's report is a 404, as if it were not there (and an audit event).
-  if (!report) throw await denyAccess(context, user, "department", { type: "report", id: raw ?? "" });
-  return report;
-}
 
 type StoredReport = Awaited<ReturnType<typeof requireReport>>;
 
@@ -159,30 +149,6 @@ const PRINT_CSS = `
   body { font-size: 11pt; }
 `;
 
-function useFormats(locale: string) {
-  const number = new Intl.NumberFormat(locale);
-  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
-  const wholePercent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
-  const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero", maximumFractionDigits: 1 });
-  const monthFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
-  const shortMonth = new Intl.DateTimeFormat(locale, { year: "2-digit", month: "short", timeZone: "UTC" });
-  const dateTime = new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  const toDate = (m: string) => new Date(`${m}-01T00:00:00Z`);
-  return {
-    count: (v: number) => number.format(v),
-    percent: (v: number | null) => (v === null ? "—" : percent.format(v)),
-    wholePercent: (v: number) => wholePercent.format(v),
-    signed: (v: number) => signed.format(v),
-    month: (m: string) => monthFormat.format(toDate(m)),
-    shortMonth: (m: string) => shortMonth.format(toDate(m)),
-    at: (iso: string) => dateTime.format(new Date(iso)),
-  };
-}
-
 export default function ReportPage() {
   const { t } = useTranslation();
   const { locale, report, canAcknowledge, canRecordNotes, acknowledgedNow, notedPledgeId } =
@@ -190,7 +156,7 @@ export default function ReportPage() {
   const actionData = useActionData<typeof action>();
   const r: DepartmentReport = report.data;
   const zh = locale.startsWith("zh");
-  const f = useFormats(locale);
+  const f = reportFormats(locale);
   const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
   const sections = [
     ["surveys", t("reports.surveys.title")],

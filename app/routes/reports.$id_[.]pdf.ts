@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getReport, REPORT_ROLES } from "~/models/report.server";
-import { denyAccess, requireUser } from "~/utils/auth.server";
+import { REPORT_ROLES } from "~/models/report.server";
+import { requireUser } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";
+import { requireReport } from "~/utils/report-access.server";
 import { PdfFontMissingError, type PdfLang, reportPdf } from "~/utils/report-pdf.server";
 
 /**
@@ -13,10 +14,7 @@ import { PdfFontMissingError, type PdfLang, reportPdf } from "~/utils/report-pdf
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, REPORT_ROLES);
   // The file name gives the path "reports/:id_.pdf": React Router names the parameter "id_".
-  const raw = params.id_ ?? params.id;
-  const id = Number(raw);
-  const report = Number.isSafeInteger(id) && id > 0 ? await getReport(context.db, id, user) : undefined;
-  if (!report) throw await denyAccess(context, user, "department", { type: "report", id: raw ?? "" });
+  const report = await requireReport(context, user, params.id_ ?? params.id);
   const lang: PdfLang = (await getLocale(request)).startsWith("zh") ? "zh-HK" : "en";
   const t = tFor(lang);
   const r = report.data;

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import ExcelJS from "exceljs";
-import { getReport, REPORT_ROLES } from "~/models/report.server";
+import { REPORT_ROLES } from "~/models/report.server";
 import { type ExportCell, safeCell } from "~/models/survey-results.server";
-import { denyAccess, requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
+import { requireReport } from "~/utils/report-access.server";
 
 /**
  * A stored monthly report as an Excel workbook, one sheet per section. The report is small (a
@@ -14,10 +15,7 @@ import { getLocale } from "~/utils/i18n.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, REPORT_ROLES);
   // The file name gives the path "reports/:id_.xlsx": React Router names the parameter "id_".
-  const raw = params.id_ ?? params.id;
-  const id = Number(raw);
-  const report = Number.isSafeInteger(id) && id > 0 ? await getReport(context.db, id, user) : undefined;
-  if (!report) throw await denyAccess(context, user, "department", { type: "report", id: raw ?? "" });
+  const report = await requireReport(context, user, params.id_ ?? params.id);
   const zh = (await getLocale(request)).startsWith("zh");
   const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
   const r = report.data;

@@ -5,6 +5,7 @@ import { listReports, REPORT_ROLES, type ReportListRow } from "~/models/report.s
 import { requireUser, seesAllDepartments } from "~/utils/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
+import { reportFormats } from "~/utils/report-formats";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "reports.inbox.title");
 
@@ -50,14 +51,9 @@ export default function ReportInbox() {
   const { t } = useTranslation();
   const { locale, central, months, month, state, counts, rows } = useLoaderData<typeof loader>();
   const zh = locale.startsWith("zh");
-  const monthFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
-  const showMonth = (m: string) => monthFormat.format(new Date(`${m}-01T00:00:00Z`));
-  const dateTime = new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  const at = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : t("reports.inbox.notYet"));
+  const f = reportFormats(locale);
+  const showMonth = f.month;
+  const at = (iso: string | null) => (iso ? f.at(iso) : t("reports.inbox.notYet"));
   const link = (p: { month?: string | null; state?: string | null }) => {
     const q = new URLSearchParams();
     if (p.month) q.set("month", p.month);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import PDFDocument from "pdfkit";
 import type { DepartmentReport, TrendPoint } from "~/models/report.server";
+import { reportFormats } from "~/utils/report-formats";
 
 /*
  * A stored monthly report as a printable A4 PDF, in the reader's language. Built in memory with
@@ -66,31 +67,6 @@ function register(doc: PDFKit.PDFDocument, name: string, src: Buffer, faces: str
   return false;
 }
 
-function formats(lang: PdfLang) {
-  const number = new Intl.NumberFormat(lang);
-  const percent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
-  const wholePercent = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
-  const signed = new Intl.NumberFormat(lang, { signDisplay: "exceptZero", maximumFractionDigits: 1 });
-  const month = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", timeZone: "UTC" });
-  const shortMonth = new Intl.DateTimeFormat(lang, { year: "2-digit", month: "short", timeZone: "UTC" });
-  const dateTime = new Intl.DateTimeFormat(lang, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  const toDate = (m: string) => new Date(`${m}-01T00:00:00Z`);
-  return {
-    count: (v: number) => number.format(v),
-    // Shares are 0–1, shown to one decimal place as on the report page and in the XLSX export.
-    percent: (v: number | null) => (v === null ? "—" : percent.format(v)),
-    wholePercent: (v: number) => wholePercent.format(v),
-    signed: (v: number) => signed.format(v),
-    month: (m: string) => month.format(toDate(m)),
-    shortMonth: (m: string) => shortMonth.format(toDate(m)),
-    at: (iso: string) => dateTime.format(new Date(iso)),
-  };
-}
-
 const COLOR = {
   text: "#1a1a1a",
   muted: "#555555",
@@ -116,7 +92,7 @@ export async function reportPdf(report: DepartmentReport, lang: PdfLang, t: Tran
   const r = report;
   const zh = lang === "zh-HK";
   const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
-  const f = formats(lang);
+  const f = reportFormats(lang);
   const departmentName = pick(r.department.nameEn, r.department.nameZh);
   const heading = t("reports.view.heading", { month: f.month(r.month) });
 
