@@ -3,6 +3,15 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, TextArea, TextField } from "~/components/forms";
+import {
+  adminErrors,
+  PledgeFields,
+  pledgeFieldLabels,
+  resultText,
+  targetSummary,
+  UNMEASURABLE,
+  versionDefaults,
+} from "~/components/pledge-form";
 import { listServices } from "~/models/department.server";
 import { lastCompleteMonths, quarterOf } from "~/models/periods";
 import { PledgeVersionSchema } from "~/models/pledge.schema";
@@ -32,15 +41,6 @@ import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
-import {
-  adminErrors,
-  PledgeFields,
-  pledgeFieldLabels,
-  resultText,
-  targetSummary,
-  UNMEASURABLE,
-  versionDefaults,
-} from "./admin.pledges._index";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, "pledgesAdmin.pledge.title", { code: data?.pledge.code ?? "" });
