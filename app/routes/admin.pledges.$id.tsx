@@ -47,7 +47,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 const ADMINS = ["department_admin"] as const;
 type Move = keyof typeof PLEDGE_TRANSITIONS;
-const MOVES = Object.keys(PLEDGE_TRANSITIONS) as Move[];
+// A function, not a constant: PLEDGE_TRANSITIONS comes from a .server module, which is empty in
+// the browser bundle, and a module-level Object.keys() on it broke the page's JavaScript.
+const allMoves = () => Object.keys(PLEDGE_TRANSITIONS) as Move[];
 
 /** The pledge in the URL if it is the reader's department's; anything else is a 404, audited. */
 async function requirePledge(context: AppLoadContext, user: SessionUser, idParam: string | undefined) {
@@ -93,7 +95,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     quarters: results.slice(months.length, months.length + quarters.length).reverse(),
     years: results.slice(months.length + quarters.length).reverse(),
     notes,
-    moves: MOVES.filter((m) => PLEDGE_TRANSITIONS[m].from.includes(pledge.status)),
+    moves: allMoves().filter((m) => PLEDGE_TRANSITIONS[m].from.includes(pledge.status)),
     services: services.map((s) => ({ id: s.id, nameEn: s.name_en, nameZh: s.name_zh })),
     surveys,
     kind,
@@ -137,7 +139,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case "move": {
       const move = String(form.get("move") ?? "") as Move;
-      if (!MOVES.includes(move)) throw badRequest();
+      if (!allMoves().includes(move)) throw badRequest();
       // The table of transitions decides; a move it does not allow writes nothing.
       const ok = await movePledge(db, user, pledge, move);
       return ok ? done(move) : fail({ form: "pledgesAdmin.errors.moveNotAllowed" }, 409);

@@ -60,6 +60,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     kind,
     transactionType: version.transaction_type,
     plausible: { min: version.plausible_min, max: version.plausible_max, unit: version.measure_unit },
+    // Sent with the page: pledge-data.server is not in the browser bundle, so the component
+    // cannot import them (it rendered no columns in the browser and failed to hydrate).
+    columns: kind === "transactions" ? [...TRANSACTION_COLUMNS] : [...READING_COLUMNS],
+    maxErrorsShown: MAX_ERRORS_SHOWN,
   };
 }
 
@@ -167,19 +171,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function ImportPage() {
   const { t, i18n } = useTranslation();
-  const { pledge, kind, transactionType, plausible } = useLoaderData<typeof loader>();
+  const { pledge, kind, transactionType, plausible, columns, maxErrorsShown } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const num = new Intl.NumberFormat(i18n.language);
-  const columns = kind === "transactions" ? TRANSACTION_COLUMNS : READING_COLUMNS;
   const example =
     kind === "transactions"
       ? [
-          TRANSACTION_COLUMNS.join(","),
+          columns.join(","),
           `${transactionType ?? "ID-CARD"},A123456,2026-09-22 09:30,2026-10-07 16:00`,
           `${transactionType ?? "ID-CARD"},A123457,2026-09-22T10:05:00+08:00,`,
         ]
-      : [READING_COLUMNS.join(","), "2026-10-01,15.4,", '2026-10-02,14.8,"Station 3, after repairs"'];
+      : [columns.join(","), "2026-10-01,15.4,", '2026-10-02,14.8,"Station 3, after repairs"'];
   return (
     <div className="container narrow">
       <p>
@@ -229,7 +233,7 @@ export default function ImportPage() {
                 })}
               </h2>
               {actionData.errorCount > actionData.errors.length ? (
-                <p>{t("pledgesAdmin.import.firstShown", { shown: MAX_ERRORS_SHOWN })}</p>
+                <p>{t("pledgesAdmin.import.firstShown", { shown: maxErrorsShown })}</p>
               ) : null}
               <ul>
                 {actionData.errors.map((e) => (
