@@ -10,6 +10,7 @@ import { type RunningWorker, startWorker } from "../../jobs/worker";
 import { expectNoAxeViolations, launchBrowser } from "../setup/browser";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { type RunningServer, startServer } from "../setup/server";
+import { until } from "../setup/wait";
 
 async function signInAsSysadmin(browser: BrowserContext, baseUrl: string): Promise<Page> {
   const page = await browser.newPage();
@@ -19,14 +20,6 @@ async function signInAsSysadmin(browser: BrowserContext, baseUrl: string): Promi
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${baseUrl}/staff`);
   return page;
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe("the job queues page", () => {

@@ -1,20 +1,11 @@
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../setup/server";
-
-/** A port on this machine where nothing listens. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { unusedPort } from "../setup/wait";
 
 describe("with Redis unreachable", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    server = await startServer({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Job, Queue, QueueEvents } from "bullmq";
@@ -13,6 +12,7 @@ import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
 import { testPrefix } from "../setup/context";
 import { type RunningServer, startServer } from "../setup/server";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { sleep, until, unusedPort } from "../setup/wait";
 import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 
 /**
@@ -21,25 +21,6 @@ import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
  * production Redis would. Web and worker are the real processes.
  */
 const OUTAGE_MS = Number(process.env.OUTAGE_MS ?? 60_000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe("Redis stopped for a minute during intake", () => {
   let redisDir: string;
@@ -88,7 +69,7 @@ describe("Redis stopped for a minute during intake", () => {
 
   beforeAll(async () => {
     redisDir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-redis-"));
-    redisPort = await freePort();
+    redisPort = await unusedPort();
     redisUrl = `redis://127.0.0.1:${redisPort}`;
     await startRedis();
     smtp = await startSmtp();

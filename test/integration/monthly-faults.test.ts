@@ -10,6 +10,7 @@ import { departmentJobId, governmentJobId, monthJustEnded } from "../../jobs/pro
 import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { sleep, until } from "../setup/wait";
 import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 
 /**
@@ -19,17 +20,6 @@ import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
  */
 const DEMO_TEMPLATE_DB = path.resolve(".cache/test/template-demo.sqlite");
 const MONTH = monthJustEnded(new Date());
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe("the monthly fan-out survives its worker", () => {
   let dir: string;

@@ -13,25 +13,9 @@ import { makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context"
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { until, unusedPort } from "../setup/wait";
 
 type PageData = Awaited<ReturnType<typeof loader>>;
-
-/** A port on this machine where nothing listens. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (kind) => {
   let t: TestDb;
@@ -240,7 +224,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
 
   it("still renders, within about 2 s, when Redis cannot be reached", async () => {
     const cookie = await signInAs(c, "sysadmin");
-    const down = createWebRedis(`redis://127.0.0.1:${await closedPort()}`);
+    const down = createWebRedis(`redis://127.0.0.1:${await unusedPort()}`);
     try {
       const context = { ...c.context, redis: down } as AppLoadContext;
       const started = Date.now();
