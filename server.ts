@@ -4,96 +4,54 @@
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { localeFromAcceptLanguage, matchLocale, resources } from "./app/i18n";
-import { CSRF_COOKIE, LOCALE_COOKIE, readCookie } from "./app/utils/cookies.server";
+import { CSRF_COOKIE, readCookie, sessionCookie } from "./app/utils/cookies.server";
 import { csrfCookieHeader, isWellFormedCsrfToken, newCsrfToken } from "./app/utils/csrf.server";
 import { type Env, loadEnv } from "./app/utils/env.server";
 import { logger } from "./app/utils/logger.server";
 import { closeServices, createServices, type Services } from "./app/utils/services.server";
+import { type BodyLimitRule, lastErrorHandler, remixHandler, securityHeaders } from "./server/edge";
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A plain error page for what is refused before Remix runs (oversized bodies), in the reader's language. */
-function plainErrorPage(req: express.Request, status: number): string {
-  const locale =
-    matchLocale(readCookie(req.headers.cookie, LOCALE_COOKIE)) ??
-    localeFromAcceptLanguage(req.headers["accept-language"]) ??
-    "en";
-  const errors = resources[locale].common.errors as unknown as Record<
-    string,
-    { title: string; body: string }
-  >;
-  const e = errors[String(status)] ?? errors["500"]!;
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(e.title)}</title></head><body><main><h1>${escapeHtml(e.title)}</h1><p>${escapeHtml(e.body)}</p><p><a href="/">${escapeHtml(resources[locale].common.errors.backHome)}</a></p></main></body></html>`;
-}
-
-/**
- * Caps request bodies: a declared length over the cap gets 413 at once; a body that grows past it
- * gets 413 when it does. The rest of the body is read and dropped (up to a hard stop), so the
- * client can finish sending and read our answer instead of a reset connection.
- */
-function bodyLimit(defaultLimit: number, overrides: [RegExp, number][]): express.RequestHandler {
-  const refuse = (req: express.Request, res: express.Response, limit: number) => {
-    const hardStop = Math.max(limit * 8, 64 * 1024 * 1024);
-    let drained = 0;
-    req.on("data", (chunk: Buffer) => {
-      drained += chunk.length;
-      if (drained > hardStop) req.destroy();
-    });
-    req.resume();
-    if (res.headersSent) return;
-    if (req.path.startsWith("/api/")) {
-      res
-        .status(413)
-        .json({ error: { code: "body_too_large", message: `The request body is over ${limit} bytes.` } });
-    } else res.status(413).type("html").send(plainErrorPage(req, 413));
-  };
-  return (req, res, next) => {
-    const limit = overrides.find(([re]) => re.test(req.path))?.[1] ?? defaultLimit;
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) {
-      refuse(req, res, limit);
-      return;
-    }
-    let seen = 0;
-    const count = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > limit) {
-        req.off("data", count);
-        refuse(req, res, limit);
-      }
-    };
-    req.on("data", count);
-    next();
-  };
+/** Larger bodies only where they belong; a staff upload's cap only with a signed staff session. */
+function bodyLimits(env: Env): BodyLimitRule[] {
+  const atLeast = (n: number) => Math.max(env.BODY_LIMIT_BYTES, n);
+  return [
+    // Offline batches from counter tablets, a month of transactions (API keys, read by the routes).
+    { path: /^\/api\/v1\/responses\/batch$/, bytes: atLeast(5 * 1024 * 1024) },
+    { path: /^\/api\/v1\/transactions$/, bytes: atLeast(2 * 1024 * 1024) },
+    // A complaint with three 5 MB attachments (public).
+    { path: /^\/complaints\/new$/, bytes: atLeast(16 * 1024 * 1024) },
+    // A CSV import: only a department administrator's browser may send 20 MB.
+    { path: /^\/admin\/pledges\/\d+\/import$/, bytes: atLeast(20 * 1024 * 1024), staffOnly: true },
+  ];
 }
 
 export async function createApp(env: Env, services: Services, build: ServerBuild) {
   const app = express();
   app.disable("x-powered-by");
-  // Larger bodies only where they belong: offline batches from counter tablets, a complaint with
-  // three 5 MB attachments, a month of transactions as CSV.
-  const atLeast = (n: number) => Math.max(env.BODY_LIMIT_BYTES, n);
-  app.use(
-    bodyLimit(env.BODY_LIMIT_BYTES, [
-      [/^\/api\/v1\/responses\/batch$/, atLeast(5 * 1024 * 1024)],
-      [/^\/api\/v1\/transactions$/, atLeast(2 * 1024 * 1024)],
-      [/^\/complaints\/new$/, atLeast(16 * 1024 * 1024)],
-      [/^\/admin\/pledges\/\d+\/import$/, atLeast(20 * 1024 * 1024)],
-    ]),
-  );
+  // The client's address from X-Forwarded-For only through the proxies we were told of (README).
+  app.set("trust proxy", env.TRUST_PROXY);
+  app.use(securityHeaders(env));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h", index: false }));
+  const rules = bodyLimits(env);
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: env.NODE_ENV === "development" ? "development" : "production",
+      async limitFor(req) {
+        const rule = rules.find((r) => r.path.test(req.path));
+        if (!rule) return { bytes: env.BODY_LIMIT_BYTES };
+        if (!rule.staffOnly) return { bytes: rule.bytes };
+        const token = await sessionCookie(env)
+          .parse(req.headers.cookie ?? null)
+          .catch(() => null);
+        return typeof token === "string" && token
+          ? { bytes: rule.bytes }
+          : { bytes: env.BODY_LIMIT_BYTES, readFirst: true };
+      },
       getLoadContext(req, res) {
         // Double-submit CSRF cookie: every browser gets a token before its first form.
         let csrfToken = readCookie(req.headers.cookie, CSRF_COOKIE);
@@ -104,17 +62,22 @@ export async function createApp(env: Env, services: Services, build: ServerBuild
         }
         return {
           ...services,
-          clientAddress: req.socket.remoteAddress ?? "unknown",
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
           csrfToken: csrfToken ?? "",
+          cspNonce: String(res.locals.cspNonce ?? ""),
         };
       },
     }),
   );
+  app.use(lastErrorHandler());
   return app;
 }
 
 async function main() {
   process.env.PLEDGE_PROCESS ??= "web";
+  // Production unless said otherwise: Express and React read NODE_ENV, and in development Express
+  // answers an error with its stack.
+  process.env.NODE_ENV ??= "production";
   const env = loadEnv();
   const services = createServices(env);
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;

@@ -16,6 +16,7 @@ import { canManageStaff } from "./models/staff.server";
 import stylesHref from "./styles/app.css";
 import { getUser } from "./utils/auth.server";
 import { getLocale } from "./utils/i18n.server";
+import { useNonce } from "./utils/nonce";
 import { useRootData } from "./utils/root-data";
 
 export const links: LinksFunction = () => [
@@ -47,6 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const { i18n, t } = useTranslation();
+  const nonce = useNonce();
   const locale = data?.locale ?? i18n.language ?? "en";
   return (
     <html lang={locale} dir="ltr">
@@ -65,8 +67,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {children}
         </main>
         <SiteFooter />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -78,7 +80,7 @@ export default function App() {
   return <Outlet />;
 }
 
-const KNOWN_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 422, 429, 500] as const;
+const KNOWN_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500] as const;
 
 export function ErrorBoundary() {
   const error = useRouteError();

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CsrfInput, ErrorSummary, TextField } from "~/components/forms";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "~/models/api-key.server";
 import { denyAccess, requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { parseForm } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -48,7 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const { user, departmentId } = await requireDepartmentAdmin(request, context);
   const actor = { id: user.id, departmentId };

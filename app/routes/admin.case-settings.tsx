@@ -7,6 +7,7 @@ import { getCaseSettings } from "~/models/case.server";
 import { CaseSettingsSchema, ClosureDaySchema } from "~/models/case-settings.schema";
 import { addClosureDay, listClosureDays, saveCaseSettings } from "~/models/case-settings.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ["department_admin"]);
   const intent = form.get("intent");

@@ -37,6 +37,7 @@ import {
 import { pledgeResults } from "~/models/pledge-results.server";
 import { hkMonth } from "~/models/time";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest, notFound } from "~/utils/http.server";
@@ -121,7 +122,7 @@ function localTime(v: FormDataEntryValue | null): string {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ADMINS);
   const pledge = await requirePledge(context, user, params.id);

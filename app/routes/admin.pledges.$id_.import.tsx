@@ -20,7 +20,8 @@ import {
   TRANSACTION_COLUMNS,
 } from "~/models/pledge-data.server";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
-import { assertCsrf } from "~/utils/csrf.server";
+import { assertFormContentType, bodyReadError } from "~/utils/body.server";
+import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -112,9 +113,10 @@ function inPieces(request: Request, size = 64 * 1024): Request {
 }
 
 /** The form, from a multipart upload (a file or a paste) or an ordinary form post (a paste). */
-async function readForm(request: Request): Promise<FormData> {
+async function readImportForm(request: Request): Promise<FormData> {
+  assertFormContentType(request);
   const type = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data/i.test(type) || !request.body) return request.formData();
+  if (!/^\s*multipart\/form-data/i.test(type) || !request.body) return request.formData();
   return unstable_parseMultipartFormData(
     inPieces(request),
     unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_MAX_BYTES }),
@@ -122,9 +124,14 @@ async function readForm(request: Request): Promise<FormData> {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
+  // Who is asking and from where, before a byte of a possibly large upload is read.
+  assertSameOrigin(request, context);
+  const user = await requireUser(request, context, ADMINS);
+  const { pledge, version, kind } = await requirePledge(context, user, params.id);
+  if (!kind) throw badRequest();
   let form: FormData;
   try {
-    form = await readForm(request);
+    form = await readImportForm(request);
   } catch (e) {
     if (e instanceof MaxPartSizeExceededError) {
       return json<ActionResult>(
@@ -132,12 +139,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         { status: 413 },
       );
     }
-    throw badRequest();
+    throw bodyReadError(e);
   }
   assertCsrf(request, context, form);
-  const user = await requireUser(request, context, ADMINS);
-  const { pledge, version, kind } = await requirePledge(context, user, params.id);
-  if (!kind) throw badRequest();
 
   const file = form.get("file");
   const pasted = form.get("csv");

@@ -19,6 +19,7 @@ import { PledgeCodeSchema, pledgeCodeTaken, satisfactionQuestions } from "~/mode
 import { pledgeResults } from "~/models/pledge-results.server";
 import { hkMonth } from "~/models/time";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
@@ -62,7 +63,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type ActionResult = { errors: FieldErrors; values: Record<string, string>; field?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ADMINS);
   if (form.get("intent") !== "create") throw badRequest();

@@ -16,6 +16,7 @@ import {
   type SchedulerView,
 } from "~/models/queues.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -64,7 +65,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 /** Retries one failed job or all of a queue's; each retry is audited. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ROLES);
   const intent = form.get("intent");

@@ -6,6 +6,7 @@ import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/fo
 import { EditStaffSchema, ResetPasswordSchema } from "~/models/staff.schema";
 import { assignableRoles, getStaffForActor, resetStaffPassword, updateStaff } from "~/models/staff.server";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -36,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ADMINS);
   const target = await loadTarget(context, user, params.id);

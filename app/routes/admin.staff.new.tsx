@@ -9,6 +9,7 @@ import { listDepartments, localName } from "~/models/department.server";
 import { NewStaffSchema } from "~/models/staff.schema";
 import { assignableRoles, createStaff } from "~/models/staff.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ADMINS);
   const parsed = parseForm(NewStaffSchema, form);

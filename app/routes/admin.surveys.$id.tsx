@@ -20,6 +20,7 @@ import {
   setSurveyStatus,
 } from "~/models/survey.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf, expectedOrigin } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
@@ -54,7 +55,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 type ActionResult = { intent: string; questionKey?: string; errors: FieldErrors };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, AUTHORS);
   const survey = await requireSurvey(context, user, params.id);

@@ -17,6 +17,7 @@ import {
   recordsReading,
 } from "~/models/report.server";
 import { denyAccess, requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
@@ -99,7 +100,7 @@ export interface NoteActionData {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, REPORT_ROLES);
   const report = await requireReport(context, user, params.id);

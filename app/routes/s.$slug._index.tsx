@@ -7,6 +7,7 @@ import { invitationState, redeemInvitation } from "~/models/case-messages.server
 import { formToObject, type ResponseLanguage } from "~/models/survey.schema";
 import { parseResponse, storeResponse } from "~/models/survey.server";
 import { findPublicSurvey, unknownQuestionFields, versionForSubmission } from "~/models/survey-public.server";
+import { readForm } from "~/utils/body.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";
@@ -57,7 +58,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { survey, point, kiosk, token } = await load(request, context, params.slug);
-  const form = await request.formData();
+  const form = await readForm(request);
   const thanks = `/s/${survey.slug}/thanks?${new URLSearchParams({
     ...(point ? { p: point.code } : {}),
     ...(kiosk ? { kiosk: "1" } : {}),

@@ -6,6 +6,7 @@ import { CsrfInput } from "~/components/forms";
 import { listNotifications, markNotificationsRead } from "~/models/notification.server";
 import { canManageStaff } from "~/models/staff.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -31,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 /** Marks the shown notifications as read for this manager. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, NOTIFIED);
   const ids = form

@@ -29,6 +29,7 @@ import { listDepartments, localName } from "~/models/department.server";
 import { pendingReferralOf, REFERABLE_STATUSES, referCase } from "~/models/referral.server";
 import { daysLeft, hkDateOf } from "~/models/working-days";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
@@ -241,7 +242,7 @@ const DecideAppealSchema = z.object({
 type ActionResult = { intent: string; errors: FieldErrors };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, CASE_HANDLER_ROLES);
   const c = await requireCase(context, user, params.id);

@@ -9,6 +9,7 @@ import { CASE_HANDLER_ROLES, listCaseQueue, QUEUE_TABS, type QueueTab } from "~/
 import { acceptReferral, listIncomingReferrals, returnReferral } from "~/models/referral.server";
 import { hkDateOf } from "~/models/working-days";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
@@ -83,7 +84,7 @@ const ReferralDecisionSchema = z.object({
 type ActionResult = { referralId: number | null; errors: FieldErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, CASE_HANDLER_ROLES);
   const parsed = parseForm(ReferralDecisionSchema, form);

@@ -9,6 +9,7 @@ import { listServices, localName } from "~/models/department.server";
 import { FEEDBACK_CHANNELS, FEEDBACK_KINDS, FeedbackSchema } from "~/models/feedback.schema";
 import { listFeedback, logFeedback } from "~/models/feedback.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
@@ -50,7 +51,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, LOGGERS);
   const parsed = parseForm(FeedbackSchema, form);

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, mergeErrors, TextField } from "~/components/forms";
 import { type SignInInput, SignInSchema } from "~/models/staff.schema";
 import { attemptSignIn, getUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { sessionCookie } from "~/utils/cookies.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { parseForm } from "~/utils/forms";
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const parsed = parseForm(SignInSchema, form);
   if (!parsed.ok)

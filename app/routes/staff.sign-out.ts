@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { signOut } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 
 export async function loader() {
@@ -9,7 +10,7 @@ export async function loader() {
 
 /** Ends the session on the server (revocable sessions) and clears the cookie. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const clear = await signOut(request, context);
   return redirect("/?signedOut=1", { headers: { "Set-Cookie": clear } });

@@ -8,6 +8,7 @@ import { formToObject, RESPONSE_LANGUAGES, type ResponseLanguage } from "~/model
 import { listCollectionPoints, loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
 import { unknownQuestionFields, versionForSubmission } from "~/models/survey-public.server";
 import { requireUser } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -36,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, PAPER_ROLES);
   const survey = await requireSurvey(context, user, params.id);

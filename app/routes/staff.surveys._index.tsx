@@ -7,6 +7,7 @@ import { CsrfInput, ErrorSummary, SelectField } from "~/components/forms";
 import { listServices, localName } from "~/models/department.server";
 import { createSurvey, listSurveys } from "~/models/survey.server";
 import { requireUser, seesAllDepartments } from "~/utils/auth.server";
+import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
@@ -49,7 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context, ["department_admin"]);
   const parsed = parseForm(NewSurveySchema, form);

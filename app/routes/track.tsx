@@ -14,6 +14,7 @@ import {
   type TrackedCaseView,
   trackedCaseView,
 } from "~/models/tracking.server";
+import { readForm } from "~/utils/body.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
@@ -50,7 +51,7 @@ function notFoundAnswer() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   if (isHoneypotFilled(form)) return notFoundAnswer();
   // Every post counts, appeals too: ten look-ups per ten minutes per address (tracking.server.ts).
   if (!(await allowTrackingAttempt(context))) {

@@ -31,13 +31,18 @@ export function sessionCookie(env: Env) {
   return cookie;
 }
 
-/** Reads one cookie's raw value from a Cookie header. */
+/** Reads one cookie's value from a Cookie header; a malformed one (`%`, bad UTF-8) counts as absent. */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

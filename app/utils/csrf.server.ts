@@ -26,12 +26,15 @@ export function expectedOrigin(request: Request, context: AppLoadContext): strin
   return context.env.APP_ORIGIN ?? new URL(request.url).origin;
 }
 
-/**
- * Refuses a state-changing request unless it comes from our own pages: its Origin (or, failing
- * that, Referer) must be ours, and the token in the form or header must match the CSRF cookie.
- * Throws 403; call it before reading or writing anything else.
- */
-export function assertCsrf(request: Request, context: AppLoadContext, form?: FormData): void {
+function refuse(originOk: boolean, tokenOk: boolean): never {
+  logger.warn({ originOk, tokenOk }, "CSRF check refused a request");
+  throw new Response(JSON.stringify({ code: "csrf" }), {
+    status: 403,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
+}
+
+function sentFromOurOrigin(request: Request, context: AppLoadContext): boolean {
   const expected = expectedOrigin(request, context);
   const origin = request.headers.get("origin");
   const referer = request.headers.get("referer");
@@ -44,18 +47,31 @@ export function assertCsrf(request: Request, context: AppLoadContext, form?: For
       from = null;
     }
   }
+  return from === expected;
+}
+
+/**
+ * The half of the CSRF check that needs no body: the request's Origin (or, failing that, Referer)
+ * is ours. Routes that take large uploads call it before reading the body, then assertCsrf.
+ */
+export function assertSameOrigin(request: Request, context: AppLoadContext): void {
+  if (!sentFromOurOrigin(request, context)) refuse(false, false);
+}
+
+/**
+ * Refuses a state-changing request unless it comes from our own pages: its Origin (or, failing
+ * that, Referer) must be ours, and the token in the form or header must match the CSRF cookie.
+ * Throws 403; call it before reading or writing anything else.
+ */
+export function assertCsrf(request: Request, context: AppLoadContext, form?: FormData): void {
+  const originOk = sentFromOurOrigin(request, context);
   const cookieToken = readCookie(request.headers.get("cookie"), CSRF_COOKIE);
-  const sent = (form?.get(CSRF_FIELD) as string | null) ?? request.headers.get(CSRF_HEADER);
+  const field = form?.get(CSRF_FIELD);
+  const sent = typeof field === "string" ? field : request.headers.get(CSRF_HEADER);
   const tokenOk =
     isWellFormedCsrfToken(cookieToken) &&
     typeof sent === "string" &&
     sent.length === cookieToken.length &&
     crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(cookieToken));
-  if (from !== expected || !tokenOk) {
-    logger.warn({ originOk: from === expected, tokenOk }, "CSRF check refused a request");
-    throw new Response(JSON.stringify({ code: "csrf" }), {
-      status: 403,
-      headers: { "Content-Type": "application/json; charset=utf-8" },
-    });
-  }
+  if (!originOk || !tokenOk) refuse(originOk, tokenOk);
 }

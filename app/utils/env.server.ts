@@ -59,6 +59,9 @@ const EnvSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
   WORKER_STALLED_MS: z.coerce.number().int().min(1000).default(30_000),
   OUTBOX_CLAIM_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+  // How many proxies (load balancer, CDN) stand before the web process: the client's address is
+  // taken from X-Forwarded-For only through that many hops. 0 trusts none of it.
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export interface Env {
@@ -86,6 +89,8 @@ export interface Env {
   WORKER_LOCK_MS: number;
   WORKER_STALLED_MS: number;
   OUTBOX_CLAIM_TIMEOUT_S: number;
+  /** proxies trusted for X-Forwarded-For (0: none) */
+  TRUST_PROXY: number;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

@@ -23,6 +23,8 @@ export interface AppContext extends Services {
   clientAddress: string;
   /** This browser's CSRF token (from its cookie, or new on this response). */
   csrfToken: string;
+  /** This response's Content-Security-Policy nonce for inline scripts ("" outside the web server). */
+  cspNonce?: string;
 }
 
 declare module "@remix-run/node" {

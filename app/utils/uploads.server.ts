@@ -1,5 +1,6 @@
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { ATTACHMENT_LIMITS, E } from "~/models/complaint.schema";
+import { assertFormContentType, bodyReadError } from "./body.server";
 import { badRequest } from "./http.server";
 
 /*
@@ -91,10 +92,11 @@ export async function parseUploadForm(
 ): Promise<ParsedUpload> {
   const files: UploadedFile[] = [];
   const errors: Record<string, string> = {};
+  assertFormContentType(request);
   const type = request.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data/i.test(type)) {
-    const form = await request.formData().catch(() => {
-      throw badRequest();
+  if (!/^\s*multipart\/form-data/i.test(type)) {
+    const form = await request.formData().catch((e) => {
+      throw bodyReadError(e);
     });
     const text = new FormData();
     for (const [k, v] of form.entries()) if (typeof v === "string") text.append(k, v);
@@ -149,9 +151,9 @@ export async function parseUploadForm(
     const form = await unstable_parseMultipartFormData(request, handler);
     return { form, files, errors };
   } catch (e) {
-    if (e instanceof Response) throw e;
-    // A malformed body or too many parts: nothing of it is used.
-    throw badRequest();
+    if (e instanceof TooManyParts) throw badRequest();
+    // A malformed body, or one past the cap: nothing of it is used.
+    throw bodyReadError(e);
   }
 }
 

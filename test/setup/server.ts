@@ -12,6 +12,8 @@ export interface RunningServer {
   baseUrl: string;
   /** the SQLite file the server uses */
   dbPath: string;
+  /** the web process's pid (to read its memory from /proc) */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startServer(
   return {
     baseUrl: `http://localhost:${port}`,
     dbPath: db,
+    pid: child.pid ?? 0,
     output: () => out,
     async stop() {
       if (child.exitCode === null) {

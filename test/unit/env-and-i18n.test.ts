@@ -51,4 +51,22 @@ describe("redirects after sign-in", () => {
     expect(safeRedirect("https://evil.example")).toBe("/staff");
     expect(safeRedirect("/\\evil.example")).toBe("/staff");
   });
+
+  it("refuse what browsers read as another site (tabs, newlines, backslashes)", () => {
+    const hostile = [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "/\\/evil.example",
+      "\\\\evil.example",
+      " //evil.example",
+      "///evil.example",
+      "/\u0000//evil.example",
+      "javascript:alert(1)",
+      "http:evil.example",
+    ];
+    for (const to of hostile) expect(safeRedirect(to), JSON.stringify(to)).toBe("/staff");
+    expect(safeRedirect("/staff/cases?queue=mine#top")).toBe("/staff/cases?queue=mine#top");
+    expect(safeRedirect("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
+  });
 });

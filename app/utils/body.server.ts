@@ -1,0 +1,49 @@
+/*
+ * The one body reader every form action uses (house habit 12): a body that is not a form gets
+ * 415, one that cannot be read as the form it claims to be gets 400, one past the web server's
+ * cap gets 413 — each a Response the route's ErrorBoundary shows in the reader's language —
+ * so no hostile body reaches `request.formData()` unguarded.
+ */
+
+/** Raised by the web server's capped body stream when a body grows past its cap. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+function errorResponse(status: number, code: string): Response {
+  return new Response(JSON.stringify({ code }), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
+}
+
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+/** What a failed body read becomes: 413 past the cap, 400 for anything else unreadable. */
+export function bodyReadError(e: unknown): Response {
+  if (e instanceof Response) return e;
+  const cause = e instanceof Error ? (e.cause ?? e) : e;
+  if (e instanceof BodyTooLargeError || cause instanceof BodyTooLargeError)
+    return errorResponse(413, "bodyTooLarge");
+  return errorResponse(400, "badBody");
+}
+
+/** Throws 415 unless the request says it carries a form (urlencoded, or multipart with a boundary). */
+export function assertFormContentType(request: Request): void {
+  const type = request.headers.get("content-type") ?? "";
+  if (!FORM_TYPES.test(type)) throw errorResponse(415, "unsupportedType");
+  if (/^\s*multipart\//i.test(type) && !/;\s*boundary=/i.test(type)) throw errorResponse(400, "badBody");
+}
+
+/** The submitted form, or a thrown 400/413/415 Response; never a 500 for what a client sent. */
+export async function readForm(request: Request): Promise<FormData> {
+  assertFormContentType(request);
+  try {
+    return await request.formData();
+  } catch (e) {
+    throw bodyReadError(e);
+  }
+}
