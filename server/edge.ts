@@ -45,31 +45,21 @@ function sendError(req: express.Request, res: express.Response, status: number, 
   } else res.status(status).type("html").send(plainErrorPage(req, status));
 }
 
-const LINGER_MS = 1000;
-const LINGER_BYTES = 16 * 1024 * 1024;
+const LINGER_MS = 2000;
 
 /**
- * After the answer has gone, a body the client is still sending is not read into anything: a
- * short bounded linger (so the client can read our answer instead of a reset), then the socket is
- * destroyed (nginx's lingering_close does the same).
+ * After the answer has gone, a body the client is still sending is not read at all: the socket is
+ * destroyed after a short linger, so the client can read our answer first.
  */
 function dropUnreadBody(req: express.Request, res: express.Response) {
   if (req.complete) return;
-  res.setHeader("Connection", "close");
   res.once("finish", () => {
     req.unpipe();
-    req.removeAllListeners("data");
-    // Half-close, then throw away (never keep) what still arrives for a moment: destroying at once
-    // would reset the connection and the client's kernel would drop our answer unread.
-    req.socket.end();
-    let drained = 0;
-    const stop = () => req.socket.destroy();
-    req.on("data", (chunk: Buffer) => {
-      drained += chunk.length;
-      if (drained > LINGER_BYTES) stop();
-    });
-    req.resume();
-    setTimeout(stop, LINGER_MS).unref();
+    req.pause();
+    // Read nothing more, and destroy the socket a moment later. Not at once, and not through
+    // `Connection: close` (Node then closes as soon as the answer is written): closing a socket
+    // with unread data resets it, and the client's kernel drops our answer before it is read.
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
   });
 }
 

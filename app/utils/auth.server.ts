@@ -42,7 +42,7 @@ export async function requireUser(
 ): Promise<SessionUser> {
   const user = await getUser(request, context);
   if (!user) {
-    const hadCookie = /(?:^|;\s*)pledge_session=/.test(request.headers.get("cookie") ?? "");
+    const hadCookie = /(?:^|;\s*)(?:__Host-)?pledge_session=/.test(request.headers.get("cookie") ?? "");
     if (request.method === "GET" || request.method === "HEAD") {
       const url = new URL(request.url);
       const params = new URLSearchParams({ redirectTo: url.pathname + url.search });

@@ -2,6 +2,14 @@ import { createCookie } from "@remix-run/node";
 import type { Env } from "./env.server";
 
 export const SESSION_COOKIE = "pledge_session";
+
+/**
+ * The session cookie's name: with the `__Host-` prefix when it is Secure, so the browser takes it
+ * only from this exact host over HTTPS, with Path=/ and no Domain (ASVS 3.3.3).
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 export const CSRF_COOKIE = "pledge_csrf";
 export const LOCALE_COOKIE = "pledge_lng";
 
@@ -17,7 +25,7 @@ export function sessionCookie(env: Env) {
   const key = `${env.SESSION_SECRET}|${env.COOKIE_SECURE}`;
   let cookie = sessionCookies.get(key);
   if (!cookie) {
-    cookie = createCookie(SESSION_COOKIE, {
+    cookie = createCookie(sessionCookieName(env.COOKIE_SECURE), {
       path: "/",
       sameSite: "lax",
       httpOnly: true,

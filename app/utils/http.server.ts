@@ -24,7 +24,8 @@ export function safeRedirect(
 ): string {
   if (typeof to !== "string" || !to.startsWith("/") || to.length > 2048) return fallback;
   // Control characters and backslashes have no place in a path of ours.
-  for (const ch of to) if (ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return fallback;
+  for (const ch of to)
+    if (ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return fallback;
   let url: URL;
   try {
     url = new URL(to, HERE);

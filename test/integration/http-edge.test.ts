@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed-data";
 import { type RunningServer, startServer } from "../setup/server";
 import { sleep } from "../setup/wait";
 
@@ -218,6 +219,40 @@ describe("the web process at its edges", () => {
     const inline = [...one.body.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)];
     expect(inline.length).toBeGreaterThan(0);
     for (const m of inline) expect(m[1]).toContain(`nonce="${nonceOf(one)}"`);
+  });
+
+  it("gives a Secure session cookie the __Host- prefix, and sends HSTS with it", async () => {
+    const page = await fetch(`${server.baseUrl}/staff/sign-in`);
+    expect(page.headers.get("strict-transport-security")).toMatch(/max-age=\d{7,}/);
+    const csrf = /pledge_csrf=([^;]+)/.exec(page.headers.get("set-cookie") ?? "")![1]!;
+    const res = await fetch(`${server.baseUrl}/staff/sign-in`, {
+      method: "POST",
+      headers: {
+        Origin: server.baseUrl,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Cookie: `pledge_csrf=${csrf}`,
+      },
+      body: new URLSearchParams({
+        username: "officer.immd",
+        password: DEMO_PASSWORD,
+        csrf,
+        redirectTo: "/staff",
+      }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(302);
+    const cookie = res.headers.getSetCookie().find((c) => c.includes("pledge_session="))!;
+    expect(cookie).toMatch(/^__Host-pledge_session=/);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    // The cookie works: the staff home opens with it.
+    const home = await fetch(`${server.baseUrl}/staff`, {
+      headers: { Cookie: cookie.split(";")[0]! },
+      redirect: "manual",
+    });
+    expect(home.status).toBe(200);
   });
 
   it("never redirects off this site, whatever redirectTo says", async () => {
