@@ -120,6 +120,17 @@ export interface Database {
   monthly_reports: MonthlyReportTable;
   report_reads: ReportReadTable;
   government_summaries: GovernmentSummaryTable;
+  rate_limits: RateLimitTable;
+}
+
+/** A rate-limit window kept in the database while Redis is down (app/models/rate-limit.server.ts). */
+export interface RateLimitTable {
+  /** `<limiter>:<key>`; keys are HMACs, never a raw address or user name */
+  key: string;
+  /** points used in the window */
+  points: number;
+  /** when the window ends (ISO-8601 UTC) */
+  expires_at: string;
 }
 
 // ---- Surveys (issue 3) ----

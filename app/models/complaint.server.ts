@@ -7,7 +7,7 @@ import type { Db } from "../../db/client";
 import type { DayUnit } from "../../db/schema";
 import { limiterKey } from "../utils/auth.server";
 import { logger } from "../utils/logger.server";
-import { createLimiter, type Limiter } from "../utils/rate-limit.server";
+import { createLimiter, type Limiter, type LimiterFallback } from "../utils/rate-limit.server";
 import { sniffFileType, type UploadedFile } from "../utils/uploads.server";
 import { createCase, getCaseSettings } from "./case.server";
 import { makeReference } from "./case-reference";
@@ -19,12 +19,16 @@ import { hkMonth, nowIso } from "./time";
 
 const limiters = new WeakMap<Redis, Map<string, Limiter>>();
 
-/** One limiter per Redis client, prefix and name: made on first use, shared by every request. */
+/**
+ * One limiter per Redis client, prefix and name: made on first use, shared by every request.
+ * `fallback` says where it counts while Redis is down (LimiterFallback).
+ */
 export function publicFormLimiter(
-  context: Pick<AppLoadContext, "redis" | "env">,
+  context: Pick<AppLoadContext, "redis" | "db" | "env">,
   name: string,
   points: number,
   durationSeconds: number,
+  fallback: LimiterFallback,
 ): Limiter {
   let byName = limiters.get(context.redis);
   if (!byName) {
@@ -34,7 +38,15 @@ export function publicFormLimiter(
   const key = `${context.env.REDIS_PREFIX}:${name}`;
   let limiter = byName.get(key);
   if (!limiter) {
-    limiter = createLimiter(context.redis, context.env.REDIS_PREFIX, name, points, durationSeconds);
+    limiter = createLimiter({
+      redis: context.redis,
+      db: context.db,
+      prefix: context.env.REDIS_PREFIX,
+      name,
+      points,
+      durationSeconds,
+      fallback,
+    });
     byName.set(key, limiter);
   }
   return limiter;
@@ -43,13 +55,17 @@ export function publicFormLimiter(
 /** Ten complaints per ten minutes per address: plenty for a family at one router, not for a script. */
 export const COMPLAINT_RATE = { points: 10, durationSeconds: 600 } as const;
 
-/** Uses one of this address's complaint submissions; false once it has used them all. */
+/**
+ * Uses one of this address's complaint submissions; false once it has used them all. A flood
+ * limit on the intake: while Redis is down it counts in memory.
+ */
 export async function allowComplaint(context: AppLoadContext): Promise<boolean> {
   const limiter = publicFormLimiter(
     context,
     "complaint-address",
     COMPLAINT_RATE.points,
     COMPLAINT_RATE.durationSeconds,
+    "memory",
   );
   return limiter.consume(limiterKey(context, "complaint-address", context.clientAddress));
 }

@@ -19,9 +19,19 @@ import { hkDateOf } from "./working-days";
 /** Ten look-ups per ten minutes per address; the eleventh gets 429. */
 export const TRACK_RATE = { points: 10, durationSeconds: 600 } as const;
 
-/** Uses one of this address's look-ups (every post counts, appeals too); false once all are used. */
+/**
+ * Uses one of this address's look-ups (every post counts, appeals too); false once all are used.
+ * It stops guessing a contact, like the sign-in limit: while Redis is down it counts in the
+ * database, shared by every web process.
+ */
 export async function allowTrackingAttempt(context: AppLoadContext): Promise<boolean> {
-  const limiter = publicFormLimiter(context, "track-address", TRACK_RATE.points, TRACK_RATE.durationSeconds);
+  const limiter = publicFormLimiter(
+    context,
+    "track-address",
+    TRACK_RATE.points,
+    TRACK_RATE.durationSeconds,
+    "database",
+  );
   return limiter.consume(limiterKey(context, "track-address", context.clientAddress));
 }
 

@@ -115,9 +115,15 @@ export type SignInResult =
   | { status: "throttled"; retryAfterSeconds: number };
 
 /**
- * Checks a sign-in attempt: throttled per account and per address (five failures a minute, the
- * sixth attempt gets 429), the same answer for a wrong password and an unknown user, every
- * outcome audited without the typed username.
+ * Checks a sign-in attempt: throttled per account and per address (after five failures in a
+ * minute the next attempt gets 429, even with the right password), the same answer for a wrong
+ * password and an unknown user, every outcome audited without the typed username.
+ *
+ * The attempt is counted before the password is checked, atomically on both limits: of fifty
+ * attempts sent at once, at most five reach the password check. What turns out not to be a
+ * guess is given back: a successful sign-in resets its account and returns its address's point
+ * (colleagues behind one office address sign in all morning), and an attempt refused by one
+ * limit returns the point the other took (a locked account does not use up its office's budget).
  */
 export async function attemptSignIn(
   context: AppLoadContext,
@@ -127,11 +133,15 @@ export async function attemptSignIn(
   const { signInAccount, signInAddress } = context.limiters;
   const accountKey = limiterKey(context, "account", username.trim().toLowerCase());
   const addressKey = limiterKey(context, "address", context.clientAddress);
-  const [byAccount, byAddress] = await Promise.all([
-    signInAccount.used(accountKey),
-    signInAddress.used(addressKey),
+  const [accountOk, addressOk] = await Promise.all([
+    signInAccount.consume(accountKey),
+    signInAddress.consume(addressKey),
   ]);
-  if (byAccount >= signInAccount.points || byAddress >= signInAddress.points) {
+  if (!accountOk || !addressOk) {
+    await Promise.all([
+      accountOk ? signInAccount.refund(accountKey) : null,
+      addressOk ? signInAddress.refund(addressKey) : null,
+    ]);
     const known = await findStaffByUsername(context.db, username);
     await recordAudit(context.db, {
       action: "sign-in.throttled",
@@ -142,7 +152,6 @@ export async function attemptSignIn(
   }
   const user = await verifyCredentials(context.db, username, password);
   if (!user) {
-    await Promise.all([signInAccount.consume(accountKey), signInAddress.consume(addressKey)]);
     const known = await findStaffByUsername(context.db, username);
     await recordAudit(context.db, {
       action: "sign-in.failed",
@@ -151,7 +160,7 @@ export async function attemptSignIn(
     });
     return { status: "invalid" };
   }
-  await signInAccount.reset(accountKey);
+  await Promise.all([signInAccount.reset(accountKey), signInAddress.refund(addressKey)]);
   const token = await createSession(context.db, user.id, context.env.SESSION_ABSOLUTE_HOURS);
   await recordAudit(context.db, {
     action: "sign-in",

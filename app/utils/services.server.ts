@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { createDb, type Db } from "../../db/client";
 import type { Env } from "./env.server";
-import { createLimiter, type Limiter } from "./rate-limit.server";
+import { createLimiter, type Limiter, type LimiterFallback } from "./rate-limit.server";
 import { createWebRedis } from "./redis.server";
 
 /** Long-lived things a web process holds: made once at start, handed to every request. */
@@ -34,24 +34,23 @@ declare module "@remix-run/node" {
 export function createServices(env: Env, overrides: Partial<Pick<Services, "db" | "redis">> = {}): Services {
   const db = overrides.db ?? createDb(env.DATABASE_URL);
   const redis = overrides.redis ?? createWebRedis(env.REDIS_URL);
+  const limiter = (name: string, points: number, durationSeconds: number, fallback: LimiterFallback) =>
+    createLimiter({ redis, db, prefix: env.REDIS_PREFIX, name, points, durationSeconds, fallback });
   return {
     env,
     db,
     redis,
     limiters: {
-      // The sixth failed sign-in in a minute, per account or per address, gets 429 (ASVS 2.2.1).
-      signInAccount: createLimiter(redis, env.REDIS_PREFIX, "signin-account", 5, 60),
-      signInAddress: createLimiter(redis, env.REDIS_PREFIX, "signin-address", 5, 60),
+      // After five failed sign-ins in a minute, per account or per address, the next attempt gets
+      // 429 (ASVS 2.2.1). They stop password guessing: while Redis is down they count in the
+      // database, so every web process shares the same five.
+      signInAccount: limiter("signin-account", 5, 60, "database"),
+      signInAddress: limiter("signin-address", 5, 60, "database"),
       // Public survey submissions: per address (a person or a shared counter tablet) and per
-      // collection point (a leaflet's QR code), per minute.
-      surveyAddress: createLimiter(
-        redis,
-        env.REDIS_PREFIX,
-        "survey-address",
-        env.SURVEY_RATE_PER_ADDRESS,
-        60,
-      ),
-      surveyPoint: createLimiter(redis, env.REDIS_PREFIX, "survey-point", env.SURVEY_RATE_PER_POINT, 60),
+      // collection point (a leaflet's QR code), per minute. Flood limits on the intake: while Redis
+      // is down they count in memory, so a response costs no extra write.
+      surveyAddress: limiter("survey-address", env.SURVEY_RATE_PER_ADDRESS, 60, "memory"),
+      surveyPoint: limiter("survey-point", env.SURVEY_RATE_PER_POINT, 60, "memory"),
     },
   };
 }

@@ -22,7 +22,7 @@ describe("with Redis unreachable", () => {
     expect(server.output()).toContain("apt-get install -y redis-server");
   });
 
-  it("still lets staff sign in (the limiter falls back to memory)", async () => {
+  it("still lets staff sign in (the sign-in limiter counts in the database)", async () => {
     const page = await fetch(`${server.baseUrl}/staff/sign-in`);
     const csrf = (page.headers.get("set-cookie") ?? "").match(/pledge_csrf=([^;]+)/)?.[1] ?? "";
     const res = await fetch(`${server.baseUrl}/staff/sign-in`, {

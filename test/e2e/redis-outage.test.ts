@@ -153,7 +153,7 @@ describe("Redis stopped for a minute during intake", () => {
     const reference = new URL(lodged.headers.get("location")!, base).searchParams.get("ref");
     expect(reference).toMatch(/^IMMD-/);
 
-    // Counter staff sign in (the limiter falls back to memory) and log important feedback.
+    // Counter staff sign in (the sign-in limiter counts in the database) and log important feedback.
     const signInPage = await fetch(`${base}/staff/sign-in`);
     const csrf = (signInPage.headers.get("set-cookie") ?? "").match(/pledge_csrf=([^;]+)/)?.[1] ?? "";
     const signedIn = await fetch(`${base}/staff/sign-in`, {

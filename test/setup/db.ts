@@ -18,6 +18,8 @@ export interface TestDb {
   kind: TestDbKind;
   db: Db;
   url: string;
+  /** A DATABASE_URL another process (a web server under test) can open: the same file or schema. */
+  processUrl: string;
   cleanup(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
       kind,
       db,
       url: file,
+      processUrl: file,
       async cleanup() {
         await db.destroy();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -64,9 +67,17 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
     kind,
     db,
     url: base,
+    processUrl: withSearchPath(base, schema),
     async cleanup() {
       await db.destroy();
       await dropSchema();
     },
   };
+}
+
+/** The Postgres URL with the schema first on search_path (libpq's `options`, which pg reads). */
+function withSearchPath(base: string, schema: string): string {
+  const u = new URL(base);
+  u.searchParams.set("options", `-c search_path=${schema}`);
+  return u.toString();
 }
