@@ -18,17 +18,35 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * On a fresh machine where we are root and apt-get exists (CI, a new container), install the
+ * missing Debian packages ourselves and say so; anywhere else, stop with the command to run.
+ */
+function installOrFail(packages: string[], why: string): void {
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = fs.existsSync("/usr/bin/apt-get");
+  const command = `apt-get install -y ${packages.join(" ")}`;
+  if (!asRoot || !hasApt) fail(`${why} Install it with: ${command}`);
+  console.log(`${why} Installing it now (root, apt-get): ${command}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+  const install = spawnSync("apt-get", ["install", "-y", "-qq", ...packages], { stdio: "inherit", env });
+  if (update.status !== 0 || install.status !== 0) fail(`The install failed. Run it yourself: ${command}`);
+}
+
 async function main() {
-  if (wantsE2e && !fs.existsSync(CHROME_PATH)) {
-    fail(
-      `Chromium is not installed at ${CHROME_PATH}. Install it with: apt-get install -y chromium (or set CHROME_PATH).`,
-    );
-  }
   const font = process.env.PDF_FONT ?? "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
-  if (!fs.existsSync(font)) {
-    fail(
-      `The Noto CJK font is not installed (${font}): the PDF export needs it. Install it with: apt-get install -y fonts-noto-cjk`,
+  const missing = [
+    ...(wantsE2e && !fs.existsSync(CHROME_PATH) ? ["chromium"] : []),
+    ...(!fs.existsSync(font) ? ["fonts-noto-cjk"] : []),
+  ];
+  if (missing.length) {
+    installOrFail(
+      missing,
+      `Missing for the tests: ${missing.join(", ")} (Chromium at ${CHROME_PATH} for end-to-end tests, or set CHROME_PATH; the Noto CJK font ${font} for Chinese in the PDF export and screenshots).`,
     );
+    if (wantsE2e && !fs.existsSync(CHROME_PATH))
+      fail(`Chromium is still not at ${CHROME_PATH}: set CHROME_PATH.`);
   }
   const redis = new Redis(REDIS_URL, {
     lazyConnect: true,
