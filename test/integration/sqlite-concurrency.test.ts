@@ -51,7 +51,11 @@ function send(
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
         );
         res.on("error", reject);
       },
@@ -104,7 +108,12 @@ describe("SQLite: the web process and the worker write at the same time", () => 
 
   const caseCount = async () =>
     Number(
-      (await db.selectFrom("cases").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n,
+      (
+        await db
+          .selectFrom("cases")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
     );
 
   it(`${COMPLAINTS} complaints while the worker sends e-mail and builds reports: no errors, all stored`, async () => {
@@ -157,9 +166,9 @@ describe("SQLite: the web process and the worker write at the same time", () => 
       const localAddress = `127.0.0.${2 + (i % ADDRESSES)}`;
       // The form first, as a browser would: it sets the CSRF cookie.
       const page = await send(port, localAddress, "GET", "/complaints/new", { Host: host });
-      const cookie = String(page.headers["set-cookie"]?.find((c) => c.startsWith("pledge_csrf=")) ?? "").split(
-        ";",
-      )[0]!;
+      const cookie = String(
+        page.headers["set-cookie"]?.find((c) => c.startsWith("pledge_csrf=")) ?? "",
+      ).split(";")[0]!;
       const form = new FormData();
       const fields: Record<string, string> = {
         csrf: cookie.slice("pledge_csrf=".length),
