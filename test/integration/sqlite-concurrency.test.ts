@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
@@ -8,6 +7,7 @@ import { createDb, type Db } from "../../db/client";
 import { producerConnection, workerConnection } from "../../jobs/connection";
 import { governmentJobId, monthJustEnded } from "../../jobs/processors/reports";
 import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
+import { lodgeComplaint } from "../setup/citizen";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { TEST_PII_KEY } from "../setup/global-setup";
 import { type RunningServer, startServer } from "../setup/server";
@@ -21,49 +21,9 @@ import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
  * not meet SQLITE_BUSY half-way (a deferred BEGIN cannot wait for the lock then), in either process.
  */
 const COMPLAINTS = 50;
-/** Citizens at ten addresses (127.0.0.2–11), five complaints each: under the per-address limit. */
+/** Citizens at ten addresses. */
 const ADDRESSES = 10;
 const MONTH = monthJustEnded(new Date());
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII=",
-  "base64",
-);
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One HTTP exchange from a given local address (each citizen is a different machine). */
-function send(
-  port: number,
-  localAddress: string,
-  method: string,
-  pathname: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, localAddress, method, path: pathname, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 describe("SQLite: the web process and the worker write at the same time", () => {
   let server: RunningServer;
@@ -117,8 +77,6 @@ describe("SQLite: the web process and the worker write at the same time", () => 
     );
 
   it(`${COMPLAINTS} complaints while the worker sends e-mail and builds reports: no errors, all stored`, async () => {
-    const port = Number(new URL(server.baseUrl).port);
-    const host = `localhost:${port}`;
     const dept = await db
       .selectFrom("departments")
       .select("id")
@@ -162,45 +120,13 @@ describe("SQLite: the web process and the worker write at the same time", () => 
       }
     })();
 
-    const complain = async (i: number): Promise<Reply> => {
-      const localAddress = `127.0.0.${2 + (i % ADDRESSES)}`;
-      // The form first, as a browser would: it sets the CSRF cookie.
-      const page = await send(port, localAddress, "GET", "/complaints/new", { Host: host });
-      const cookie = String(
-        page.headers["set-cookie"]?.find((c) => c.startsWith("pledge_csrf=")) ?? "",
-      ).split(";")[0]!;
-      const form = new FormData();
-      const fields: Record<string, string> = {
-        csrf: cookie.slice("pledge_csrf=".length),
-        department: String(dept.id),
-        service: String(service.id),
-        whatHappened: `Complaint ${i}: I queued for three hours at the Kowloon office and was sent home.`,
-        desiredOutcome: "An explanation and an appointment.",
-        name: `Citizen ${i}`,
-        email: `citizen${i}@example.com`,
-        phone: "",
-        consent: "yes",
-        website: "",
-      };
-      for (const [k, v] of Object.entries(fields)) form.append(k, v);
-      form.append("attachment", new File([PNG], `photo-${i}.png`, { type: "image/png" }));
-      const encoded = new Request("http://localhost/", { method: "POST", body: form });
-      const body = Buffer.from(await encoded.arrayBuffer());
-      return send(
-        port,
-        localAddress,
-        "POST",
-        "/complaints/new",
-        {
-          Host: host,
-          Origin: server.baseUrl,
-          Cookie: cookie,
-          "Content-Type": encoded.headers.get("content-type")!,
-          "Content-Length": String(body.length),
-        },
-        body,
-      );
-    };
+    // Ten addresses (127.0.0.2–11), five complaints each: under the per-address limit.
+    const complain = (i: number) =>
+      lodgeComplaint(server.baseUrl, `127.0.0.${2 + (i % ADDRESSES)}`, {
+        departmentId: dept.id,
+        serviceId: service.id,
+        n: i,
+      });
     const replies = await Promise.all(Array.from({ length: COMPLAINTS }, (_, i) => complain(i)));
     posting = false;
     await sender;
