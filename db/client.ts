@@ -1,7 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -25,9 +33,17 @@ export interface CreateDbOptions {
 }
 
 /**
+ * How long a SQLite statement waits for another process's write lock before SQLITE_BUSY. The
+ * wait blocks the event loop (better-sqlite3 is synchronous), so it is bounded; writes here last
+ * milliseconds (ADR 0010).
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
  * Opens SQLite (better-sqlite3) by default, Postgres for postgres:// URLs.
  * SQLite runs in WAL with synchronous=FULL: a committed response survives a power cut
  * (https://www.sqlite.org/pragma.html#pragma_synchronous), at some cost per commit.
+ * Every SQLite transaction starts with BEGIN IMMEDIATE (ImmediateSqliteDialect, ADR 0010).
  */
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
   if (dbKind(url) === "postgres") {
@@ -44,9 +60,35 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   database.pragma("journal_mode = WAL");
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
-  database.pragma("busy_timeout = 5000");
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   cacheStatements(database);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+/**
+ * Kysely's SQLite driver starts transactions with a plain (deferred) `begin`: the transaction
+ * takes the write lock only at its first write. If another process (web and worker share the
+ * file) holds the lock or has committed since this transaction's first read, SQLite cannot wait
+ * for it without risking deadlock and answers SQLITE_BUSY at once, busy_timeout or not
+ * (https://www.sqlite.org/lang_transaction.html, "deferred"). `begin immediate` takes the write
+ * lock at the start, where busy_timeout does wait. Within one process Kysely already runs one
+ * transaction at a time on the single connection, so nothing is lost.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 /**

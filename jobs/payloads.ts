@@ -12,6 +12,8 @@ export const DepartmentReportPayload = z
   .object({ departmentId: z.number().int().positive(), month: Month })
   .strict();
 export const GovernmentReportPayload = z.object({ month: Month }).strict();
+/** backup.nightly: nothing; what to back up comes from the worker's environment. */
+export const BackupPayload = z.object({}).strict();
 
 export type MonthlyPayload = z.infer<typeof MonthlyPayload>;
 export type DepartmentReportPayload = z.infer<typeof DepartmentReportPayload>;

@@ -24,6 +24,8 @@ export const JOBS = {
   reportDepartment: "report.department",
   /** reports queue: the parent of a month's fan-out, run once every department's report is done */
   reportGovernment: "report.government",
+  /** reports queue, nightly at 02:30 HK: back up a SQLite database, keep the last BACKUP_KEEP (ADR 0010) */
+  backupNightly: "backup.nightly",
 } as const;
 
 /** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */

@@ -112,6 +112,8 @@ export const SCHEDULES = [
   },
   // 02:00 on the 1st: the month just ended is complete (late offline batches have arrived).
   { id: "reports-monthly", queue: QUEUES.reports, name: JOBS.reportsMonthly, pattern: "0 2 1 * *" },
+  // 02:30 every night: a backup of a SQLite database (ADR 0010; on Postgres the job does nothing).
+  { id: "backup-nightly", queue: QUEUES.reports, name: JOBS.backupNightly, pattern: "30 2 * * *" },
 ] as const;
 
 export const TIMEZONE = "Asia/Hong_Kong";

@@ -62,6 +62,9 @@ const EnvSchema = z.object({
   // How many proxies (load balancer, CDN) stand before the web process: the client's address is
   // taken from X-Forwarded-For only through that many hops. 0 trusts none of it.
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // Backups of a SQLite deployment (`npm run backup`, nightly in the worker; ADR 0010).
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 });
 
 export interface Env {
@@ -91,7 +94,14 @@ export interface Env {
   OUTBOX_CLAIM_TIMEOUT_S: number;
   /** proxies trusted for X-Forwarded-For (0: none) */
   TRUST_PROXY: number;
+  /** where backups go: a folder per backup (default `<DATA_DIR>/backups`) */
+  BACKUP_DIR: string;
+  /** how many backups are kept there; older ones are deleted after each backup */
+  BACKUP_KEEP: number;
 }
+
+/** Where the data lives; the backup and restore scripts need no more (and no generated secret). */
+export type StorageEnv = Pick<Env, "DATA_DIR" | "DATABASE_URL" | "BACKUP_DIR" | "BACKUP_KEEP">;
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */
 export class EnvError extends Error {}
@@ -101,21 +111,52 @@ export class EnvError extends Error {}
  * checkout run: SQLite under data/, Redis on localhost, port 3000, a generated session secret.
  */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = EnvSchema.safeParse(source);
+  const e = checked(EnvSchema, source);
+  const where = storage(e);
+  return {
+    ...e,
+    ...where,
+    SESSION_SECRET: e.SESSION_SECRET ?? generatedSecret(where.DATA_DIR, "session-secret"),
+    PII_KEY: e.PII_KEY ?? generatedSecret(where.DATA_DIR, "pii-key"),
+    APP_ORIGIN: e.APP_ORIGIN?.replace(/\/$/, ""),
+    COOKIE_SECURE: e.COOKIE_SECURE ?? e.NODE_ENV === "production",
+  };
+}
+
+/**
+ * The storage variables only, checked as parseEnv checks them, without generating secrets into
+ * DATA_DIR: `npm run restore` must find an empty data directory still empty.
+ */
+export function parseStorageEnv(source: Record<string, string | undefined>): StorageEnv {
+  return storage(
+    checked(
+      EnvSchema.pick({ DATA_DIR: true, DATABASE_URL: true, BACKUP_DIR: true, BACKUP_KEEP: true }),
+      source,
+    ),
+  );
+}
+
+function checked<T extends z.ZodType>(schema: T, source: Record<string, string | undefined>): z.output<T> {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+function storage(e: {
+  DATA_DIR: string;
+  DATABASE_URL?: string;
+  BACKUP_DIR?: string;
+  BACKUP_KEEP: number;
+}): StorageEnv {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
-    ...e,
     DATA_DIR: dataDir,
     DATABASE_URL: e.DATABASE_URL ?? path.join(dataDir, "pledge.sqlite"),
-    SESSION_SECRET: e.SESSION_SECRET ?? generatedSecret(dataDir, "session-secret"),
-    PII_KEY: e.PII_KEY ?? generatedSecret(dataDir, "pii-key"),
-    APP_ORIGIN: e.APP_ORIGIN?.replace(/\/$/, ""),
-    COOKIE_SECURE: e.COOKIE_SECURE ?? e.NODE_ENV === "production",
+    BACKUP_DIR: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, "backups")),
+    BACKUP_KEEP: e.BACKUP_KEEP,
   };
 }
 

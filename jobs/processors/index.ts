@@ -7,6 +7,7 @@ import type { Mailer } from "../../app/utils/mailer.server";
 import type { Db } from "../../db/client";
 import { JOBS, QUEUES } from "../queues";
 import type { registry } from "../registry";
+import { runNightlyBackup } from "./backup";
 import { escalateNotifications, sendPendingEmails } from "./outbox";
 import { remindDueCases } from "./reminders";
 import { runDepartmentReport, runGovernmentSummary, runMonthly } from "./reports";
@@ -19,7 +20,8 @@ import { runDepartmentReport, runGovernmentSummary, runMonthly } from "./reports
 export function buildProcessors(deps: {
   db: Db;
   env: Pick<Env, "PII_KEY" | "APP_ORIGIN" | "PORT" | "MAIL_FROM"> &
-    Partial<Pick<Env, "OUTBOX_CLAIM_TIMEOUT_S">>;
+    Partial<Pick<Env, "OUTBOX_CLAIM_TIMEOUT_S">> &
+    Partial<Pick<Env, "DATABASE_URL" | "DATA_DIR" | "BACKUP_DIR" | "BACKUP_KEEP">>;
   mailer: Mailer | null;
   /** adds the monthly flow; without one, reports.monthly fails with a clear error */
   flow?: Pick<FlowProducer, "add">;
@@ -61,6 +63,13 @@ export function buildProcessors(deps: {
         await send();
         ctx.log(`summary ${r.month}: ${r.reported} of ${r.departments} departments reported`);
         return r;
+      },
+      // 02:30 every night (ADR 0010): a backup of a SQLite database, the newest BACKUP_KEEP kept.
+      [JOBS.backupNightly]: async (data, ctx) => {
+        const { DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY } = env;
+        if (!DATABASE_URL || !DATA_DIR || !BACKUP_DIR || !BACKUP_KEEP)
+          throw new Error("The nightly backup needs DATABASE_URL, DATA_DIR, BACKUP_DIR and BACKUP_KEEP");
+        return runNightlyBackup({ DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY }, data, ctx);
       },
     },
     [QUEUES.notifications]: {
