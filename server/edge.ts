@@ -48,18 +48,33 @@ function sendError(req: express.Request, res: express.Response, status: number, 
 const LINGER_MS = 2000;
 
 /**
- * After the answer has gone, a body the client is still sending is not read at all: the socket is
- * destroyed after a short linger, so the client can read our answer first.
+ * After the answer has gone, what is left of a body no route read is read and dropped up to the
+ * cap, so the connection can carry the client's next request. Past the cap (or for a body whose
+ * declared length is over it) nothing more is read: the socket is half-closed and destroyed a
+ * moment later. Not at once, and not through `Connection: close` (Node then closes as soon as the
+ * answer is written): closing a socket with unread data resets it, and the client's kernel drops
+ * our answer before the client reads it.
  */
-function dropUnreadBody(req: express.Request, res: express.Response) {
+function dropUnreadBody(req: express.Request, res: express.Response, limit: number) {
   if (req.complete) return;
+  const close = () => {
+    req.pause();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  };
   res.once("finish", () => {
     req.unpipe();
-    req.pause();
-    // Read nothing more, and destroy the socket a moment later. Not at once, and not through
-    // `Connection: close` (Node then closes as soon as the answer is written): closing a socket
-    // with unread data resets it, and the client's kernel drops our answer before it is read.
-    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    req.removeAllListeners("data");
+    if (Number(req.headers["content-length"] ?? 0) > limit) return close();
+    let dropped = 0;
+    req.on("data", (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > limit) {
+        req.removeAllListeners("data");
+        close();
+      }
+    });
+    req.resume();
   });
 }
 
@@ -88,7 +103,7 @@ async function sendRemixResponse(res: express.Response, response: Response): Pro
 
 /** 413 at once, without reading the body. */
 function refuseTooLarge(req: express.Request, res: express.Response) {
-  dropUnreadBody(req, res);
+  dropUnreadBody(req, res, 0);
   if (res.headersSent) {
     req.socket.destroy();
     return;
@@ -144,15 +159,15 @@ export function remixHandler(options: {
   const handle = createRequestHandler(options.build, options.mode);
   return async (req, res, next) => {
     try {
-      if (crossOriginPost(req)) {
-        dropUnreadBody(req, res);
-        sendError(req, res, 403, "csrf");
-        return;
-      }
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       const { bytes: limit, readFirst } = hasBody ? await options.limitFor(req) : { bytes: 0 };
       if (hasBody && Number(req.headers["content-length"] ?? 0) > limit) {
         refuseTooLarge(req, res);
+        return;
+      }
+      if (crossOriginPost(req)) {
+        dropUnreadBody(req, res, limit);
+        sendError(req, res, 403, "csrf");
         return;
       }
       let tooLarge = false;
@@ -213,7 +228,7 @@ export function remixHandler(options: {
         refuseTooLarge(req, res);
         return;
       }
-      if (hasBody) dropUnreadBody(req, res);
+      if (hasBody) dropUnreadBody(req, res, limit);
       await sendRemixResponse(res, response);
     } catch (error) {
       next(error);
@@ -279,7 +294,7 @@ export function lastErrorHandler(): express.ErrorRequestHandler {
       req.socket.destroy();
       return;
     }
-    dropUnreadBody(req, res);
+    dropUnreadBody(req, res, 0);
     sendError(req, res, status, status === 500 ? "internal" : "bad_request");
   };
 }
