@@ -116,6 +116,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     storedName: string,
     content: string,
     originalName = "收據 receipt.pdf",
+    mime = "application/pdf",
   ) {
     fs.mkdirSync(path.join(dataDir, "attachments"), { recursive: true });
     fs.writeFileSync(path.join(dataDir, "attachments", storedName), content);
@@ -125,7 +126,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         case_id: caseId,
         stored_name: storedName,
         original_name: originalName,
-        mime: "application/pdf",
+        mime,
         size: Buffer.byteLength(content),
         sha256: "0".repeat(64),
         uploaded_at: new Date().toISOString(),
@@ -319,7 +320,8 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
   it("serves an attachment to the department's staff only, as a download", async () => {
     const { id } = await newCase();
     const other = await newCase();
-    const attachmentId = await addAttachment(id, "a1b2c3d4e5f6", "%PDF-1.4 receipt");
+    // Stored as the complaint form stores uploads: random hex and the sniffed type's extension.
+    const attachmentId = await addAttachment(id, "0f1e2d3c4b5a69788796a5b4c3d2e1f0.pdf", "%PDF-1.4 receipt");
 
     const immd = await sessionOf("admin.immd");
     const res = await download(id, attachmentId, immd);
@@ -337,19 +339,29 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect((await download(other.id, attachmentId, immd)).status).toBe(404);
     // A stored name that is not one of ours never reaches the filesystem.
     const odd = await addAttachment(id, "ok-name", "x");
-    await t.db
-      .updateTable("case_attachments")
-      .set({ stored_name: "../pii-key" })
-      .where("id", "=", odd)
-      .execute();
-    expect((await download(id, odd, immd)).status).toBe(404);
+    for (const name of ["../pii-key", "..", "a/../b.pdf", "a.pdf.part", "x.html", ".png"]) {
+      await t.db.updateTable("case_attachments").set({ stored_name: name }).where("id", "=", odd).execute();
+      expect((await download(id, odd, immd)).status, name).toBe(404);
+    }
+    // Whatever type a row claims, only a type recognised from the bytes is ever served as such.
+    const html = await addAttachment(
+      id,
+      "aa11bb22cc33dd44ee55ff6677889900.png",
+      "<script>",
+      "x.png",
+      "text/html",
+    );
+    const served = await download(id, html, immd);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("application/octet-stream");
+    expect(served.headers.get("content-disposition")).toMatch(/^attachment;/);
 
     const hkp = await sessionOf("admin.hkp");
     expect((await download(id, attachmentId, hkp)).status).toBe(404);
     expect((await page(id, hkp)).status).toBe(404);
     const denied = await audits("access.denied");
     expect(denied.filter((a) => a.entity_type === "case" && a.entity_id === String(id))).toHaveLength(2);
-    expect(await audits("case.attachment-download")).toHaveLength(1);
+    expect(await audits("case.attachment-download")).toHaveLength(2);
   });
 
   it("gives staff of another department 404 on the case page and its forms", async () => {
