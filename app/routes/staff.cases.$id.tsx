@@ -68,20 +68,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       appealDeadline(context.db, c),
     ]);
 
-  // Contact details are decrypted for lists only to be masked; in full only on request, and each
-  // viewing is recorded (who looked at whose details, never the details themselves).
+  // Contact details are decrypted here only to be masked; in full only from the "show" form (a
+  // POST, see the action), never from a GET a prefetch or a crawler could follow.
   const contact = caseContact(context.env.PII_KEY, c);
   const hasContact = !!(contact.name || contact.email || contact.phone);
-  const showContact = hasContact && url.searchParams.get("contact") === "show";
-  if (showContact) {
-    await recordAudit(context.db, {
-      action: "case.contact-view",
-      actorUserId: user.id,
-      departmentId: c.department_id,
-      entityType: "case",
-      entityId: c.id,
-    });
-  }
 
   const running = !["closed", "referred", "awaiting_customer"].includes(c.status);
   const left = (due: string | null, done: string | null) =>
@@ -136,10 +126,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     contact: {
       has: hasContact,
-      shown: showContact,
-      name: showContact ? contact.name : null,
-      email: showContact ? contact.email : maskEmail(contact.email),
-      phone: showContact ? contact.phone : maskPhone(contact.phone),
+      shown: false,
+      name: null as string | null,
+      email: maskEmail(contact.email),
+      phone: maskPhone(contact.phone),
     },
     attachments: attachments.map((a) => ({ id: a.id, name: a.original_name, mime: a.mime, size: a.size })),
     history: history.map((e) => ({
@@ -238,7 +228,12 @@ const DecideAppealSchema = z.object({
   appealReply: requiredText(10_000),
 });
 
-type ActionResult = { intent: string; errors: FieldErrors };
+type ActionResult = {
+  intent: string;
+  errors: FieldErrors;
+  /** the contact details in full: only in the answer to the "show-contact" form */
+  contact?: { name: string | null; email: string | null; phone: string | null; shown: true };
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
@@ -251,6 +246,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const done = (what: string) => redirect(`/staff/cases/${c.id}?saved=${what}`);
 
   switch (intent) {
+    case "show-contact": {
+      // Each full viewing is recorded: who looked at whose details, never the details themselves.
+      const contact = caseContact(context.env.PII_KEY, c);
+      await recordAudit(db, {
+        action: "case.contact-view",
+        actorUserId: user.id,
+        departmentId: c.department_id,
+        entityType: "case",
+        entityId: c.id,
+      });
+      return json<ActionResult>(
+        { intent, errors: {}, contact: { ...contact, shown: true } },
+        { headers: { "Cache-Control": "private, no-store" } },
+      );
+    }
     case "assign": {
       const parsed = parseForm(AssignSchema, form);
       if (!parsed.ok) return fail(parsed.errors);
@@ -440,6 +450,8 @@ export default function CasePage() {
   const closed = c.status === "closed";
   const moveErrors = errorsFor("move");
   const openAppeal = data.appeals.find((a) => a.id === data.openAppealId) ?? null;
+  // In full only in the answer to the "show" form; the page itself carries them masked.
+  const contact = actionData?.contact ? { ...data.contact, ...actionData.contact } : data.contact;
   return (
     <div className="container">
       <p>
@@ -523,29 +535,34 @@ export default function CasePage() {
 
       <section aria-labelledby="contact-title" id="contact">
         <h2 id="contact-title">{t("cases.contact.title")}</h2>
-        {!data.contact.has ? (
+        {!contact.has ? (
           <p>{t("cases.contact.none")}</p>
         ) : (
           <>
             <dl>
-              {data.contact.shown ? (
+              {contact.shown ? (
                 <>
                   <dt>{t("cases.contact.name")}</dt>
-                  <dd>{data.contact.name ?? "—"}</dd>
+                  <dd>{contact.name ?? "—"}</dd>
                 </>
               ) : null}
               <dt>{t("cases.contact.email")}</dt>
-              <dd>{data.contact.email ?? "—"}</dd>
+              <dd>{contact.email ?? "—"}</dd>
               <dt>{t("cases.contact.phone")}</dt>
-              <dd>{data.contact.phone ?? "—"}</dd>
+              <dd>{contact.phone ?? "—"}</dd>
             </dl>
-            {data.contact.shown ? (
+            {contact.shown ? (
               <p className="hint">{t("cases.contact.audited")}</p>
             ) : (
-              <p>
-                <Link to="?contact=show#contact">{t("cases.contact.show")}</Link>{" "}
+              // A POST, not a link: a prefetch or a crawler never reveals (or records) a viewing.
+              <Form method="post" preventScrollReset>
+                <CsrfInput />
+                <input type="hidden" name="intent" value="show-contact" />
+                <button type="submit" className="button secondary">
+                  {t("cases.contact.show")}
+                </button>{" "}
                 <span className="hint">{t("cases.contact.showHint")}</span>
-              </p>
+              </Form>
             )}
           </>
         )}

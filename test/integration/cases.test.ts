@@ -276,7 +276,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect(view.history.find((e) => e.kind === "note")?.internal).toBe(true);
   });
 
-  it("masks contact details until asked, and records each full viewing", async () => {
+  it("masks contact details until asked with a POST, and records each full viewing", async () => {
     const cookie = await sessionOf("officer.immd");
     const { id } = await newCase();
     const masked = await (await page(id, cookie)).text();
@@ -289,9 +289,23 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     });
     expect(await audits("case.contact-view")).toHaveLength(0);
 
-    const shown = (await (await page(id, cookie, "?contact=show")).json()) as {
-      contact: Record<string, unknown>;
-    };
+    // A GET (a prefetch, a crawler, a link followed by accident) neither reveals nor records.
+    const got = await (await page(id, cookie, "?contact=show")).text();
+    expect(got).not.toContain(EMAIL);
+    expect(got).not.toContain("Chan Tai Man");
+    expect(JSON.parse(got).contact.shown).toBe(false);
+    expect(await audits("case.contact-view")).toHaveLength(0);
+
+    // A POST without the CSRF token: refused, nothing recorded.
+    const forged = await post(id, { intent: "show-contact" }, cookie, { csrf: null });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).not.toContain(EMAIL);
+    expect(await audits("case.contact-view")).toHaveLength(0);
+
+    const res = await post(id, { intent: "show-contact" }, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const shown = (await res.json()) as { contact: Record<string, unknown> };
     expect(shown.contact).toMatchObject({ name: "Chan Tai Man", email: EMAIL, phone: PHONE, shown: true });
     const views = await audits("case.contact-view");
     expect(views).toHaveLength(1);
@@ -301,6 +315,13 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       entity_id: String(id),
     });
     expect(views[0]!.detail ?? "").not.toContain(EMAIL);
+
+    // Another department's staff cannot ask: 404, nothing shown.
+    const hkp = await sessionOf("admin.hkp");
+    const foreign = await post(id, { intent: "show-contact" }, hkp);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.text()).not.toContain(EMAIL);
+    expect(await audits("case.contact-view")).toHaveLength(1);
   });
 
   it("assigns a case to an officer of the department only", async () => {
