@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput, TextArea } from "~/components/forms";
-import { appealDeadline, decideAppeal, lodgeAppeal, RANK } from "~/models/appeal.server";
+import { appealDeadline, appealDecideBlock, decideAppeal, lodgeAppeal } from "~/models/appeal.server";
 import { recordAudit } from "~/models/audit.server";
 import {
   addNote,
@@ -78,15 +78,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     running && due && !done ? daysLeft(due, now, closures) : null;
   const open = appeals.find((a) => a.decided_at == null) ?? null;
   // The same test decideAppeal makes, to show a plain notice instead of a form that would be refused.
-  const decideBlock = !open
-    ? null
-    : open.original_handler_id === user.id
-      ? "originalHandler"
-      : open.handler_role
-        ? RANK[user.role] < RANK[open.handler_role]
-          ? "rankTooLow"
-          : null
-        : null;
+  const decideBlock = open ? await appealDecideBlock(context.db, user, open, c) : null;
   const canLodge =
     !open && (c.status === "replied" || c.status === "closed") && !!appealLast && hkDateOf(now) <= appealLast;
 

@@ -642,6 +642,59 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     });
   });
 
+  it("refuses as an appeal's decider anyone who was ever assigned to the case, replied on it or decided it", async () => {
+    const manager = await sessionOf("manager.immd");
+    const officer = await sessionOf("officer.immd");
+    const admin = await sessionOf("admin.immd");
+    const { id } = await newCase();
+    // The manager had the case first, then passed it to the officer, who acknowledged it; the
+    // manager sent the reply. The current assignee is the officer.
+    await post(id, { intent: "assign", officerId: String(await staffId("manager.immd")) }, manager);
+    await post(id, { intent: "assign", officerId: String(await staffId("officer.immd")) }, manager);
+    await post(id, { intent: "move", move: "acknowledge" }, officer);
+    expect((await post(id, { intent: "move", move: "reply", reply: "Done." }, manager)).status).toBe(302);
+
+    const first = await lodgeAppeal(t.db, await caseRow(id), { by: "citizen", grounds: "Too slow." });
+    const firstId = first.ok ? first.id : 0;
+    const decideAs = (cookie: string, appealId: number, reply: string) =>
+      post(
+        id,
+        { intent: "decide-appeal", appealId: String(appealId), outcome: "not_upheld", appealReply: reply },
+        cookie,
+      );
+    const appealRow = (appealId: number) =>
+      t.db.selectFrom("appeals").selectAll().where("id", "=", appealId).executeTakeFirstOrThrow();
+    const view = async (cookie: string) =>
+      (await (await page(id, cookie)).json()) as { decideBlock: string | null; openAppealId: number | null };
+
+    // The manager (assigned once, and the one who replied) is not offered the form and is refused.
+    expect(await view(manager)).toMatchObject({ decideBlock: "involved", openAppealId: firstId });
+    const before = await events(id);
+    const refused = await decideAs(manager, firstId, "Not upheld.");
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ errors: { form: "cases.appeals.errors.involved" } });
+    expect(await appealRow(firstId)).toMatchObject({ outcome: null, reply: null, reviewer_id: null });
+    expect(await events(id)).toEqual(before);
+    expect(await audits("appeal.decide")).toHaveLength(0);
+    // The current assignee still gets the original handler's refusal.
+    expect(await view(officer)).toMatchObject({ decideBlock: "originalHandler" });
+
+    // The department's administrator never touched it: offered the form, and may decide.
+    expect(await view(admin)).toMatchObject({ decideBlock: null });
+    expect((await decideAs(admin, firstId, "We replied within our pledge.")).status).toBe(302);
+
+    // A second appeal on the same case: whoever decided the first one is now involved too.
+    const second = await lodgeAppeal(t.db, await caseRow(id), { by: "staff", grounds: "Still unhappy." });
+    const secondId = second.ok ? second.id : 0;
+    expect(secondId).toBeGreaterThan(0);
+    expect(await view(admin)).toMatchObject({ decideBlock: "involved", openAppealId: secondId });
+    const again = await decideAs(admin, secondId, "Not upheld again.");
+    expect(again.status).toBe(403);
+    expect(await again.json()).toMatchObject({ errors: { form: "cases.appeals.errors.involved" } });
+    expect(await appealRow(secondId)).toMatchObject({ outcome: null, decided_at: null });
+    expect(await audits("appeal.decide")).toHaveLength(1);
+  });
+
   it("lets staff lodge an appeal for the customer, with grounds, after the reply only", async () => {
     const cookie = await sessionOf("manager.immd");
     const { id } = await newCase();
