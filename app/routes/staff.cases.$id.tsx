@@ -25,6 +25,7 @@ import {
   listAttachments,
   listCaseHandlers,
 } from "~/models/case-view.server";
+import { parseDeadlineMove } from "~/models/closure-days.server";
 import { listDepartments, localName } from "~/models/department.server";
 import { pendingReferralOf, REFERABLE_STATUSES, referCase } from "~/models/referral.server";
 import { daysLeft, hkDateOf } from "~/models/working-days";
@@ -130,7 +131,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       kind: e.kind,
       from: e.from_status,
       to: e.to_status,
-      body: e.body,
+      // A 'deadline' event's body is data (which due dates moved), shown in words below.
+      body: e.kind === "deadline" ? null : e.body,
+      deadline: e.kind === "deadline" ? parseDeadlineMove(e.body) : null,
       internal: e.visible_to_citizen === 0,
       actor: e.actor_name,
       assignee: e.assignee_name,
@@ -420,6 +423,12 @@ function historyText(
       return t("cases.history.appealDecision", {
         outcome: t(`cases.appeals.outcomes.${e.to}`, { defaultValue: e.to ?? "" }),
       });
+    case "deadline":
+      return e.deadline
+        ? t(e.deadline.closed ? "cases.history.deadlineClosed" : "cases.history.deadlineOpened", {
+            date: e.deadline.date,
+          })
+        : e.kind;
     default:
       return e.kind;
   }
@@ -843,6 +852,23 @@ export default function CasePage() {
                 </span>
               </p>
               {e.body ? <p style={PRE}>{e.body}</p> : null}
+              {e.deadline?.ack || e.deadline?.reply ? (
+                <ul>
+                  {e.deadline.ack ? (
+                    <li>
+                      {t("cases.history.deadlineAck", { from: e.deadline.ack[0], to: e.deadline.ack[1] })}
+                    </li>
+                  ) : null}
+                  {e.deadline.reply ? (
+                    <li>
+                      {t("cases.history.deadlineReply", {
+                        from: e.deadline.reply[0],
+                        to: e.deadline.reply[1],
+                      })}
+                    </li>
+                  ) : null}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ol>
