@@ -85,6 +85,13 @@ describe("a citizen's attachment reaches the case officer", () => {
       const saved = await download.path();
       expect(fs.readFileSync(saved).equals(PNG)).toBe(true);
 
+      // The complainant's contact details: masked until asked for with a button (a POST), never a link.
+      expect(await page.locator('a[href*="contact=show"]').count()).toBe(0);
+      expect(await page.getByText("wong.mei@example.com").count()).toBe(0);
+      await page.getByRole("button", { name: "Show the full contact details" }).click();
+      await page.getByText("wong.mei@example.com").waitFor();
+      await page.getByText("Your viewing of these details has been recorded").waitFor();
+
       // A path that tries to leave the attachments folder finds nothing.
       const traversal = await page.request.get(`${server.baseUrl}${href}%2F..%2F..%2Fpii-key`);
       expect(traversal.status()).toBe(404);
