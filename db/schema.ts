@@ -370,7 +370,9 @@ export type CaseEventKind =
   | "refer-accept"
   | "refer-return"
   | "appeal"
-  | "appeal-decision";
+  | "appeal-decision"
+  /** a closure day entered or removed moved the due dates (body: JSON, see closure-days.server.ts) */
+  | "deadline";
 
 export interface CaseEventTable {
   id: Generated<number>;

@@ -118,11 +118,76 @@ export async function lodgeAppeal(
   });
 }
 
-export type DecideError = "originalHandler" | "rankTooLow" | "notOpen" | "replyRequired" | "otherDepartment";
+export type DecideError =
+  | "originalHandler"
+  | "involved"
+  | "rankTooLow"
+  | "notOpen"
+  | "replyRequired"
+  | "otherDepartment";
 
 /**
- * Decides an appeal: by an officer of the case's department who did not handle the case and is
- * of the same or a higher rank than the one who did. Stores whether the appeal's own deadline was
+ * Everyone who has handled a case: its assignee now or at any time before (the 'assign' events),
+ * whoever replied on it, the recorded original handlers of its appeals and whoever decided one.
+ * None of them may decide an appeal on it: the review must be independent.
+ */
+export async function caseHandlerIds(db: Db, c: Pick<Case, "id" | "assigned_to">): Promise<Set<number>> {
+  const [events, appeals] = await Promise.all([
+    db
+      .selectFrom("case_events")
+      .select(["kind", "actor_user_id", "body"])
+      .where("case_id", "=", c.id)
+      .where("kind", "in", ["assign", "reply", "appeal-decision"])
+      .execute(),
+    db
+      .selectFrom("appeals")
+      .select(["original_handler_id", "reviewer_id"])
+      .where("case_id", "=", c.id)
+      .execute(),
+  ]);
+  const ids = new Set<number>();
+  const add = (id: number | null | undefined) => {
+    if (id != null && Number.isInteger(id)) ids.add(id);
+  };
+  add(c.assigned_to);
+  // An 'assign' event's body is the id of the officer given the case (null body: unassigned).
+  for (const e of events) add(e.kind === "assign" ? (e.body ? Number(e.body) : null) : e.actor_user_id);
+  for (const a of appeals) {
+    add(a.original_handler_id);
+    add(a.reviewer_id);
+  }
+  return ids;
+}
+
+/**
+ * Why a member of staff may not decide an open appeal, or null if they may: they must be of the
+ * case's department, must never have handled the case (caseHandlerIds), and must be of the same
+ * or a higher rank than its original handler. The case page asks this to offer the form or not;
+ * decideAppeal asks it again before writing anything.
+ */
+export async function appealDecideBlock(
+  db: Db,
+  reviewer: { id: number; role: Role; departmentId: number | null },
+  appeal: Pick<Appeal, "original_handler_id">,
+  c: Pick<Case, "id" | "department_id" | "assigned_to">,
+): Promise<Exclude<DecideError, "notOpen" | "replyRequired"> | null> {
+  if (reviewer.departmentId !== c.department_id) return "otherDepartment";
+  if (appeal.original_handler_id === reviewer.id) return "originalHandler";
+  if ((await caseHandlerIds(db, c)).has(reviewer.id)) return "involved";
+  if (appeal.original_handler_id != null) {
+    const handler = await db
+      .selectFrom("staff_users")
+      .select("role")
+      .where("id", "=", appeal.original_handler_id)
+      .executeTakeFirst();
+    if (handler && RANK[reviewer.role] < RANK[handler.role]) return "rankTooLow";
+  } else if (RANK[reviewer.role] < RANK.case_officer) return "rankTooLow";
+  return null;
+}
+
+/**
+ * Decides an appeal: by an officer of the case's department who never handled the case (see
+ * appealDecideBlock) and is of the same or a higher rank than the one who did. Stores whether the appeal's own deadline was
  * met. Audited; the citizen sees the outcome and the reply.
  */
 export async function decideAppeal(
@@ -139,16 +204,8 @@ export async function decideAppeal(
     .selectAll()
     .where("id", "=", appeal.case_id)
     .executeTakeFirstOrThrow();
-  if (reviewer.departmentId !== c.department_id) return { ok: false, error: "otherDepartment" };
-  if (appeal.original_handler_id === reviewer.id) return { ok: false, error: "originalHandler" };
-  if (appeal.original_handler_id != null) {
-    const handler = await db
-      .selectFrom("staff_users")
-      .select("role")
-      .where("id", "=", appeal.original_handler_id)
-      .executeTakeFirst();
-    if (handler && RANK[reviewer.role] < RANK[handler.role]) return { ok: false, error: "rankTooLow" };
-  } else if (RANK[reviewer.role] < RANK.case_officer) return { ok: false, error: "rankTooLow" };
+  const block = await appealDecideBlock(db, reviewer, appeal, c);
+  if (block) return { ok: false, error: block };
   const reply = input.reply.trim();
   if (!reply) return { ok: false, error: "replyRequired" };
   const at = nowIso(now);

@@ -35,6 +35,8 @@ export type AuditAction =
   | "feedback.create"
   | "case-settings.update"
   | "closure-day.create"
+  | "closure-day.delete"
+  | "case.deadline-move"
   | "pledge.create"
   | "pledge.update"
   | "pledge.unmet-note"

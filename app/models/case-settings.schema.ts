@@ -36,3 +36,9 @@ export const ClosureDaySchema = z.object({
     .min(1, { error: "validation.required" })
     .max(200, { error: "validation.tooLong" }),
 });
+
+/** Which closure day to remove (the server checks it is the remover's to remove). */
+export const RemoveClosureDaySchema = z.object({
+  intent: z.literal("remove-closure"),
+  closureId: z.coerce.number({ error: "validation.invalid" }).int().positive({ error: "validation.invalid" }),
+});

@@ -8,7 +8,7 @@ import type { DayUnit } from "../../db/schema";
 import { limiterKey } from "../utils/auth.server";
 import { logger } from "../utils/logger.server";
 import { createLimiter, type Limiter, type LimiterFallback } from "../utils/rate-limit.server";
-import { sniffFileType, type UploadedFile } from "../utils/uploads.server";
+import { newStoredName, type SniffedType, sniffFileType, type UploadedFile } from "../utils/uploads.server";
 import { createCase, getCaseSettings } from "./case.server";
 import { makeReference } from "./case-reference";
 import { ATTACHMENT_LIMITS, type ComplaintInput, E } from "./complaint.schema";
@@ -146,8 +146,7 @@ export type SubmitComplaintResult =
 
 interface CheckedFile {
   originalName: string;
-  mime: string;
-  ext: string;
+  type: SniffedType;
   bytes: Uint8Array;
   sha256: string;
 }
@@ -186,8 +185,7 @@ function checkFiles(
     if (!type) return { ok: false, error: E.fileType };
     out.push({
       originalName: sanitiseFileName(f.name),
-      mime: type.mime,
-      ext: type.ext,
+      type,
       bytes: f.bytes,
       sha256: crypto.createHash("sha256").update(f.bytes).digest("hex"),
     });
@@ -239,7 +237,7 @@ export async function submitComplaint(
 
   const dir = attachmentsDir(dataDir);
   const stored = checked.files.map((f) => {
-    const name = `${crypto.randomBytes(16).toString("hex")}.${f.ext}`;
+    const name = newStoredName(f.type);
     return { ...f, storedName: name, final: path.join(dir, name), temp: path.join(dir, `${name}.part`) };
   });
   const removeTemps = () => Promise.all(stored.map((f) => fs.rm(f.temp, { force: true })));
@@ -275,7 +273,7 @@ export async function submitComplaint(
             case_id: c.id,
             stored_name: f.storedName,
             original_name: f.originalName,
-            mime: f.mime,
+            mime: f.type.mime,
             size: f.bytes.byteLength,
             sha256: f.sha256,
             uploaded_at: at,

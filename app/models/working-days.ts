@@ -196,6 +196,50 @@ export function dueDate(
   return dateOf(day);
 }
 
+/**
+ * A working-day due date after one date becomes a closure day (`closed: true`) or stops being one
+ * (`closed: false`). `closures` are the OTHER closure days that apply (without this entry).
+ *
+ * The number of working days the due date stands for is read from the due date itself, under the
+ * calendar before the change, and walked again under the calendar after it: so a case keeps the
+ * target it was given when received, even if the department's settings changed since; only the
+ * calendar changes. In effect: a working day in (receipt date, due date] that closes moves the due
+ * date to the next working day; one that reopens moves it back to the previous one. Unchanged when
+ * the date is outside that window, is not a working day anyway (weekend, holiday, closed by another
+ * entry), falls in a clock stop, when the clock is stopped now, or when the stored due date is not
+ * a working day (a calendar-day target, or one computed under other rules: left alone).
+ */
+export function dueDateAfterClosureChange(
+  receivedAt: string,
+  due: string,
+  change: { date: string; closed: boolean },
+  options: DueDateOptions = {},
+): string {
+  const stops = options.stops ?? [];
+  if (stops.some((s) => s.to === null)) return due;
+  const changed = dayOf(change.date);
+  const start = hkDayOf(receivedAt);
+  const end = dayOf(due);
+  if (changed <= start || changed > end) return due;
+  const others = closureDays(options.closures);
+  if (others.has(changed)) return due;
+  const before = new Set(others);
+  const after = new Set(others);
+  (change.closed ? after : before).add(changed);
+  const stopped = stoppedRanges(stops);
+  const counts = (day: number, calendar: ReadonlySet<number>) =>
+    !isStopped(day, stopped) && isWorkingDayNumber(day, calendar);
+  if (!counts(end, before)) return due;
+  let target = 0;
+  for (let day = start + 1; day <= end; day++) if (counts(day, before)) target++;
+  let day = start;
+  for (let remaining = target; remaining > 0; ) {
+    day++;
+    if (counts(day, after)) remaining--;
+  }
+  return dateOf(day);
+}
+
 /** Whether a step done at an instant met a due date: done by 23:59:59.999 HKT on that date. */
 export function isMet(doneAt: string, due: string): boolean {
   return hkDayOf(doneAt) <= dayOf(due);

@@ -2,11 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ClosureDayForm, ClosureList } from "~/components/closure-days";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { getCaseSettings } from "~/models/case.server";
-import { CaseSettingsSchema, ClosureDaySchema } from "~/models/case-settings.schema";
-import { addClosureDay, listClosureDays, saveCaseSettings } from "~/models/case-settings.server";
-import { requireUser } from "~/utils/auth.server";
+import { CaseSettingsSchema, ClosureDaySchema, RemoveClosureDaySchema } from "~/models/case-settings.schema";
+import { saveCaseSettings } from "~/models/case-settings.server";
+import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/closure-days.server";
+import { denyAccess, requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
@@ -21,7 +23,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     getCaseSettings(context.db, user.departmentId!),
     listClosureDays(context.db, user.departmentId!),
   ]);
-  return { settings, closures, saved: new URL(request.url).searchParams.get("saved") };
+  const url = new URL(request.url);
+  return {
+    settings,
+    // The department's own days, which it may remove, and the central bureau's territory-wide ones.
+    closures: closures.map((c) => ({
+      id: c.id,
+      date: c.date,
+      reasonEn: c.reason_en,
+      reasonZh: c.reason_zh,
+      territoryWide: c.department_id == null,
+      removable: c.department_id === user.departmentId,
+    })),
+    saved: url.searchParams.get("saved"),
+    moved: Number(url.searchParams.get("moved")) || 0,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,18 +54,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "closure") {
     const parsed = parseForm(ClosureDaySchema, form);
     if (!parsed.ok) return json({ intent, errors: parsed.errors }, 400);
-    if (!(await addClosureDay(context.db, user, user.departmentId!, parsed.data))) {
-      const errors: FieldErrors = { date: "caseSettings.errors.date" };
+    // Moves the due dates of the department's open cases the day falls in, in the same transaction.
+    const r = await addClosureDay(context.db, user, user.departmentId!, parsed.data);
+    if (!r.ok) {
+      const errors: FieldErrors = { date: `caseSettings.errors.${r.error}` };
       return json({ intent, errors }, 400);
     }
-    return redirect("/admin/case-settings?saved=closure");
+    return redirect(`/admin/case-settings?saved=closure&moved=${r.moved}`);
+  }
+  if (intent === "remove-closure") {
+    const parsed = parseForm(RemoveClosureDaySchema, form);
+    if (!parsed.ok) throw badRequest();
+    // Only the department's own days: a territory-wide or another department's day is not found.
+    const r = await removeClosureDay(context.db, user, user.departmentId!, parsed.data.closureId);
+    if (!r.ok) {
+      throw await denyAccess(context, user, "department", { type: "closure_day", id: parsed.data.closureId });
+    }
+    return redirect(`/admin/case-settings?saved=closure-removed&moved=${r.moved}`);
   }
   throw badRequest();
 }
 
 export default function CaseSettingsPage() {
   const { t, i18n } = useTranslation();
-  const { settings, closures, saved } = useLoaderData<typeof loader>();
+  const { settings, closures, saved, moved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const sErr: FieldErrors = actionData?.intent === "settings" ? actionData.errors : {};
   const cErr: FieldErrors = actionData?.intent === "closure" ? actionData.errors : {};
@@ -84,7 +112,11 @@ export default function CaseSettingsPage() {
       <p>{t("caseSettings.intro")}</p>
       {saved ? (
         <p className="notice success" role="status">
-          {t("admin.saved")}
+          {saved === "closure"
+            ? t("caseSettings.closureAdded", { count: moved })
+            : saved === "closure-removed"
+              ? t("caseSettings.closureRemoved", { count: moved })
+              : t("admin.saved")}
         </p>
       ) : null}
       <ErrorSummary errors={sErr} labels={{}} />
@@ -110,27 +142,16 @@ export default function CaseSettingsPage() {
         <h2 id="closures-title">{t("caseSettings.closures")}</h2>
         <p>{t("caseSettings.closuresIntro")}</p>
         {closures.length ? (
-          <ul>
-            {closures.map((c) => (
-              <li key={c.id}>
-                {c.date} — {zh ? c.reason_zh : c.reason_en}
-              </li>
-            ))}
-          </ul>
+          <ClosureList
+            closures={closures}
+            zh={zh}
+            canRemove={(c) => c.removable}
+            note={(c) => (c.territoryWide ? t("caseSettings.territoryWide") : null)}
+          />
         ) : (
           <p>{t("caseSettings.noClosures")}</p>
         )}
-        <ErrorSummary errors={cErr} labels={{ date: t("caseSettings.date") }} />
-        <Form method="post">
-          <CsrfInput />
-          <input type="hidden" name="intent" value="closure" />
-          <TextField name="date" type="date" label={t("caseSettings.date")} required error={cErr.date} />
-          <TextField name="reasonEn" label={t("caseSettings.reasonEn")} required error={cErr.reasonEn} />
-          <TextField name="reasonZh" label={t("caseSettings.reasonZh")} required error={cErr.reasonZh} />
-          <button type="submit" className="button">
-            {t("caseSettings.addClosure")}
-          </button>
-        </Form>
+        <ClosureDayForm errors={cErr} submitLabel={t("caseSettings.addClosure")} />
       </section>
     </div>
   );

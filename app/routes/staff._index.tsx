@@ -111,6 +111,14 @@ export default function StaffHome() {
             <p>{t("staff.overviewBody")}</p>
           </li>
         ) : null}
+        {!data.inDepartment ? (
+          <li className="card">
+            <h3>
+              <Link to="/central/closure-days">{t("staff.closuresTitle")}</Link>
+            </h3>
+            <p>{t("staff.closuresBody")}</p>
+          </li>
+        ) : null}
         <li className="card">
           <h3>
             <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>

@@ -6,11 +6,7 @@ import { getCase } from "~/models/case.server";
 import { CASE_HANDLER_ROLES, getAttachment } from "~/models/case-view.server";
 import { denyAccess, requireUser } from "~/utils/auth.server";
 import { notFound } from "~/utils/http.server";
-
-/** Stored names are random tokens we made; anything else never reaches the filesystem (no ../). */
-const STORED_NAME = /^[A-Za-z0-9_-]+$/;
-/** A plain type/subtype, so a stored value cannot smuggle extra header parameters. */
-const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
+import { isStoredName, servedContentType } from "~/utils/uploads.server";
 
 /** RFC 8187 ext-value: percent-encode everything but attr-chars. */
 function encodeFilename(name: string): string {
@@ -35,7 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const c = await getCase(context.db, caseId, user.departmentId);
   if (!c) throw await denyAccess(context, user, "department", { type: "case", id: caseId });
   const a = await getAttachment(context.db, c.id, attachmentId);
-  if (!a || !STORED_NAME.test(a.stored_name)) throw notFound();
+  if (!a || !isStoredName(a.stored_name)) throw notFound();
   const file = path.join(context.env.DATA_DIR, "attachments", a.stored_name);
   const stat = await fs.promises.stat(file).catch(() => null);
   if (!stat?.isFile()) throw notFound();
@@ -50,7 +46,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return new Response(createReadableStreamFromReadable(fs.createReadStream(file)), {
     status: 200,
     headers: {
-      "Content-Type": MIME.test(a.mime) ? a.mime : "application/octet-stream",
+      // Only a type we recognised from the file's bytes; anything else is opaque bytes, never HTML.
+      "Content-Type": servedContentType(a.mime),
       "Content-Length": String(stat.size),
       "Content-Disposition": `attachment; filename*=UTF-8''${encodeFilename(a.original_name)}`,
       "X-Content-Type-Options": "nosniff",

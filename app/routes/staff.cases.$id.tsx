@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput, TextArea } from "~/components/forms";
-import { appealDeadline, decideAppeal, lodgeAppeal, RANK } from "~/models/appeal.server";
+import { appealDeadline, appealDecideBlock, decideAppeal, lodgeAppeal } from "~/models/appeal.server";
 import { recordAudit } from "~/models/audit.server";
 import {
   addNote,
@@ -25,6 +25,7 @@ import {
   listAttachments,
   listCaseHandlers,
 } from "~/models/case-view.server";
+import { parseDeadlineMove } from "~/models/closure-days.server";
 import { listDepartments, localName } from "~/models/department.server";
 import { pendingReferralOf, REFERABLE_STATUSES, referCase } from "~/models/referral.server";
 import { daysLeft, hkDateOf } from "~/models/working-days";
@@ -69,35 +70,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       appealDeadline(context.db, c),
     ]);
 
-  // Contact details are decrypted for lists only to be masked; in full only on request, and each
-  // viewing is recorded (who looked at whose details, never the details themselves).
+  // Contact details are decrypted here only to be masked; in full only from the "show" form (a
+  // POST, see the action), never from a GET a prefetch or a crawler could follow.
   const contact = caseContact(context.env.PII_KEY, c);
   const hasContact = !!(contact.name || contact.email || contact.phone);
-  const showContact = hasContact && url.searchParams.get("contact") === "show";
-  if (showContact) {
-    await recordAudit(context.db, {
-      action: "case.contact-view",
-      actorUserId: user.id,
-      departmentId: c.department_id,
-      entityType: "case",
-      entityId: c.id,
-    });
-  }
 
   const running = !["closed", "referred", "awaiting_customer"].includes(c.status);
   const left = (due: string | null, done: string | null) =>
     running && due && !done ? daysLeft(due, now, closures) : null;
   const open = appeals.find((a) => a.decided_at == null) ?? null;
   // The same test decideAppeal makes, to show a plain notice instead of a form that would be refused.
-  const decideBlock = !open
-    ? null
-    : open.original_handler_id === user.id
-      ? "originalHandler"
-      : open.handler_role
-        ? RANK[user.role] < RANK[open.handler_role]
-          ? "rankTooLow"
-          : null
-        : null;
+  const decideBlock = open ? await appealDecideBlock(context.db, user, open, c) : null;
   const canLodge =
     !open && (c.status === "replied" || c.status === "closed") && !!appealLast && hkDateOf(now) <= appealLast;
 
@@ -137,10 +120,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     },
     contact: {
       has: hasContact,
-      shown: showContact,
-      name: showContact ? contact.name : null,
-      email: showContact ? contact.email : maskEmail(contact.email),
-      phone: showContact ? contact.phone : maskPhone(contact.phone),
+      shown: false,
+      name: null as string | null,
+      email: maskEmail(contact.email),
+      phone: maskPhone(contact.phone),
     },
     attachments: attachments.map((a) => ({ id: a.id, name: a.original_name, mime: a.mime, size: a.size })),
     history: history.map((e) => ({
@@ -149,7 +132,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       kind: e.kind,
       from: e.from_status,
       to: e.to_status,
-      body: e.body,
+      // A 'deadline' event's body is data (which due dates moved), shown in words below.
+      body: e.kind === "deadline" ? null : e.body,
+      deadline: e.kind === "deadline" ? parseDeadlineMove(e.body) : null,
       internal: e.visible_to_citizen === 0,
       actor: e.actor_name,
       assignee: e.assignee_name,
@@ -239,7 +224,12 @@ const DecideAppealSchema = z.object({
   appealReply: requiredText(10_000),
 });
 
-type ActionResult = { intent: string; errors: FieldErrors };
+type ActionResult = {
+  intent: string;
+  errors: FieldErrors;
+  /** the contact details in full: only in the answer to the "show-contact" form */
+  contact?: { name: string | null; email: string | null; phone: string | null; shown: true };
+};
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request);
@@ -252,6 +242,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const done = (what: string) => redirect(`/staff/cases/${c.id}?saved=${what}`);
 
   switch (intent) {
+    case "show-contact": {
+      // Each full viewing is recorded: who looked at whose details, never the details themselves.
+      const contact = caseContact(context.env.PII_KEY, c);
+      await recordAudit(db, {
+        action: "case.contact-view",
+        actorUserId: user.id,
+        departmentId: c.department_id,
+        entityType: "case",
+        entityId: c.id,
+      });
+      return json<ActionResult>(
+        { intent, errors: {}, contact: { ...contact, shown: true } },
+        { headers: { "Cache-Control": "private, no-store" } },
+      );
+    }
     case "assign": {
       const parsed = parseForm(AssignSchema, form);
       if (!parsed.ok) return fail(parsed.errors);
@@ -419,6 +424,12 @@ function historyText(
       return t("cases.history.appealDecision", {
         outcome: t(`cases.appeals.outcomes.${e.to}`, { defaultValue: e.to ?? "" }),
       });
+    case "deadline":
+      return e.deadline
+        ? t(e.deadline.closed ? "cases.history.deadlineClosed" : "cases.history.deadlineOpened", {
+            date: e.deadline.date,
+          })
+        : e.kind;
     default:
       return e.kind;
   }
@@ -441,6 +452,8 @@ export default function CasePage() {
   const closed = c.status === "closed";
   const moveErrors = errorsFor("move");
   const openAppeal = data.appeals.find((a) => a.id === data.openAppealId) ?? null;
+  // In full only in the answer to the "show" form; the page itself carries them masked.
+  const contact = actionData?.contact ? { ...data.contact, ...actionData.contact } : data.contact;
   return (
     <div className="container">
       <p>
@@ -524,29 +537,34 @@ export default function CasePage() {
 
       <section aria-labelledby="contact-title" id="contact">
         <h2 id="contact-title">{t("cases.contact.title")}</h2>
-        {!data.contact.has ? (
+        {!contact.has ? (
           <p>{t("cases.contact.none")}</p>
         ) : (
           <>
             <dl>
-              {data.contact.shown ? (
+              {contact.shown ? (
                 <>
                   <dt>{t("cases.contact.name")}</dt>
-                  <dd>{data.contact.name ?? "—"}</dd>
+                  <dd>{contact.name ?? "—"}</dd>
                 </>
               ) : null}
               <dt>{t("cases.contact.email")}</dt>
-              <dd>{data.contact.email ?? "—"}</dd>
+              <dd>{contact.email ?? "—"}</dd>
               <dt>{t("cases.contact.phone")}</dt>
-              <dd>{data.contact.phone ?? "—"}</dd>
+              <dd>{contact.phone ?? "—"}</dd>
             </dl>
-            {data.contact.shown ? (
+            {contact.shown ? (
               <p className="hint">{t("cases.contact.audited")}</p>
             ) : (
-              <p>
-                <Link to="?contact=show#contact">{t("cases.contact.show")}</Link>{" "}
+              // A POST, not a link: a prefetch or a crawler never reveals (or records) a viewing.
+              <Form method="post" preventScrollReset>
+                <CsrfInput />
+                <input type="hidden" name="intent" value="show-contact" />
+                <button type="submit" className="button secondary">
+                  {t("cases.contact.show")}
+                </button>{" "}
                 <span className="hint">{t("cases.contact.showHint")}</span>
-              </p>
+              </Form>
             )}
           </>
         )}
@@ -835,6 +853,23 @@ export default function CasePage() {
                 </span>
               </p>
               {e.body ? <p style={PRE}>{e.body}</p> : null}
+              {e.deadline?.ack || e.deadline?.reply ? (
+                <ul>
+                  {e.deadline.ack ? (
+                    <li>
+                      {t("cases.history.deadlineAck", { from: e.deadline.ack[0], to: e.deadline.ack[1] })}
+                    </li>
+                  ) : null}
+                  {e.deadline.reply ? (
+                    <li>
+                      {t("cases.history.deadlineReply", {
+                        from: e.deadline.reply[0],
+                        to: e.deadline.reply[1],
+                      })}
+                    </li>
+                  ) : null}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ol>

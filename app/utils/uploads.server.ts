@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { ATTACHMENT_LIMITS, E } from "~/models/complaint.schema";
 import { assertFormContentType, bodyReadError } from "./body.server";
@@ -39,6 +40,40 @@ export function sniffFileType(bytes: Uint8Array): SniffedType | null {
   if (startsWith(bytes, RIFF) && startsWith(bytes, WEBP, 8)) return { mime: "image/webp", ext: "webp" };
   if (startsWith(bytes, PDF)) return { mime: "application/pdf", ext: "pdf" };
   return null;
+}
+
+/** The types sniffFileType recognises: the only ones an attachment is ever served as. */
+const SNIFFED_MIMES: ReadonlySet<string> = new Set<SniffedType["mime"]>([
+  "image/jpeg",
+  "image/png",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+]);
+
+/**
+ * The name an accepted upload is stored under: 32 random hex digits and the extension of its
+ * sniffed type (`3f9c…e1.png`). Nothing of the citizen's file name reaches the filesystem.
+ */
+export function newStoredName(type: SniffedType): string {
+  return `${crypto.randomBytes(16).toString("hex")}.${type.ext}`;
+}
+
+/**
+ * Whether a stored name is one we make: a token of letters, digits, `_` or `-`, optionally with
+ * one of our extensions. No separator and no other dot, so no `..`: anything else never reaches
+ * the filesystem.
+ */
+export function isStoredName(name: string): boolean {
+  return /^[A-Za-z0-9_-]+(?:\.(?:jpg|png|gif|webp|pdf))?$/.test(name);
+}
+
+/**
+ * The Content-Type to serve a stored attachment with: its sniffed type when it is one we accept,
+ * else application/octet-stream, so a stored value can never make a browser render HTML or script.
+ */
+export function servedContentType(mime: string): string {
+  return SNIFFED_MIMES.has(mime) ? mime : "application/octet-stream";
 }
 
 /** A file part as received: its name as the browser gave it, and its bytes (at most the limit). */

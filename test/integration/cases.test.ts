@@ -116,6 +116,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     storedName: string,
     content: string,
     originalName = "收據 receipt.pdf",
+    mime = "application/pdf",
   ) {
     fs.mkdirSync(path.join(dataDir, "attachments"), { recursive: true });
     fs.writeFileSync(path.join(dataDir, "attachments", storedName), content);
@@ -125,7 +126,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         case_id: caseId,
         stored_name: storedName,
         original_name: originalName,
-        mime: "application/pdf",
+        mime,
         size: Buffer.byteLength(content),
         sha256: "0".repeat(64),
         uploaded_at: new Date().toISOString(),
@@ -275,7 +276,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect(view.history.find((e) => e.kind === "note")?.internal).toBe(true);
   });
 
-  it("masks contact details until asked, and records each full viewing", async () => {
+  it("masks contact details until asked with a POST, and records each full viewing", async () => {
     const cookie = await sessionOf("officer.immd");
     const { id } = await newCase();
     const masked = await (await page(id, cookie)).text();
@@ -288,9 +289,23 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     });
     expect(await audits("case.contact-view")).toHaveLength(0);
 
-    const shown = (await (await page(id, cookie, "?contact=show")).json()) as {
-      contact: Record<string, unknown>;
-    };
+    // A GET (a prefetch, a crawler, a link followed by accident) neither reveals nor records.
+    const got = await (await page(id, cookie, "?contact=show")).text();
+    expect(got).not.toContain(EMAIL);
+    expect(got).not.toContain("Chan Tai Man");
+    expect(JSON.parse(got).contact.shown).toBe(false);
+    expect(await audits("case.contact-view")).toHaveLength(0);
+
+    // A POST without the CSRF token: refused, nothing recorded.
+    const forged = await post(id, { intent: "show-contact" }, cookie, { csrf: null });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).not.toContain(EMAIL);
+    expect(await audits("case.contact-view")).toHaveLength(0);
+
+    const res = await post(id, { intent: "show-contact" }, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const shown = (await res.json()) as { contact: Record<string, unknown> };
     expect(shown.contact).toMatchObject({ name: "Chan Tai Man", email: EMAIL, phone: PHONE, shown: true });
     const views = await audits("case.contact-view");
     expect(views).toHaveLength(1);
@@ -300,6 +315,13 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       entity_id: String(id),
     });
     expect(views[0]!.detail ?? "").not.toContain(EMAIL);
+
+    // Another department's staff cannot ask: 404, nothing shown.
+    const hkp = await sessionOf("admin.hkp");
+    const foreign = await post(id, { intent: "show-contact" }, hkp);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.text()).not.toContain(EMAIL);
+    expect(await audits("case.contact-view")).toHaveLength(1);
   });
 
   it("assigns a case to an officer of the department only", async () => {
@@ -319,7 +341,8 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
   it("serves an attachment to the department's staff only, as a download", async () => {
     const { id } = await newCase();
     const other = await newCase();
-    const attachmentId = await addAttachment(id, "a1b2c3d4e5f6", "%PDF-1.4 receipt");
+    // Stored as the complaint form stores uploads: random hex and the sniffed type's extension.
+    const attachmentId = await addAttachment(id, "0f1e2d3c4b5a69788796a5b4c3d2e1f0.pdf", "%PDF-1.4 receipt");
 
     const immd = await sessionOf("admin.immd");
     const res = await download(id, attachmentId, immd);
@@ -337,19 +360,29 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect((await download(other.id, attachmentId, immd)).status).toBe(404);
     // A stored name that is not one of ours never reaches the filesystem.
     const odd = await addAttachment(id, "ok-name", "x");
-    await t.db
-      .updateTable("case_attachments")
-      .set({ stored_name: "../pii-key" })
-      .where("id", "=", odd)
-      .execute();
-    expect((await download(id, odd, immd)).status).toBe(404);
+    for (const name of ["../pii-key", "..", "a/../b.pdf", "a.pdf.part", "x.html", ".png"]) {
+      await t.db.updateTable("case_attachments").set({ stored_name: name }).where("id", "=", odd).execute();
+      expect((await download(id, odd, immd)).status, name).toBe(404);
+    }
+    // Whatever type a row claims, only a type recognised from the bytes is ever served as such.
+    const html = await addAttachment(
+      id,
+      "aa11bb22cc33dd44ee55ff6677889900.png",
+      "<script>",
+      "x.png",
+      "text/html",
+    );
+    const served = await download(id, html, immd);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("application/octet-stream");
+    expect(served.headers.get("content-disposition")).toMatch(/^attachment;/);
 
     const hkp = await sessionOf("admin.hkp");
     expect((await download(id, attachmentId, hkp)).status).toBe(404);
     expect((await page(id, hkp)).status).toBe(404);
     const denied = await audits("access.denied");
     expect(denied.filter((a) => a.entity_type === "case" && a.entity_id === String(id))).toHaveLength(2);
-    expect(await audits("case.attachment-download")).toHaveLength(1);
+    expect(await audits("case.attachment-download")).toHaveLength(2);
   });
 
   it("gives staff of another department 404 on the case page and its forms", async () => {
@@ -607,6 +640,59 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       to: "partly_upheld",
       body: "We should have told you about the delay.",
     });
+  });
+
+  it("refuses as an appeal's decider anyone who was ever assigned to the case, replied on it or decided it", async () => {
+    const manager = await sessionOf("manager.immd");
+    const officer = await sessionOf("officer.immd");
+    const admin = await sessionOf("admin.immd");
+    const { id } = await newCase();
+    // The manager had the case first, then passed it to the officer, who acknowledged it; the
+    // manager sent the reply. The current assignee is the officer.
+    await post(id, { intent: "assign", officerId: String(await staffId("manager.immd")) }, manager);
+    await post(id, { intent: "assign", officerId: String(await staffId("officer.immd")) }, manager);
+    await post(id, { intent: "move", move: "acknowledge" }, officer);
+    expect((await post(id, { intent: "move", move: "reply", reply: "Done." }, manager)).status).toBe(302);
+
+    const first = await lodgeAppeal(t.db, await caseRow(id), { by: "citizen", grounds: "Too slow." });
+    const firstId = first.ok ? first.id : 0;
+    const decideAs = (cookie: string, appealId: number, reply: string) =>
+      post(
+        id,
+        { intent: "decide-appeal", appealId: String(appealId), outcome: "not_upheld", appealReply: reply },
+        cookie,
+      );
+    const appealRow = (appealId: number) =>
+      t.db.selectFrom("appeals").selectAll().where("id", "=", appealId).executeTakeFirstOrThrow();
+    const view = async (cookie: string) =>
+      (await (await page(id, cookie)).json()) as { decideBlock: string | null; openAppealId: number | null };
+
+    // The manager (assigned once, and the one who replied) is not offered the form and is refused.
+    expect(await view(manager)).toMatchObject({ decideBlock: "involved", openAppealId: firstId });
+    const before = await events(id);
+    const refused = await decideAs(manager, firstId, "Not upheld.");
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ errors: { form: "cases.appeals.errors.involved" } });
+    expect(await appealRow(firstId)).toMatchObject({ outcome: null, reply: null, reviewer_id: null });
+    expect(await events(id)).toEqual(before);
+    expect(await audits("appeal.decide")).toHaveLength(0);
+    // The current assignee still gets the original handler's refusal.
+    expect(await view(officer)).toMatchObject({ decideBlock: "originalHandler" });
+
+    // The department's administrator never touched it: offered the form, and may decide.
+    expect(await view(admin)).toMatchObject({ decideBlock: null });
+    expect((await decideAs(admin, firstId, "We replied within our pledge.")).status).toBe(302);
+
+    // A second appeal on the same case: whoever decided the first one is now involved too.
+    const second = await lodgeAppeal(t.db, await caseRow(id), { by: "staff", grounds: "Still unhappy." });
+    const secondId = second.ok ? second.id : 0;
+    expect(secondId).toBeGreaterThan(0);
+    expect(await view(admin)).toMatchObject({ decideBlock: "involved", openAppealId: secondId });
+    const again = await decideAs(admin, secondId, "Not upheld again.");
+    expect(again.status).toBe(403);
+    expect(await again.json()).toMatchObject({ errors: { form: "cases.appeals.errors.involved" } });
+    expect(await appealRow(secondId)).toMatchObject({ outcome: null, decided_at: null });
+    expect(await audits("appeal.decide")).toHaveLength(1);
   });
 
   it("lets staff lodge an appeal for the customer, with grounds, after the reply only", async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { sanitiseFileName } from "~/models/complaint.server";
-import { DEFAULT_UPLOAD_LIMITS, parseUploadForm, sniffFileType } from "~/utils/uploads.server";
+import {
+  DEFAULT_UPLOAD_LIMITS,
+  isStoredName,
+  newStoredName,
+  parseUploadForm,
+  servedContentType,
+  sniffFileType,
+} from "~/utils/uploads.server";
 
 const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -41,6 +48,44 @@ describe("sniffFileType", () => {
   it("looks only at the bytes: a PNG signature is PNG whatever follows", () => {
     const png = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "anything at all");
     expect(sniffFileType(png)?.mime).toBe("image/png");
+  });
+});
+
+describe("stored names and served types", () => {
+  it("accepts every name it makes, with its extension, and nothing that could leave the folder", () => {
+    for (const ext of ["jpg", "png", "gif", "webp", "pdf"] as const) {
+      const name = newStoredName({ mime: "image/png", ext } as never);
+      expect(name).toMatch(new RegExp(`^[0-9a-f]{32}\\.${ext}$`));
+      expect(isStoredName(name)).toBe(true);
+    }
+    for (const bad of [
+      "",
+      ".",
+      "..",
+      "../x.png",
+      "a/b.png",
+      "a\\b.png",
+      "x.png.part",
+      "x.html",
+      ".png",
+      "x..png",
+    ]) {
+      expect(isStoredName(bad), bad).toBe(false);
+    }
+  });
+
+  it("serves only a recognised type; anything else is opaque bytes", () => {
+    expect(servedContentType("image/png")).toBe("image/png");
+    expect(servedContentType("application/pdf")).toBe("application/pdf");
+    for (const other of [
+      "text/html",
+      "image/svg+xml",
+      "application/javascript",
+      "image/png; charset=x",
+      "",
+    ]) {
+      expect(servedContentType(other)).toBe("application/octet-stream");
+    }
   });
 });
 

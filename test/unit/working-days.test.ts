@@ -3,6 +3,7 @@ import {
   type ClockStop,
   daysLeft,
   dueDate,
+  dueDateAfterClosureChange,
   hkDateOf,
   hkGeneralHolidays,
   isMet,
@@ -186,6 +187,60 @@ describe("due dates", () => {
       const due = dueDate(received, working(5))!;
       expect(isWorkingDay(due)).toBe(true);
       expect(workingDaysBetween(received, `${due}T09:00:00+08:00`)).toBe(5);
+    }
+  });
+});
+
+describe("a due date after a closure day is entered or removed", () => {
+  const received = "2026-04-02T10:00:00+08:00"; // 5 working days → Tue 04-14 (see above)
+
+  it("moves one working day for a closure inside the window, and back when it is removed", () => {
+    expect(dueDateAfterClosureChange(received, "2026-04-14", { date: "2026-04-09", closed: true })).toBe(
+      "2026-04-15",
+    );
+    expect(dueDateAfterClosureChange(received, "2026-04-15", { date: "2026-04-09", closed: false })).toBe(
+      "2026-04-14",
+    );
+    // On the due date itself: the next working day.
+    expect(dueDateAfterClosureChange(received, "2026-04-14", { date: "2026-04-14", closed: true })).toBe(
+      "2026-04-15",
+    );
+  });
+
+  it("leaves it alone outside the window, on a non-working day, in a stop, or while stopped", () => {
+    const same = (date: string, options = {}) =>
+      dueDateAfterClosureChange(received, "2026-04-14", { date, closed: true }, options);
+    expect(same("2026-04-02")).toBe("2026-04-14"); // the day of receipt does not count
+    expect(same("2026-04-15")).toBe("2026-04-14"); // after the due date
+    expect(same("2026-04-11")).toBe("2026-04-14"); // a Saturday
+    expect(same("2026-04-06")).toBe("2026-04-14"); // a general holiday
+    expect(same("2026-04-09", { closures: ["2026-04-09"] })).toBe("2026-04-14"); // already closed
+    expect(same("2026-04-09", { stops: [{ from: "2026-04-08T02:00:00Z", to: null }] })).toBe("2026-04-14");
+    // A stop from 04-08 to 04-10 (both HKT) removes 04-09 and 04-10: closing 04-09 changes nothing.
+    const stops: ClockStop[] = [{ from: "2026-04-08T02:00:00Z", to: "2026-04-10T02:00:00Z" }];
+    const due = dueDate(received, working(5), { stops })!;
+    expect(dueDateAfterClosureChange(received, due, { date: "2026-04-09", closed: true }, { stops })).toBe(
+      due,
+    );
+    // A due date that is no working day is not a working-day target: left alone.
+    expect(dueDateAfterClosureChange(received, "2026-04-12", { date: "2026-04-09", closed: true })).toBe(
+      "2026-04-12",
+    );
+  });
+
+  it("agrees with computing the due date afresh, for every day of a year", () => {
+    const start = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 365; i += 3) {
+      const at = new Date(start + i * 86_400_000 + 2 * 3_600_000).toISOString();
+      const others = ["2026-07-02", "2026-09-15"];
+      const due = dueDate(at, working(10), { closures: others })!;
+      for (let k = 1; k <= 16; k++) {
+        const date = new Date(start + (i + k) * 86_400_000).toISOString().slice(0, 10);
+        if (others.includes(date)) continue;
+        const moved = dueDate(at, working(10), { closures: [...others, date] })!;
+        expect(dueDateAfterClosureChange(at, due, { date, closed: true }, { closures: others })).toBe(moved);
+        expect(dueDateAfterClosureChange(at, moved, { date, closed: false }, { closures: others })).toBe(due);
+      }
     }
   });
 });
