@@ -21,6 +21,7 @@ import {
 } from "~/models/pledge-data.server";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -175,7 +176,7 @@ export default function ImportPage() {
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = formats(i18n.language);
   const example =
     kind === "transactions"
       ? [
@@ -228,7 +229,7 @@ export default function ImportPage() {
             <div className="error-summary" role="alert" tabIndex={-1} aria-labelledby="import-errors-title">
               <h2 id="import-errors-title">
                 {t("pledgesAdmin.import.refused", {
-                  n: num.format(actionData.errorCount),
+                  n: num.count(actionData.errorCount),
                   filename: actionData.filename,
                 })}
               </h2>
@@ -239,11 +240,11 @@ export default function ImportPage() {
                 {actionData.errors.map((e) => (
                   <li key={`${e.line}-${e.key}-${e.column ?? ""}`}>
                     {e.column
-                      ? t("pledgesAdmin.import.lineColumn", { line: num.format(e.line), column: e.column })
-                      : t("pledgesAdmin.import.line", { line: num.format(e.line) })}{" "}
+                      ? t("pledgesAdmin.import.lineColumn", { line: num.count(e.line), column: e.column })
+                      : t("pledgesAdmin.import.line", { line: num.count(e.line) })}{" "}
                     {t(e.key, {
                       ...e.values,
-                      first: e.values?.first ? num.format(Number(e.values.first)) : "",
+                      first: e.values?.first ? num.count(Number(e.values.first)) : "",
                     })}
                   </li>
                 ))}
