@@ -124,4 +124,27 @@ describe("no console errors on the main pages, in both languages", () => {
       await browser.cleanup();
     }
   });
+
+  it("the check itself: a console error, an uncaught exception and a Content-Security-Policy refusal", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.setContent(
+        `<script>console.error("logged on purpose"); setTimeout(() => { throw new Error("thrown on purpose"); });</script>`,
+      );
+      const csp = await browser.newPage();
+      await csp.setContent(
+        `<meta http-equiv="Content-Security-Policy" content="script-src 'none'"><script>document.title = "ran";</script>`,
+      );
+      await page.waitForTimeout(100);
+      const check = assertNoConsoleErrors();
+      await expect(check).rejects.toThrow(/console on about:blank: logged on purpose/);
+      await expect(check).rejects.toThrow(/pageerror on about:blank: Error: thrown on purpose/);
+      await expect(check).rejects.toThrow(
+        /console on about:blank: .*violates the following Content Security Policy directive/,
+      );
+    } finally {
+      await browser.cleanup();
+    }
+  });
 });

@@ -62,12 +62,12 @@ export async function launchBrowser(
 // ---------------------------------------------------------------------------------------------
 // Console errors. Every context made by launchBrowser records, for the test that is running:
 // console messages of type "error" (React's minified hydration errors #418/#423/#425, failed
-// resource loads), messages starting "Refused to" whatever their level (Content-Security-Policy
-// violations), uncaught exceptions (`pageerror`), and pages that never hydrate. It also notes the
-// address and language of every page it shows, and before the test ends (`assertNoConsoleErrors`,
-// run after each e2e test by test/setup/e2e.ts, or `cleanup()`), opens each again in the
-// language(s) it was not shown in, English or Chinese, waits for hydration and records what they
-// log too. A test that provokes an error on purpose says so with `allowConsoleErrors`.
+// resource loads), Content-Security-Policy violations whatever their level, uncaught exceptions
+// (`pageerror`), and pages that never hydrate. It also notes the address and language of every
+// page it shows, and before the test ends (`assertNoConsoleErrors`, run after each e2e test by
+// test/setup/e2e.ts, or when the context closes) opens each again in the language(s) it was not
+// shown in, English or Chinese, waits for hydration and records what they log too. A test that
+// provokes an error on purpose says so with `allowFailedResponse` or `allowConsoleErrors`.
 
 export const LANGUAGES = ["en", "zh-HK"] as const;
 const LOCALE_COOKIE = "pledge_lng";
@@ -88,6 +88,13 @@ const pending = new WeakMap<TestBrowser, Set<Promise<void>>>();
 /** the pages opened again by revisitInBothLanguages, with the language each shows */
 const revisiting = new WeakMap<Page, string>();
 
+/**
+ * A Content-Security-Policy violation, whatever its level: "Refused to load the script …" in older
+ * Chromium, "Executing inline script violates the following Content Security Policy directive …"
+ * in Chromium 156, "[Report Only] …" for a report-only policy.
+ */
+const CSP_MESSAGE = /^(\[Report Only\] )?Refused to |Content Security Policy/;
+
 function record(kind: Problem["kind"], page: string, text: string) {
   problems.push({ kind, page, text });
 }
@@ -102,7 +109,7 @@ function watch(browser: TestBrowser) {
   open.add(browser);
   visited.set(browser, new Map());
   browser.on("console", (msg) => {
-    if (msg.type() === "error" || /^(\[Report Only\] )?Refused to /.test(msg.text())) {
+    if (msg.type() === "error" || CSP_MESSAGE.test(msg.text())) {
       record("console", pageLabel(msg.page()), consoleText(msg));
     }
   });
