@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          // After each test: no console error on any page it showed, in English and Chinese.
+          setupFiles: ["test/setup/e2e.ts"],
           fileParallelism: false,
           testTimeout: 60_000,
         },

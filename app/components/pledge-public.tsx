@@ -3,6 +3,7 @@ import { scaleBand, scaleLinear } from "d3-scale";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import type { PublicPledge, PublicResult } from "~/models/pledge-public.server";
+import { formats } from "~/utils/formats";
 
 /**
  * The public pledge pages' pieces: a pledge with its target, latest result, a twelve-month
@@ -23,24 +24,26 @@ const MARK: Record<Status, { symbol: string; color: string; background: string }
   insufficient: { symbol: "–", color: "#374151", background: "#f1f3f5" },
 };
 
-/** Number and date formats in the reader's language. */
-export function usePledgeFormats(locale: string) {
-  const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
-  const count = new Intl.NumberFormat(locale);
-  const month = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
-  const shortMonth = new Intl.DateTimeFormat(locale, { year: "2-digit", month: "short", timeZone: "UTC" });
-  const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "Asia/Hong_Kong" });
-  const toDate = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1, 1));
+/** The pledge pages' numbers and dates in the reader's language, from the one set (~/utils/formats). */
+function pledgeFormats(locale: string) {
+  const f = formats(locale);
   return {
     /** a percentage given in percent (99.3 → "99.3%") */
-    percent: (v: number | null) => (v === null ? "—" : pct.format(v / 100)),
+    percent: (v: number | null) => (v === null ? "—" : f.percent(v / 100)),
     /** a share 0–1 */
-    share: (v: number | null) => (v === null ? "—" : pct.format(v)),
-    count: (v: number) => count.format(v),
-    month: (m: string) => month.format(toDate(m)),
-    shortMonth: (m: string) => shortMonth.format(toDate(m)),
-    date: (iso: string) => date.format(new Date(iso)),
+    share: f.percent,
+    count: f.count,
+    month: f.month,
+    shortMonth: f.shortMonth,
+    /** the Hong Kong date of an instant, month in full */
+    date: f.longDayOf,
   };
+}
+const PLEDGE_FORMATS = { en: pledgeFormats("en"), zh: pledgeFormats("zh-HK") };
+
+/** Number and date formats in the reader's language (built once per language). */
+export function usePledgeFormats(locale: string) {
+  return locale.startsWith("zh") ? PLEDGE_FORMATS.zh : PLEDGE_FORMATS.en;
 }
 export type PledgeFormats = ReturnType<typeof usePledgeFormats>;
 

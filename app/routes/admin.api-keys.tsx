@@ -8,6 +8,7 @@ import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "~/models/api
 import { denyAccess, requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { parseForm } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -78,12 +79,8 @@ export default function ApiKeys() {
   const errors: Record<string, string> = actionData?.errors ?? {};
   const created = actionData?.created ?? null;
   const values: Record<string, string> = actionData?.values ?? {};
-  const fmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  const when = (iso: string | null) => (iso ? fmt.format(new Date(iso)) : t("api.never"));
+  const f = formats(i18n.language);
+  const when = (iso: string | null) => (iso ? f.at(iso) : t("api.never"));
   return (
     <div className="container">
       <h1>{t("api.title")}</h1>

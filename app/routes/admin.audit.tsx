@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listAuditEvents } from "~/models/audit.server";
 import { requireUser } from "~/utils/auth.server";
+import { formats } from "~/utils/formats";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.auditTitle");
@@ -18,11 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function AuditLog() {
   const { t, i18n } = useTranslation();
   const { events } = useLoaderData<typeof loader>();
-  const fmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "medium",
-    timeZone: "Asia/Hong_Kong",
-  });
+  const f = formats(i18n.language);
   return (
     <div className="container">
       <h1>{t("admin.auditTitle")}</h1>
@@ -42,7 +39,7 @@ export default function AuditLog() {
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>
-                <td>{fmt.format(new Date(e.occurred_at))}</td>
+                <td>{f.atSeconds(e.occurred_at)}</td>
                 <td>{e.actor_username ?? "—"}</td>
                 <td>{t(`audit.${e.action.replace(/\./g, "_")}`, { defaultValue: e.action })}</td>
                 <td>{e.entity_type ? `${e.entity_type} #${e.entity_id}` : "—"}</td>

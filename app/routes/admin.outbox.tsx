@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listOutbox } from "~/models/outbox.server";
 import { requireUser } from "~/utils/auth.server";
+import { formats } from "~/utils/formats";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
@@ -21,11 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Outbox() {
   const { t, i18n } = useTranslation();
   const { messages, mailServer } = useLoaderData<typeof loader>();
-  const fmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
+  const f = formats(i18n.language);
   return (
     <div className="container">
       <h1>{t("outbox.title")}</h1>
@@ -51,15 +48,11 @@ export default function Outbox() {
             <tbody>
               {messages.map((m) => (
                 <tr key={m.id}>
-                  <td>{fmt.format(new Date(m.created_at))}</td>
+                  <td>{f.at(m.created_at)}</td>
                   <td>{t(`outbox.kinds.${m.kind.replace(/\./g, "_")}`, { defaultValue: m.kind })}</td>
                   <td>{m.subject}</td>
                   <td>{m.to ?? "—"}</td>
-                  <td>
-                    {m.sent_at
-                      ? t("outbox.sent", { when: fmt.format(new Date(m.sent_at)) })
-                      : t("outbox.waiting")}
-                  </td>
+                  <td>{m.sent_at ? t("outbox.sent", { when: f.at(m.sent_at) }) : t("outbox.waiting")}</td>
                   <td>{m.attempts}</td>
                   <td>{m.last_error ?? "—"}</td>
                 </tr>

@@ -39,6 +39,7 @@ import { hkMonth } from "~/models/time";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -214,11 +215,7 @@ export default function PledgePage() {
   const valuesFor = (intent: string): Record<string, string> =>
     actionData && actionData.intent === intent ? actionData.values : {};
   const formError = actionData?.errors?.form;
-  const dateFmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
+  const f = formats(i18n.language);
   const unmet = months.filter((r) => r.status === "not_met");
   const noteFor = new Map(notes.map((n) => [n.period, n]));
   const editValues = actionData?.intent === "edit" ? actionData.values : data.defaults;
@@ -377,7 +374,7 @@ export default function PledgePage() {
                     <td>
                       {n.recorded_by_name ?? "—"}
                       <br />
-                      {dateFmt.format(new Date(n.recorded_at))}
+                      {f.at(n.recorded_at)}
                     </td>
                   </tr>
                 ))}
@@ -515,7 +512,7 @@ export default function PledgePage() {
                   {t("pledgesAdmin.import.done", {
                     filename: i.filename,
                     rows: i.rows,
-                    when: dateFmt.format(new Date(i.imported_at)),
+                    when: f.at(i.imported_at),
                     who: i.imported_by_name ?? "—",
                   })}
                 </li>

@@ -22,6 +22,7 @@ import {
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
 import { assertFormContentType, bodyReadError } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -179,7 +180,7 @@ export default function ImportPage() {
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = formats(i18n.language);
   const example =
     kind === "transactions"
       ? [
@@ -232,7 +233,7 @@ export default function ImportPage() {
             <div className="error-summary" role="alert" tabIndex={-1} aria-labelledby="import-errors-title">
               <h2 id="import-errors-title">
                 {t("pledgesAdmin.import.refused", {
-                  n: num.format(actionData.errorCount),
+                  n: num.count(actionData.errorCount),
                   filename: actionData.filename,
                 })}
               </h2>
@@ -243,11 +244,11 @@ export default function ImportPage() {
                 {actionData.errors.map((e) => (
                   <li key={`${e.line}-${e.key}-${e.column ?? ""}`}>
                     {e.column
-                      ? t("pledgesAdmin.import.lineColumn", { line: num.format(e.line), column: e.column })
-                      : t("pledgesAdmin.import.line", { line: num.format(e.line) })}{" "}
+                      ? t("pledgesAdmin.import.lineColumn", { line: num.count(e.line), column: e.column })
+                      : t("pledgesAdmin.import.line", { line: num.count(e.line) })}{" "}
                     {t(e.key, {
                       ...e.values,
-                      first: e.values?.first ? num.format(Number(e.values.first)) : "",
+                      first: e.values?.first ? num.count(Number(e.values.first)) : "",
                     })}
                   </li>
                 ))}

@@ -18,6 +18,7 @@ import {
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { badRequest, notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { REDIS_HELP, safeUrl } from "~/utils/redis.server";
@@ -110,13 +111,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 function useFormats() {
   const { i18n } = useTranslation();
-  const number = new Intl.NumberFormat(i18n.language);
-  const at = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "medium",
-    timeZone: "Asia/Hong_Kong",
-  });
-  return { count: (n: number) => number.format(n), at: (ms: number) => at.format(new Date(ms)) };
+  const f = formats(i18n.language);
+  return { count: f.count, at: f.atSeconds };
 }
 
 export default function Queues() {

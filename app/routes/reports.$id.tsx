@@ -19,12 +19,12 @@ import {
 import { denyAccess, requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 import { requireReport } from "~/utils/report-access.server";
-import { reportFormats } from "~/utils/report-formats";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "reports.view.pageTitle", {
@@ -157,7 +157,7 @@ export default function ReportPage() {
   const actionData = useActionData<typeof action>();
   const r: DepartmentReport = report.data;
   const zh = locale.startsWith("zh");
-  const f = reportFormats(locale);
+  const f = formats(locale);
   const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
   const sections = [
     ["surveys", t("reports.surveys.title")],

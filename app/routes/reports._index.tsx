@@ -3,9 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listReports, REPORT_ROLES, type ReportListRow } from "~/models/report.server";
 import { requireUser, seesAllDepartments } from "~/utils/auth.server";
+import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { reportFormats } from "~/utils/report-formats";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "reports.inbox.title");
 
@@ -51,7 +51,7 @@ export default function ReportInbox() {
   const { t } = useTranslation();
   const { locale, central, months, month, state, counts, rows } = useLoaderData<typeof loader>();
   const zh = locale.startsWith("zh");
-  const f = reportFormats(locale);
+  const f = formats(locale);
   const showMonth = f.month;
   const at = (iso: string | null) => (iso ? f.at(iso) : t("reports.inbox.notYet"));
   const link = (p: { month?: string | null; state?: string | null }) => {

@@ -3,9 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/report.server";
 import { requireUser } from "~/utils/auth.server";
+import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { reportFormats } from "~/utils/report-formats";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "digest.page.title");
 
@@ -29,7 +29,7 @@ export default function GovernmentSummaryPage() {
   const { t } = useTranslation();
   const { locale, months, month, summary } = useLoaderData<typeof loader>();
   const zh = locale.startsWith("zh");
-  const f = reportFormats(locale);
+  const f = formats(locale);
   const showMonth = f.month;
   const share = f.percent;
   return (

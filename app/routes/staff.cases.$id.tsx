@@ -33,6 +33,7 @@ import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest, notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -357,15 +358,10 @@ function DeadlineRow({
   closed: boolean;
 }) {
   const { t, i18n } = useTranslation();
-  const dateFmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: "UTC" });
-  const timeFmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
+  const f = formats(i18n.language);
   let state: ReactNode = null;
   if (step.doneAt) {
-    state = t("cases.deadline.doneOn", { date: timeFmt.format(new Date(step.doneAt)) });
+    state = t("cases.deadline.doneOn", { date: f.at(step.doneAt) });
     if (closed && step.met != null) {
       state = (
         <>
@@ -390,7 +386,7 @@ function DeadlineRow({
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{step.due ? dateFmt.format(new Date(`${step.due}T00:00:00Z`)) : "—"}</td>
+      <td>{step.due ? f.date(step.due) : "—"}</td>
       <td>{state ?? "—"}</td>
     </tr>
   );
@@ -443,12 +439,7 @@ export default function CasePage() {
   const errorsFor = (intent: string): FieldErrors =>
     actionData && actionData.intent === intent ? actionData.errors : {};
   const formError = actionData?.errors?.form;
-  const timeFmt = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  const dateFmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: "UTC" });
+  const f = formats(i18n.language);
   const closed = c.status === "closed";
   const moveErrors = errorsFor("move");
   const openAppeal = data.appeals.find((a) => a.id === data.openAppealId) ?? null;
@@ -478,7 +469,7 @@ export default function CasePage() {
         <p className="notice">
           {t("cases.referrals.pending", {
             department: data.referral.to,
-            date: timeFmt.format(new Date(data.referral.at)),
+            date: f.at(data.referral.at),
           })}
         </p>
       ) : null}
@@ -523,7 +514,7 @@ export default function CasePage() {
           <dt>{t("cases.fields.service")}</dt>
           <dd>{c.service ?? t("cases.fields.noService")}</dd>
           <dt>{t("cases.fields.received")}</dt>
-          <dd>{timeFmt.format(new Date(c.receivedAt))}</dd>
+          <dd>{f.at(c.receivedAt)}</dd>
           <dt>{t("cases.fields.channel")}</dt>
           <dd>{t(`cases.channels.${c.channel}`, { defaultValue: c.channel })}</dd>
           <dt>{t("cases.fields.language")}</dt>
@@ -719,14 +710,12 @@ export default function CasePage() {
         {data.appeals.map((a) => (
           <div key={a.id} className="card">
             <p>
-              <strong>{t("cases.appeals.lodgedOn", { date: timeFmt.format(new Date(a.lodgedAt)) })}</strong>{" "}
+              <strong>{t("cases.appeals.lodgedOn", { date: f.at(a.lodgedAt) })}</strong>{" "}
               <span className="badge">{t(`cases.appeals.by.${a.lodgedBy}`)}</span>
             </p>
             <p style={PRE}>{a.grounds}</p>
             <p className="hint">
-              {a.due
-                ? t("cases.appeals.due", { date: dateFmt.format(new Date(`${a.due}T00:00:00Z`)) })
-                : null}{" "}
+              {a.due ? t("cases.appeals.due", { date: f.date(a.due) }) : null}{" "}
               {a.handler ? t("cases.appeals.handler", { name: a.handler }) : null}
             </p>
             {a.decidedAt ? (
@@ -735,7 +724,7 @@ export default function CasePage() {
                   <strong>{t(`cases.appeals.outcomes.${a.outcome}`)}</strong> ·{" "}
                   {t("cases.appeals.decidedBy", {
                     name: a.reviewer ?? "—",
-                    date: timeFmt.format(new Date(a.decidedAt)),
+                    date: f.at(a.decidedAt),
                   })}
                   {a.met != null
                     ? ` · ${a.met ? t("cases.deadline.met") : t("cases.deadline.notMet")}`
@@ -796,7 +785,7 @@ export default function CasePage() {
             <h3>{t("cases.appeals.lodgeTitle")}</h3>
             <p>
               {t("cases.appeals.lodgeIntro", {
-                date: data.appealLast ? dateFmt.format(new Date(`${data.appealLast}T00:00:00Z`)) : "—",
+                date: data.appealLast ? f.date(data.appealLast) : "—",
               })}
             </p>
             <Form method="post">
@@ -848,7 +837,7 @@ export default function CasePage() {
                 {e.internal ? <span className="badge">{t("cases.history.internal")}</span> : null}
                 <br />
                 <span className="hint">
-                  {timeFmt.format(new Date(e.at))}
+                  {f.at(e.at)}
                   {e.actor ? ` · ${e.actor}` : ""}
                 </span>
               </p>

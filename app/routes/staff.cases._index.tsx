@@ -12,6 +12,7 @@ import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -118,9 +119,8 @@ export default function CaseQueue() {
   const { t } = useTranslation();
   const { locale, tab, tabs, rows, referrals, truncated, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "Asia/Hong_Kong" });
-  const dueFmt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
-  const formatDue = (d: string) => dueFmt.format(new Date(`${d}T00:00:00Z`));
+  const f = formats(locale);
+  const formatDue = f.date;
   return (
     <div className="container">
       <h1>{t("cases.queue.title")}</h1>
@@ -152,9 +152,9 @@ export default function CaseQueue() {
                   </h3>
                   <dl>
                     <dt>{t("cases.fields.received")}</dt>
-                    <dd>{dateFmt.format(new Date(r.receivedAt))}</dd>
+                    <dd>{f.dayOf(r.receivedAt)}</dd>
                     <dt>{t("cases.referrals.referredOn")}</dt>
-                    <dd>{dateFmt.format(new Date(r.referredAt))}</dd>
+                    <dd>{f.dayOf(r.referredAt)}</dd>
                     <dt>{t("cases.fields.service")}</dt>
                     <dd>{r.service ?? t("cases.fields.noService")}</dd>
                     <dt>{t("cases.referrals.reason")}</dt>
@@ -245,7 +245,7 @@ export default function CaseQueue() {
                   <td>
                     <Link to={`/staff/cases/${r.id}`}>{r.reference}</Link>
                   </td>
-                  <td>{dateFmt.format(new Date(r.receivedAt))}</td>
+                  <td>{f.dayOf(r.receivedAt)}</td>
                   <td>{r.service ?? t("cases.fields.noService")}</td>
                   <td>
                     <span className={`badge ${r.status}`}>{t(`cases.status.${r.status}`)}</span>

@@ -11,6 +11,7 @@ import { listFeedback, logFeedback } from "~/models/feedback.server";
 import { requireUser } from "~/utils/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
@@ -110,11 +111,7 @@ export default function FeedbackLog() {
     contactPhone: t("feedback.contactPhone"),
     wantsReply: t("feedback.wantsReply"),
   };
-  const fmt = new Intl.DateTimeFormat(locale, {
-    dateStyle: "short",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
+  const f = formats(locale);
   return (
     <div className="container">
       <h1>{t("feedback.title")}</h1>
@@ -315,7 +312,7 @@ export default function FeedbackLog() {
               <tbody>
                 {entries.map((e) => (
                   <tr key={e.id}>
-                    <td>{fmt.format(new Date(e.logged_at))}</td>
+                    <td>{f.shortAt(e.logged_at)}</td>
                     <td>
                       {t(`feedback.kinds.${e.kind}`)}
                       {e.important ? (

@@ -6,6 +6,7 @@ import { RESPONSE_CHANNELS, RESPONSE_LANGUAGES } from "~/models/survey.schema";
 import { getSurvey, listCollectionPoints } from "~/models/survey.server";
 import { filterQuery, getSurveyResults, parseResultsFilter } from "~/models/survey-results.server";
 import { denyAccess, requireUser, seesAllDepartments } from "~/utils/auth.server";
+import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -37,29 +38,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Question = Data["results"]["questions"][number];
 
-function useFormats(locale: string) {
-  const number = new Intl.NumberFormat(locale);
-  const decimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
-  const wholePercent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
-  const monthFormat = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
-  const shortMonthFormat = new Intl.DateTimeFormat(locale, {
-    year: "2-digit",
-    month: "short",
-    timeZone: "UTC",
-  });
-  const toDate = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1, 1));
+/** The results' numbers and months, from the one set (~/utils/formats); built once per language. */
+function resultFormats(locale: string) {
+  const f = formats(locale);
   return {
-    count: (v: number) => number.format(v),
-    decimal: (v: number) => decimal.format(v),
-    percent: (v: number) => percent.format(v),
-    wholePercent: (v: number) => wholePercent.format(v),
+    count: f.count,
+    decimal: f.decimal,
+    percent: (v: number) => f.percent(v),
+    wholePercent: f.wholePercent,
     /** the NPS is a score, not a percentage: signed, no decimals */
-    score: (v: number) => `${v > 0 ? "+" : ""}${number.format(Math.round(v))}`,
-    month: (m: string) => monthFormat.format(toDate(m)),
-    shortMonth: (m: string) => shortMonthFormat.format(toDate(m)),
+    score: (v: number) => `${v > 0 ? "+" : ""}${f.count(Math.round(v))}`,
+    month: f.month,
+    shortMonth: f.shortMonth,
   };
 }
+const RESULT_FORMATS = { en: resultFormats("en"), zh: resultFormats("zh-HK") };
+const useFormats = (locale: string) => (locale.startsWith("zh") ? RESULT_FORMATS.zh : RESULT_FORMATS.en);
 type Formats = ReturnType<typeof useFormats>;
 
 export default function SurveyResultsPage() {

@@ -15,6 +15,7 @@ import {
   trackedCaseView,
 } from "~/models/tracking.server";
 import { readForm } from "~/utils/body.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
@@ -188,20 +189,9 @@ function LookupForm({ data }: { data: Exclude<TrackAnswer, { result: "found" }> 
 
 function useFormats() {
   const { i18n } = useTranslation();
-  const locale = i18n.language || "en";
   // Due dates are Hong Kong calendar dates (YYYY-MM-DD); instants are shown in Hong Kong time.
-  const day = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
-  const dayOfInstant = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "Asia/Hong_Kong" });
-  const instant = new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: "Asia/Hong_Kong",
-  });
-  return {
-    date: (d: string) => day.format(new Date(`${d}T00:00:00Z`)),
-    dateOf: (iso: string) => dayOfInstant.format(new Date(iso)),
-    time: (iso: string) => instant.format(new Date(iso)),
-  };
+  const f = formats(i18n.language);
+  return { date: f.longDate, dateOf: f.longDayOf, time: f.at };
 }
 
 function CaseView({ data }: { data: Extract<TrackAnswer, { result: "found" }> }) {

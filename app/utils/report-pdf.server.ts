@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import PDFDocument from "pdfkit";
 import type { DepartmentReport, TrendPoint } from "~/models/report.server";
-import { reportFormats } from "~/utils/report-formats";
+import { formats } from "~/utils/formats";
 
 /*
  * A stored monthly report as a printable A4 PDF, in the reader's language. Built in memory with
@@ -92,7 +92,7 @@ export async function reportPdf(report: DepartmentReport, lang: PdfLang, t: Tran
   const r = report;
   const zh = lang === "zh-HK";
   const pick = (en: string | null, zhText: string | null) => (zh ? zhText : en) ?? "";
-  const f = reportFormats(lang);
+  const f = formats(lang);
   const departmentName = pick(r.department.nameEn, r.department.nameZh);
   const heading = t("reports.view.heading", { month: f.month(r.month) });
 

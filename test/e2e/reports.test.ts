@@ -10,7 +10,7 @@ import { generateDepartmentReport, saveGovernmentSummary } from "~/models/report
 import { hkMonth } from "~/models/time";
 import { createDb, type Db } from "../../db/client";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { allowFailedResponse, expectNoAxeViolations, launchBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 let server: RunningServer;
@@ -155,6 +155,7 @@ describe("the monthly report, end to end, for a department's manager", () => {
       expect(await page.getByRole("button", { name: "確認這份報告" }).count()).toBe(0);
 
       // Record why the target was missed: a missing proposal is refused, the reason typed is kept.
+      allowFailedResponse(400, `/reports/${reportId}`, "the missing proposal is answered 400");
       const reason = card.getByLabel("原因");
       const proposal = card.getByLabel("改善建議");
       await reason.fill("兩個櫃位因翻新暫停服務，輪候及製證時間延長。");
@@ -216,6 +217,7 @@ describe("the monthly report, end to end, for a department's manager", () => {
       const proposal = card.getByLabel("Corrective proposal");
       expect(await proposal.inputValue()).toBe("翻新期間增設星期六服務時段，並調派人手處理積壓申請。");
       await proposal.fill("");
+      allowFailedResponse(400, `/reports/${reportId}`, "the emptied proposal is answered 400");
       await card.getByRole("button", { name: /Save reason and proposal/ }).click();
       // The page comes back from the server with the error and what was typed.
       await card.getByText("Enter this information.").waitFor();
