@@ -1,4 +1,4 @@
-import type { JobsOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions, QueueOptions } from "bullmq";
 
 /**
  * Queue names, job names and default options. Payloads carry ids only, never personal data
@@ -33,13 +33,23 @@ export const SCHEDULED_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 1000 },
 };
 
-/** Retries with exponential backoff; finished jobs are trimmed so Redis does not grow without bound. */
+/**
+ * Retries with exponential backoff (5, 10, 20, 40 s) and jitter: each wait is drawn between half
+ * and all of that, so jobs that failed together (a database restart, every department's report)
+ * do not all come back in the same instant. Finished jobs are trimmed so Redis does not grow
+ * without bound.
+ */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
-  backoff: { type: "exponential", delay: 5_000 },
+  backoff: { type: "exponential", delay: 5_000, jitter: 0.5 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
 };
+
+/** Options of every Queue we open: our prefix, and the default job options for any job added to it. */
+export function queueOptions(connection: ConnectionOptions, redisPrefix: string): QueueOptions {
+  return { connection, prefix: bullPrefix(redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS };
+}
 
 /** The BullMQ key prefix for this deployment (tests use their own). */
 export function bullPrefix(redisPrefix: string): string {
