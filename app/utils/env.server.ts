@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(60_000),
   WORKER_STALLED_MS: z.coerce.number().int().min(1000).default(30_000),
   OUTBOX_CLAIM_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
+  // How long a stopping worker (SIGTERM) waits for its jobs in flight before it exits anyway.
+  WORKER_CLOSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export interface Env {
@@ -86,6 +88,7 @@ export interface Env {
   WORKER_LOCK_MS: number;
   WORKER_STALLED_MS: number;
   OUTBOX_CLAIM_TIMEOUT_S: number;
+  WORKER_CLOSE_TIMEOUT_MS: number;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

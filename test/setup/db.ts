@@ -18,6 +18,8 @@ export interface TestDb {
   kind: TestDbKind;
   db: Db;
   url: string;
+  /** the same database for another process (a spawned worker or script): the file, or the URL with this test's schema first on search_path */
+  processUrl: string;
   cleanup(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
       kind,
       db,
       url: file,
+      processUrl: file,
       async cleanup() {
         await db.destroy();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -64,6 +67,7 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
     kind,
     db,
     url: base,
+    processUrl: `${base}${base.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
     async cleanup() {
       await db.destroy();
       await dropSchema();
