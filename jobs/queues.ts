@@ -7,6 +7,8 @@ import type { ConnectionOptions, JobsOptions, QueueOptions } from "bullmq";
 export const QUEUES = {
   reports: "reports",
   notifications: "notifications",
+  /** nightly housekeeping: retention (and other nightly jobs) */
+  maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -24,6 +26,8 @@ export const JOBS = {
   reportDepartment: "report.department",
   /** reports queue: the parent of a month's fan-out, run once every department's report is done */
   reportGovernment: "report.government",
+  /** maintenance queue, nightly at 03:00 HK: delete what the retention periods no longer allow */
+  retentionPurge: "retention.purge",
 } as const;
 
 /** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */

@@ -21,7 +21,7 @@ export interface RunningWorker {
 }
 
 /** Per-queue concurrency: report jobs are heavy database reads (one SQLite writer, two cores). */
-export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2 };
+export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2, maintenance: 1 };
 
 export async function startWorker(options: {
   redisUrl: string;
@@ -113,6 +113,8 @@ export const SCHEDULES = [
   },
   // 02:00 on the 1st: the month just ended is complete (late offline batches have arrived).
   { id: "reports-monthly", queue: QUEUES.reports, name: JOBS.reportsMonthly, pattern: "0 2 1 * *" },
+  // 03:00 every night: contact details, attachments and complainants' e-mails past their retention.
+  { id: "retention-nightly", queue: QUEUES.maintenance, name: JOBS.retentionPurge, pattern: "0 3 * * *" },
 ] as const;
 
 export const TIMEZONE = "Asia/Hong_Kong";

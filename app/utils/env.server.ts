@@ -61,6 +61,11 @@ const EnvSchema = z.object({
   OUTBOX_CLAIM_TIMEOUT_S: z.coerce.number().int().min(1).default(600),
   // How long a stopping worker (SIGTERM) waits for its jobs in flight before it exits anyway.
   WORKER_CLOSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // Retention (app/models/retention.server.ts): days after a case closed when its attachments are
+  // deleted, and days after queuing when an e-mail to a complainant leaves the outbox; both go
+  // sooner with the contact details when the department's own period is shorter.
+  RETENTION_ATTACHMENT_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface Env {
@@ -89,6 +94,8 @@ export interface Env {
   WORKER_STALLED_MS: number;
   OUTBOX_CLAIM_TIMEOUT_S: number;
   WORKER_CLOSE_TIMEOUT_MS: number;
+  RETENTION_ATTACHMENT_DAYS: number;
+  RETENTION_OUTBOX_DAYS: number;
 }
 
 /** Thrown with every bad variable named, so a wrong deployment says exactly what to fix. */

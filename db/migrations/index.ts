@@ -9,6 +9,7 @@ import * as m20261127T1900 from "./20261127T1900-staff-email";
 import * as m20261127T2000 from "./20261127T2000-monthly-reports";
 import * as m20261127T2100 from "./20261127T2100-government-summaries";
 import * as m20261127T2200 from "./20261127T2200-report-indexes";
+import * as m20261206T1200 from "./20261206T1200-outbox-complainant";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "20261127T2000-monthly-reports": m20261127T2000,
   "20261127T2100-government-summaries": m20261127T2100,
   "20261127T2200-report-indexes": m20261127T2200,
+  "20261206T1200-outbox-complainant": m20261206T1200,
 };

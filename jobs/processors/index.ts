@@ -1,5 +1,6 @@
 import type { FlowProducer, JobsOptions } from "bullmq";
 import { flagOverdueCases } from "../../app/models/case.server";
+import { purgeExpired } from "../../app/models/retention.server";
 import { hkDate } from "../../app/models/time";
 import { isWorkingDay } from "../../app/models/working-days";
 import type { Env } from "../../app/utils/env.server";
@@ -18,7 +19,16 @@ import { runDepartmentReport, runGovernmentSummary, runMonthly } from "./reports
  */
 export function buildProcessors(deps: {
   db: Db;
-  env: Pick<Env, "PII_KEY" | "APP_ORIGIN" | "PORT" | "MAIL_FROM"> &
+  env: Pick<
+    Env,
+    | "PII_KEY"
+    | "APP_ORIGIN"
+    | "PORT"
+    | "MAIL_FROM"
+    | "DATA_DIR"
+    | "RETENTION_ATTACHMENT_DAYS"
+    | "RETENTION_OUTBOX_DAYS"
+  > &
     Partial<Pick<Env, "OUTBOX_CLAIM_TIMEOUT_S">>;
   mailer: Mailer | null;
   /** adds the monthly flow; without one, reports.monthly fails with a clear error */
@@ -87,6 +97,24 @@ export function buildProcessors(deps: {
         const { sent, failed } = await send();
         if (sent || failed) ctx.log(`sent ${sent}, failed ${failed}`);
         return { sent, failed };
+      },
+    },
+    [QUEUES.maintenance]: {
+      // 03:00 Hong Kong time: what the retention periods no longer allow (retention.server.ts).
+      [JOBS.retentionPurge]: async (_data, ctx) => {
+        const r = await purgeExpired(
+          db,
+          {
+            dataDir: env.DATA_DIR,
+            attachmentDays: env.RETENTION_ATTACHMENT_DAYS,
+            outboxDays: env.RETENTION_OUTBOX_DAYS,
+          },
+          now?.() ?? new Date(),
+        );
+        ctx.log(
+          `contacts of ${r.contacts} case(s), ${r.attachments} attachment(s), ${r.messages} e-mail(s), ${r.partFiles} unfinished upload(s) deleted`,
+        );
+        return r;
       },
     },
   };
