@@ -234,7 +234,7 @@ async function main() {
       checking = false;
     }
   };
-  await checkReports(true);
+  void checkReports(true);
   checkTimer = setInterval(() => void checkReports(false), REPORT_CHECK_EVERY_MS);
   checkTimer.unref();
   // A Redis that came back empty (restarted without persistence) has lost the schedules and the

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -19,11 +22,13 @@ import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 describe.each(DB_KINDS)("last month's reports are made up when missing [%s]", (kind) => {
   let t: TestDb;
   let prefix: string;
+  let dataDir: string;
   const workers: WorkerProcess[] = [];
 
   beforeEach(async () => {
     t = await freshDb(kind);
     prefix = testPrefix();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-catch-up-"));
   });
   afterEach(async () => {
     for (const w of workers.splice(0)) await w.stop("SIGKILL");
@@ -31,6 +36,7 @@ describe.each(DB_KINDS)("last month's reports are made up when missing [%s]", (k
     await deletePrefix(redis, prefix);
     redis.disconnect();
     await t.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("two workers start on an empty queue: each missing report once, the summary once", async () => {
@@ -58,7 +64,7 @@ describe.each(DB_KINDS)("last month's reports are made up when missing [%s]", (k
 
     const env = {
       DATABASE_URL: t.processUrl,
-      DATA_DIR: `.cache/test/catch-up-${process.pid}`,
+      DATA_DIR: dataDir,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       PII_KEY: TEST_PII_KEY,

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -19,12 +22,14 @@ import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 describe("a stopping worker with a job that never ends", () => {
   let t: TestDb;
   let prefix: string;
+  let dataDir: string;
   let smtp: TestSmtp;
   let worker: WorkerProcess | undefined;
 
   beforeEach(async () => {
     t = await freshDb("sqlite");
     prefix = testPrefix();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-worker-stop-"));
     // The mail server takes every message and never answers: the report job waits in its send.
     smtp = await startSmtp({ hold: () => true });
   });
@@ -35,12 +40,13 @@ describe("a stopping worker with a job that never ends", () => {
     await deletePrefix(redis, prefix);
     redis.disconnect();
     await t.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("exits after WORKER_CLOSE_TIMEOUT_MS with a non-zero status and a message", async () => {
     worker = await spawnWorker({
       DATABASE_URL: t.processUrl,
-      DATA_DIR: `.cache/test/worker-stop-${process.pid}`,
+      DATA_DIR: dataDir,
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       PII_KEY: TEST_PII_KEY,
