@@ -22,7 +22,9 @@ export async function migrateToLatest(db: Db, schema?: string): Promise<string[]
   return (results ?? []).map((r) => r.migrationName);
 }
 
-async function main() {
+async function main(): Promise<undefined> {
+  const { parseCliArgs } = await import("../scripts/cli");
+  parseCliArgs({ options: {} }, "Usage: npm run db:migrate");
   const { loadEnv } = await import("../app/utils/env.server");
   const { createDb } = await import("./client");
   const env = loadEnv();
@@ -36,8 +38,5 @@ async function main() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  void import("../scripts/cli").then(({ runCli }) => runCli("db:migrate", main));
 }

@@ -594,6 +594,8 @@ export interface OutboxMessageTable {
   last_error: string | null;
   /** when a worker started sending it; a claim older than 10 minutes may be taken again */
   claimed_at: string | null;
+  /** an e-mail to this case's complainant (deleted with the case's contact details); null for staff e-mail */
+  complainant_case_id: Generated<number | null>;
 }
 export type OutboxMessage = Selectable<OutboxMessageTable>;
 

@@ -209,7 +209,9 @@ export function demoAccountsText(): string {
   return `Demo accounts (password for each: ${DEMO_PASSWORD}):\n${rows.join("\n")}`;
 }
 
-async function main() {
+async function main(): Promise<undefined> {
+  const { parseCliArgs } = await import("../scripts/cli");
+  parseCliArgs({ options: {} }, "Usage: npm run db:seed");
   const { loadEnv } = await import("../app/utils/env.server");
   const { createDb } = await import("./client");
   const { migrateToLatest } = await import("./migrate");
@@ -226,8 +228,5 @@ async function main() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  void import("../scripts/cli").then(({ runCli }) => runCli("db:seed", main));
 }

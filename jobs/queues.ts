@@ -1,4 +1,4 @@
-import type { JobsOptions } from "bullmq";
+import type { ConnectionOptions, JobsOptions, QueueOptions } from "bullmq";
 
 /**
  * Queue names, job names and default options. Payloads carry ids only, never personal data
@@ -7,6 +7,8 @@ import type { JobsOptions } from "bullmq";
 export const QUEUES = {
   reports: "reports",
   notifications: "notifications",
+  /** nightly housekeeping: retention (and other nightly jobs) */
+  maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -24,8 +26,10 @@ export const JOBS = {
   reportDepartment: "report.department",
   /** reports queue: the parent of a month's fan-out, run once every department's report is done */
   reportGovernment: "report.government",
-  /** reports queue, nightly at 02:30 HK: back up a SQLite database, keep the last BACKUP_KEEP (ADR 0010) */
+  /** maintenance queue, nightly at 02:30 HK: back up a SQLite database, keep the last BACKUP_KEEP (ADR 0010) */
   backupNightly: "backup.nightly",
+  /** maintenance queue, nightly at 03:00 HK: delete what the retention periods no longer allow */
+  retentionPurge: "retention.purge",
 } as const;
 
 /** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */
@@ -35,13 +39,23 @@ export const SCHEDULED_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { count: 1000 },
 };
 
-/** Retries with exponential backoff; finished jobs are trimmed so Redis does not grow without bound. */
+/**
+ * Retries with exponential backoff (5, 10, 20, 40 s) and jitter: each wait is drawn between half
+ * and all of that, so jobs that failed together (a database restart, every department's report)
+ * do not all come back in the same instant. Finished jobs are trimmed so Redis does not grow
+ * without bound.
+ */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
-  backoff: { type: "exponential", delay: 5_000 },
+  backoff: { type: "exponential", delay: 5_000, jitter: 0.5 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
 };
+
+/** Options of every Queue we open: our prefix, and the default job options for any job added to it. */
+export function queueOptions(connection: ConnectionOptions, redisPrefix: string): QueueOptions {
+  return { connection, prefix: bullPrefix(redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS };
+}
 
 /** The BullMQ key prefix for this deployment (tests use their own). */
 export function bullPrefix(redisPrefix: string): string {

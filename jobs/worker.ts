@@ -11,7 +11,8 @@ import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
 import { createDb } from "../db/client";
 import { producerConnection, workerConnection } from "./connection";
 import { buildProcessors } from "./processors";
-import { bullPrefix, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, SCHEDULED_JOB_OPTIONS } from "./queues";
+import { enqueueMissingReports } from "./processors/reports";
+import { bullPrefix, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, queueOptions, SCHEDULED_JOB_OPTIONS } from "./queues";
 import { type Processor, registry } from "./registry";
 
 export interface RunningWorker {
@@ -20,7 +21,7 @@ export interface RunningWorker {
 }
 
 /** Per-queue concurrency: report jobs are heavy database reads (one SQLite writer, two cores). */
-export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2 };
+export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2, maintenance: 1 };
 
 export async function startWorker(options: {
   redisUrl: string;
@@ -113,7 +114,9 @@ export const SCHEDULES = [
   // 02:00 on the 1st: the month just ended is complete (late offline batches have arrived).
   { id: "reports-monthly", queue: QUEUES.reports, name: JOBS.reportsMonthly, pattern: "0 2 1 * *" },
   // 02:30 every night: a backup of a SQLite database (ADR 0010; on Postgres the job does nothing).
-  { id: "backup-nightly", queue: QUEUES.reports, name: JOBS.backupNightly, pattern: "30 2 * * *" },
+  { id: "backup-nightly", queue: QUEUES.maintenance, name: JOBS.backupNightly, pattern: "30 2 * * *" },
+  // 03:00 every night: contact details, attachments and complainants' e-mails past their retention.
+  { id: "retention-nightly", queue: QUEUES.maintenance, name: JOBS.retentionPurge, pattern: "0 3 * * *" },
 ] as const;
 
 export const TIMEZONE = "Asia/Hong_Kong";
@@ -156,16 +159,28 @@ async function main() {
   });
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => {
-      const queue = new Queue(name, { connection, prefix });
+      const queue = new Queue(name, queueOptions(connection, env.REDIS_PREFIX));
       queue.on("error", () => undefined);
       return [name, queue];
     }),
   );
   let closing = false;
+  let checkTimer: NodeJS.Timeout | undefined;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(checkTimer);
     console.log(`Pledge worker stopping (${signal}).`);
+    // In-flight jobs may finish, but not for ever: a job stuck on a dead database or mail server
+    // must not keep a stopping worker alive (its supervisor would kill it without a word). Past
+    // the timeout it exits; the jobs it held come back to the queue once their locks run out.
+    const deadline = setTimeout(() => {
+      console.error(
+        `Pledge worker did not stop within ${env.WORKER_CLOSE_TIMEOUT_MS} ms (WORKER_CLOSE_TIMEOUT_MS); exiting with jobs in flight.`,
+      );
+      process.exit(1);
+    }, env.WORKER_CLOSE_TIMEOUT_MS);
+    deadline.unref();
     await (await starting).close();
     await Promise.all(Object.values(queues).map((q) => q.close()));
     await flow.close();
@@ -173,6 +188,7 @@ async function main() {
     connection.disconnect();
     mailer?.close();
     await db.destroy();
+    clearTimeout(deadline);
     console.log("Pledge worker stopped.");
     process.exit(0);
   };
@@ -200,12 +216,41 @@ async function main() {
     }
   };
   await schedule();
-  // A Redis that came back empty (restarted without persistence) has lost the schedules: set
-  // them again whenever the connection is ready again. Upserting is idempotent.
+  // Last month's reports: made up if they are missing (a Redis that lost the monthly run, a
+  // worker that was down on the 1st). On start, every hour, and when Redis is back.
+  let checking = false;
+  const checkReports = async (always: boolean) => {
+    if (checking || closing) return;
+    checking = true;
+    try {
+      const r = await enqueueMissingReports({ db, flow, queue: queues[QUEUES.reports]! });
+      const what = `${r.missing} department report(s)${r.summaryMissing ? " and the summary" : ""} missing`;
+      if (r.action === "queued") console.log(`Reports for ${r.month}: ${what}; queued.`);
+      else if (r.action !== "complete")
+        console.log(`Reports for ${r.month}: ${what}; the month's job is ${r.action}.`);
+      else if (always) console.log(`Reports for ${r.month}: all made.`);
+    } catch (e) {
+      if (!closing)
+        console.log(`Could not check last month's reports (${e instanceof Error ? e.message : e}).`);
+    } finally {
+      checking = false;
+    }
+  };
+  void checkReports(true);
+  checkTimer = setInterval(() => void checkReports(false), REPORT_CHECK_EVERY_MS);
+  checkTimer.unref();
+  // A Redis that came back empty (restarted without persistence) has lost the schedules and the
+  // month's jobs: set the schedules again and look for missing reports whenever the connection
+  // is ready again. Both are idempotent.
   connection.on("ready", () => {
-    if (!closing) void schedule();
+    if (closing) return;
+    void schedule();
+    void checkReports(false);
   });
 }
+
+/** How often a running worker looks for last month's reports. */
+export const REPORT_CHECK_EVERY_MS = 3600_000;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   main().catch((e) => {

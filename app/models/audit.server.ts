@@ -30,6 +30,8 @@ export type AuditAction =
   | "case.attachment-download"
   | "case.contact-view"
   | "case.purge"
+  | "case.purge-attachments"
+  | "case.purge-messages"
   | "appeal.lodge"
   | "appeal.decide"
   | "feedback.create"

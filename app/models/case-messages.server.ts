@@ -25,6 +25,7 @@ export async function queueCaseAcknowledgement(trx: Db, c: Case): Promise<void> 
     dedupeKey: `case-ack-${c.id}`,
     kind: "case.acknowledgement",
     departmentId: c.department_id,
+    complainantCaseId: c.id,
     toEnc: c.contact_email_enc,
     subject: t("emails.ack.subject", { reference: c.reference }),
     body: t("emails.ack.body", {
@@ -80,6 +81,7 @@ export async function queueCaseSurveyInvitation(trx: Db, c: Case): Promise<void>
     dedupeKey: `case-survey-${c.id}`,
     kind: "case.survey-invitation",
     departmentId: c.department_id,
+    complainantCaseId: c.id,
     toEnc: c.contact_email_enc,
     subject: t("emails.survey.subject", { reference: c.reference }),
     body: t("emails.survey.body", {

@@ -10,6 +10,8 @@ export interface OutboxInput {
   toEnc: string;
   subject: string;
   body: string;
+  /** an e-mail to a case's complainant: it leaves the outbox with the case's contact details */
+  complainantCaseId?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function enqueueEmail(trx: Db, m: OutboxInput): Promise<void> {
       sent_at: null,
       attempts: 0,
       last_error: null,
+      complainant_case_id: m.complainantCaseId ?? null,
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .execute();

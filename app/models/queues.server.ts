@@ -1,6 +1,6 @@
 import { type Job, type JobType, Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { bullPrefix, QUEUES, type QueueName } from "../../jobs/queues";
+import { QUEUES, type QueueName, queueOptions } from "../../jobs/queues";
 import { logger } from "../utils/logger.server";
 
 /**
@@ -97,7 +97,7 @@ function openQueue(redis: Redis, redisPrefix: string, name: QueueName): Queue {
   const key = `${redisPrefix}\n${name}`;
   let queue = byKey.get(key);
   if (!queue) {
-    queue = new Queue(name, { connection: redis, prefix: bullPrefix(redisPrefix), skipMetasUpdate: true });
+    queue = new Queue(name, { ...queueOptions(redis, redisPrefix), skipMetasUpdate: true });
     // The web's connection already explains a Redis that is down (createWebRedis); an unheard
     // "error" event would crash the process.
     queue.on("error", () => undefined);

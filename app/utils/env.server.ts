@@ -65,6 +65,13 @@ const EnvSchema = z.object({
   // Backups of a SQLite deployment (`npm run backup`, nightly in the worker; ADR 0010).
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  // How long a stopping worker (SIGTERM) waits for its jobs in flight before it exits anyway.
+  WORKER_CLOSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  // Retention (app/models/retention.server.ts): days after a case closed when its attachments are
+  // deleted, and days after queuing when an e-mail to a complainant leaves the outbox; both go
+  // sooner with the contact details when the department's own period is shorter.
+  RETENTION_ATTACHMENT_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface Env {
@@ -98,6 +105,9 @@ export interface Env {
   BACKUP_DIR: string;
   /** how many backups are kept there; older ones are deleted after each backup */
   BACKUP_KEEP: number;
+  WORKER_CLOSE_TIMEOUT_MS: number;
+  RETENTION_ATTACHMENT_DAYS: number;
+  RETENTION_OUTBOX_DAYS: number;
 }
 
 /** Where the data lives; the backup and restore scripts need no more (and no generated secret). */

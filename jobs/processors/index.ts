@@ -1,5 +1,6 @@
 import type { FlowProducer, JobsOptions } from "bullmq";
 import { flagOverdueCases } from "../../app/models/case.server";
+import { purgeExpired } from "../../app/models/retention.server";
 import { hkDate } from "../../app/models/time";
 import { isWorkingDay } from "../../app/models/working-days";
 import type { Env } from "../../app/utils/env.server";
@@ -19,9 +20,18 @@ import { runDepartmentReport, runGovernmentSummary, runMonthly } from "./reports
  */
 export function buildProcessors(deps: {
   db: Db;
-  env: Pick<Env, "PII_KEY" | "APP_ORIGIN" | "PORT" | "MAIL_FROM"> &
+  env: Pick<
+    Env,
+    | "PII_KEY"
+    | "APP_ORIGIN"
+    | "PORT"
+    | "MAIL_FROM"
+    | "DATA_DIR"
+    | "RETENTION_ATTACHMENT_DAYS"
+    | "RETENTION_OUTBOX_DAYS"
+  > &
     Partial<Pick<Env, "OUTBOX_CLAIM_TIMEOUT_S">> &
-    Partial<Pick<Env, "DATABASE_URL" | "DATA_DIR" | "BACKUP_DIR" | "BACKUP_KEEP">>;
+    Partial<Pick<Env, "DATABASE_URL" | "BACKUP_DIR" | "BACKUP_KEEP">>;
   mailer: Mailer | null;
   /** adds the monthly flow; without one, reports.monthly fails with a clear error */
   flow?: Pick<FlowProducer, "add">;
@@ -64,13 +74,6 @@ export function buildProcessors(deps: {
         ctx.log(`summary ${r.month}: ${r.reported} of ${r.departments} departments reported`);
         return r;
       },
-      // 02:30 every night (ADR 0010): a backup of a SQLite database, the newest BACKUP_KEEP kept.
-      [JOBS.backupNightly]: async (data, ctx) => {
-        const { DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY } = env;
-        if (!DATABASE_URL || !DATA_DIR || !BACKUP_DIR || !BACKUP_KEEP)
-          throw new Error("The nightly backup needs DATABASE_URL, DATA_DIR, BACKUP_DIR and BACKUP_KEEP");
-        return runNightlyBackup({ DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY }, data, ctx);
-      },
     },
     [QUEUES.notifications]: {
       // Escalate, then send at once: an important feedback reaches managers within one run.
@@ -96,6 +99,31 @@ export function buildProcessors(deps: {
         const { sent, failed } = await send();
         if (sent || failed) ctx.log(`sent ${sent}, failed ${failed}`);
         return { sent, failed };
+      },
+    },
+    [QUEUES.maintenance]: {
+      // 02:30 every night (ADR 0010): a backup of a SQLite database, the newest BACKUP_KEEP kept.
+      [JOBS.backupNightly]: async (data, ctx) => {
+        const { DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY } = env;
+        if (!DATABASE_URL || !DATA_DIR || !BACKUP_DIR || !BACKUP_KEEP)
+          throw new Error("The nightly backup needs DATABASE_URL, DATA_DIR, BACKUP_DIR and BACKUP_KEEP");
+        return runNightlyBackup({ DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY }, data, ctx);
+      },
+      // 03:00 Hong Kong time: what the retention periods no longer allow (retention.server.ts).
+      [JOBS.retentionPurge]: async (_data, ctx) => {
+        const r = await purgeExpired(
+          db,
+          {
+            dataDir: env.DATA_DIR,
+            attachmentDays: env.RETENTION_ATTACHMENT_DAYS,
+            outboxDays: env.RETENTION_OUTBOX_DAYS,
+          },
+          now?.() ?? new Date(),
+        );
+        ctx.log(
+          `contacts of ${r.contacts} case(s), ${r.attachments} attachment(s), ${r.messages} e-mail(s), ${r.partFiles} unfinished upload(s) deleted`,
+        );
+        return r;
       },
     },
   };

@@ -9,7 +9,7 @@
  * has finished (a child that fails for good is recorded and does not hold the others up), the
  * parent stores the government-wide summary and queues one e-mail per central reviewer.
  */
-import type { FlowJob, FlowProducer, JobsOptions } from "bullmq";
+import type { FlowJob, FlowProducer, JobsOptions, Queue } from "bullmq";
 import { enqueueEmail, mailableStaff } from "../../app/models/outbox.server";
 import { shiftMonth } from "../../app/models/periods";
 import {
@@ -30,6 +30,20 @@ export function monthJustEnded(now: Date = new Date()): string {
   return shiftMonth(hkMonth(now), 1);
 }
 
+/**
+ * The latest month whose reports should exist by now: the month just ended once the monthly
+ * schedule has run (02:00 on the 1st, Hong Kong time), the one before until then, so a check in
+ * the small hours of the 1st never runs a month ahead of the schedule (late batches still arrive).
+ */
+export function reportsDueMonth(now: Date = new Date()): string {
+  const hk = new Date(now.getTime() + 8 * 3600_000);
+  const beforeSchedule = hk.getUTCDate() === 1 && hk.getUTCHours() < MONTHLY_RUN_HOUR;
+  return shiftMonth(hkMonth(now), beforeSchedule ? 2 : 1);
+}
+
+/** The hour (Hong Kong time) of the 1st at which the monthly schedule runs (jobs/worker.ts). */
+export const MONTHLY_RUN_HOUR = 2;
+
 /** Fixed job ids: adding a month's flow twice (a retried or duplicated monthly job) adds nothing. */
 export const departmentJobId = (departmentId: number, month: string) =>
   `report-${month}-department-${departmentId}`;
@@ -44,9 +58,13 @@ export async function enqueueMonthlyReports(
   flow: Pick<FlowProducer, "add">,
   month: string,
   jobOptions: JobsOptions = DEFAULT_JOB_OPTIONS,
+  /** only these departments (the rest have their report); all of them when left out */
+  departmentIds?: readonly number[],
 ): Promise<{ parentId: string; departments: number }> {
   const payload = GovernmentReportPayload.parse({ month });
-  const departments = await db.selectFrom("departments").select("id").orderBy("id").execute();
+  let q = db.selectFrom("departments").select("id").orderBy("id");
+  if (departmentIds) q = q.where("id", "in", departmentIds.length ? [...departmentIds] : [-1]);
+  const departments = await q.execute();
   const children: FlowJob[] = departments.map((d) => ({
     name: JOBS.reportDepartment,
     queueName: QUEUES.reports,
@@ -67,6 +85,67 @@ export async function enqueueMonthlyReports(
     children,
   });
   return { parentId: node.job.id ?? governmentJobId(month), departments: departments.length };
+}
+
+/** What of a month is not in the database: departments without their report, and the summary. */
+export async function missingReports(
+  db: Db,
+  month: string,
+): Promise<{ departmentIds: number[]; summary: boolean }> {
+  const departments = await db
+    .selectFrom("departments as d")
+    .leftJoin("monthly_reports as r", (j) =>
+      j.onRef("r.department_id", "=", "d.id").on("r.month", "=", month),
+    )
+    .select("d.id")
+    .where("r.id", "is", null)
+    .orderBy("d.id")
+    .execute();
+  const summary = await db
+    .selectFrom("government_summaries")
+    .select("month")
+    .where("month", "=", month)
+    .executeTakeFirst();
+  return { departmentIds: departments.map((d) => d.id), summary: !summary };
+}
+
+export interface CatchUpResult {
+  month: string;
+  /** departments without their report */
+  missing: number;
+  summaryMissing: boolean;
+  /**
+   * "complete": nothing is missing; "queued": the missing ones were added now; otherwise the
+   * state of the month's summary job already in the queue (running, waiting, or done: a report
+   * that failed for good is retried from /admin/queues, not every hour).
+   */
+  action: "complete" | "queued" | string;
+}
+
+/**
+ * The worker's check, on start and every hour: are the reports of the month that is due all in
+ * the database? When some are missing and the month's flow is not in Redis (flushed, restarted
+ * without persistence, or the worker was down on the 1st), adds a flow for the missing
+ * departments under the summary's job. Fixed job ids: two workers checking at once add one flow.
+ */
+export async function enqueueMissingReports(
+  deps: {
+    db: Db;
+    flow: Pick<FlowProducer, "add">;
+    /** the reports queue, to look for the month's summary job */
+    queue: Pick<Queue, "getJob">;
+    jobOptions?: JobsOptions;
+  },
+  now: Date = new Date(),
+): Promise<CatchUpResult> {
+  const month = reportsDueMonth(now);
+  const { departmentIds, summary } = await missingReports(deps.db, month);
+  const result = { month, missing: departmentIds.length, summaryMissing: summary };
+  if (departmentIds.length === 0 && !summary) return { ...result, action: "complete" };
+  const existing = await deps.queue.getJob(governmentJobId(month));
+  if (existing) return { ...result, action: await existing.getState() };
+  await enqueueMonthlyReports(deps.db, deps.flow, month, deps.jobOptions, departmentIds);
+  return { ...result, action: "queued" };
 }
 
 export interface ReportDeps {

@@ -300,15 +300,15 @@ describe("the nightly backup in the worker", () => {
     });
     expect(env.BACKUP_DIR).toBe(path.join(dir, "backups"));
     const connection = producerConnection(TEST_REDIS_URL);
-    const queue = new Queue(QUEUES.reports, { connection, prefix: bullPrefix(prefix) });
-    const events = new QueueEvents(QUEUES.reports, {
+    const queue = new Queue(QUEUES.maintenance, { connection, prefix: bullPrefix(prefix) });
+    const events = new QueueEvents(QUEUES.maintenance, {
       connection: workerConnection(TEST_REDIS_URL),
       prefix: bullPrefix(prefix),
     });
     try {
       await events.waitUntilReady();
       // Three worker starts: still one schedule.
-      for (let i = 0; i < 3; i++) await upsertSchedules({ [QUEUES.reports]: queue });
+      for (let i = 0; i < 3; i++) await upsertSchedules({ [QUEUES.maintenance]: queue });
       const nightly = (await queue.getJobSchedulers()).filter((s) => s.key === "backup-nightly");
       expect(nightly.map((s) => [s.name, s.pattern, s.tz])).toEqual([
         [JOBS.backupNightly, "30 2 * * *", TIMEZONE],

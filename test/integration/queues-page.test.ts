@@ -88,7 +88,11 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     expect(data.overview.state).toBe("up");
     if (data.overview.state !== "up") return;
     expect(data.redisHelp).toBeNull();
-    expect(data.overview.queues.map((q) => q.name).sort()).toEqual(["notifications", "reports"]);
+    expect(data.overview.queues.map((q) => q.name).sort()).toEqual([
+      "maintenance",
+      "notifications",
+      "reports",
+    ]);
     const reports = data.overview.queues.find((q) => q.name === "reports")!;
     expect(Object.keys(reports.counts).sort()).toEqual(
       [

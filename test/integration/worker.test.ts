@@ -3,7 +3,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { producerConnection } from "../../jobs/connection";
-import { bullPrefix, DEFAULT_JOB_OPTIONS } from "../../jobs/queues";
+import { bullPrefix, DEFAULT_JOB_OPTIONS, queueOptions } from "../../jobs/queues";
 import { startWorker } from "../../jobs/worker";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 
@@ -51,6 +51,46 @@ describe("the worker on a real Redis (own key prefix)", () => {
     redis.disconnect();
     // The job lives under our own prefix, nowhere else.
     expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it("a job added with no options of its own retries with exponential backoff and jitter", async () => {
+    const runs: number[] = [];
+    const worker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: prefix,
+      log: () => undefined,
+      processors: {
+        reports: {
+          "report.flaky": async () => {
+            runs.push(Date.now());
+            if (runs.length === 1) throw new Error("the database restarted");
+            return { ok: true };
+          },
+        },
+      },
+    });
+    const connection = producerConnection(TEST_REDIS_URL);
+    // Every queue we open has the defaults (jobs/queues.ts queueOptions).
+    const queue = new Queue("reports", queueOptions(connection, prefix));
+    try {
+      const job = await queue.add("report.flaky", {});
+      expect(job.opts).toMatchObject({
+        attempts: 5,
+        backoff: { type: "exponential", delay: 5_000, jitter: 0.5 },
+      });
+      await new Promise((resolve, reject) => {
+        worker.workers[0]!.on("completed", (j) => (j.id === job.id ? resolve(j) : undefined));
+        setTimeout(() => reject(new Error("job not retried in 10 s")), 10_000).unref();
+      });
+      // The first retry waits between half of 5 s and 5 s (the jitter).
+      const wait = runs[1]! - runs[0]!;
+      expect(wait).toBeGreaterThanOrEqual(2_400);
+      expect(wait).toBeLessThan(6_000);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      await worker.close();
+    }
   });
 
   it("the worker process starts, says it is ready, and exits 0 on SIGTERM", async () => {

@@ -26,6 +26,29 @@ describe("environment", () => {
     }
   });
 
+  it("the retention periods and the worker's stop timeout: defaults, and named when bad", () => {
+    const env = parseEnv({ DATA_DIR: ".cache/test/env", SESSION_SECRET: "x".repeat(40) });
+    expect(env.RETENTION_ATTACHMENT_DAYS).toBe(730);
+    expect(env.RETENTION_OUTBOX_DAYS).toBe(90);
+    expect(env.WORKER_CLOSE_TIMEOUT_MS).toBe(30_000);
+    const bad = {
+      DATA_DIR: ".cache/test/env",
+      SESSION_SECRET: "x".repeat(40),
+      RETENTION_ATTACHMENT_DAYS: "two years",
+      RETENTION_OUTBOX_DAYS: "0",
+      WORKER_CLOSE_TIMEOUT_MS: "-1",
+    };
+    expect(() => parseEnv(bad)).toThrow(EnvError);
+    try {
+      parseEnv(bad);
+    } catch (e) {
+      const msg = (e as Error).message;
+      expect(msg).toContain("RETENTION_ATTACHMENT_DAYS");
+      expect(msg).toContain("RETENTION_OUTBOX_DAYS");
+      expect(msg).toContain("WORKER_CLOSE_TIMEOUT_MS");
+    }
+  });
+
   it("generates a session secret once and keeps it", () => {
     const a = parseEnv({ DATA_DIR: ".cache/test/env-secret" }).SESSION_SECRET;
     const b = parseEnv({ DATA_DIR: ".cache/test/env-secret" }).SESSION_SECRET;
