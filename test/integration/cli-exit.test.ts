@@ -133,6 +133,24 @@ describe("command-line scripts exit by themselves", () => {
   );
 
   it(
+    "backup and restore finish with 0",
+    async () => {
+      const backup = await run("backup");
+      ok(backup);
+      const made = fs.readdirSync(path.join(dir, "backups")).filter((d) => d.startsWith("pledge-"));
+      expect(made).toHaveLength(1);
+      const target = path.join(dir, "restored");
+      const restore = await run("restore", [path.join(dir, "backups", made[0]!)], {
+        DATA_DIR: target,
+        DATABASE_URL: path.join(target, "pledge.sqlite"),
+      });
+      ok(restore);
+      expect(fs.existsSync(path.join(target, "pledge.sqlite"))).toBe(true);
+    },
+    2 * LIMIT_MS,
+  );
+
+  it(
     "a bad argument: a non-zero status and a message that says what is wrong",
     async () => {
       const month = await run("report", ["--month", "2026-13"]);
