@@ -58,7 +58,10 @@ describe("feedback, complaints and appeals end to end", () => {
         await tabTo(page, "document.activeElement?.type === 'submit'");
         await page.keyboard.press("Enter");
         await page.getByText(`saved. Ready for the next.`).waitFor();
-        await page.waitForFunction("document.activeElement?.name === 'kind'");
+        // A function, not a string: a string predicate is eval'd in the page, which our CSP refuses.
+        await page.waitForFunction(
+          () => (document.activeElement as HTMLInputElement | null)?.name === "kind",
+        );
       }
       const rows = page.locator("table tbody tr");
       expect(await rows.count()).toBe(5);
