@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed-data";
-import { launchBrowser } from "../setup/browser";
+import { launchBrowser, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 // A 1×1 PNG: a real image, recognised by its bytes on the server.
@@ -19,16 +18,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedIn(username: string) {
-  const context = await launchBrowser();
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/staff/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.baseUrl}/staff`);
-  return { context, page };
-}
+const signedIn = (username: string) => signedInBrowser(server.baseUrl, username);
 
 describe("a citizen's attachment reaches the case officer", () => {
   it("downloads the uploaded PNG from the case page: same bytes, a safe type, as a download", async () => {

@@ -1,7 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed-data";
-import { expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 // A 1×1 PNG: a real image, checked by its bytes on the server.
@@ -24,16 +23,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function staffPage(username: string) {
-  const context = await launchBrowser();
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/staff/sign-in`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.baseUrl}/staff`);
-  return { context, page };
-}
+const staffPage = (username: string) => signedInBrowser(server.baseUrl, username);
 
 async function tabTo(page: Page, predicate: string, max = 15) {
   for (let i = 0; i < max; i++) {

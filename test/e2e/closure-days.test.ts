@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hkDateOf, isWorkingDay } from "~/models/working-days";
-import { DEMO_PASSWORD } from "../../db/seed-data";
-import { allowFailedResponse, expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 let server: RunningServer;
@@ -25,16 +24,8 @@ afterAll(async () => {
 });
 
 /** A signed-in browser; without JavaScript unless asked: every form here must work as plain HTML. */
-async function signedIn(username: string, locale: string, javaScriptEnabled = false) {
-  const context = await launchBrowser({ javaScriptEnabled, locale });
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/staff/sign-in`);
-  await page.locator("input[name=username]").fill(username);
-  await page.locator("input[name=password]").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: locale.startsWith("zh") ? "登入" : "Sign in", exact: true }).click();
-  await page.waitForURL(`${server.baseUrl}/staff`);
-  return { context, page };
-}
+const signedIn = (username: string, locale: string, javaScriptEnabled = false) =>
+  signedInBrowser(server.baseUrl, username, { locale, javaScriptEnabled });
 
 describe("territory-wide closure days, without JavaScript", () => {
   it("the central bureau enters a day in English and removes it in Chinese; a case's due date follows", async () => {

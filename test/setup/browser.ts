@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { type BrowserContext, type ConsoleMessage, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed-data";
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
@@ -271,4 +272,23 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     }));
   });
   expect(violations, `axe-core on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * A new browser signed in as a demo account through the sign-in form (in either language, with or
+ * without JavaScript), on the staff home.
+ */
+export async function signedInBrowser(
+  baseUrl: string,
+  username: string,
+  options: { javaScriptEnabled?: boolean; locale?: string } = {},
+): Promise<{ context: TestBrowser; page: Page }> {
+  const context = await launchBrowser(options);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/staff/sign-in`);
+  await page.locator("input[name=username]").fill(username);
+  await page.locator("input[name=password]").fill(DEMO_PASSWORD);
+  await page.locator("main form[method=post] button[type=submit]").click();
+  await page.waitForURL(`${baseUrl}/staff`);
+  return { context, page };
 }
