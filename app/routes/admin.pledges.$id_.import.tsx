@@ -20,7 +20,7 @@ import {
   TRANSACTION_COLUMNS,
 } from "~/models/pledge-data.server";
 import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
-import { assertFormContentType, bodyReadError } from "~/utils/body.server";
+import { assertFormContentType, bodyReadError, readForm } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";
 import { badRequest, notFound } from "~/utils/http.server";
@@ -117,7 +117,7 @@ function inPieces(request: Request, size = 64 * 1024): Request {
 async function readImportForm(request: Request): Promise<FormData> {
   assertFormContentType(request);
   const type = request.headers.get("content-type") ?? "";
-  if (!/^\s*multipart\/form-data/i.test(type) || !request.body) return request.formData();
+  if (!/^\s*multipart\/form-data/i.test(type) || !request.body) return readForm(request);
   return unstable_parseMultipartFormData(
     inPieces(request),
     unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_MAX_BYTES }),
