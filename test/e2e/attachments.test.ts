@@ -1,13 +1,8 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, signedInBrowser } from "../setup/browser";
+import { lodgeComplaintInBrowser, signedInBrowser } from "../setup/browser";
+import { PNG } from "../setup/citizen";
 import { type RunningServer, startServer } from "../setup/server";
-
-// A 1×1 PNG: a real image, recognised by its bytes on the server.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
-  "base64",
-);
 
 let server: RunningServer;
 
@@ -23,29 +18,11 @@ const signedIn = (username: string) => signedInBrowser(server.baseUrl, username)
 describe("a citizen's attachment reaches the case officer", () => {
   it("downloads the uploaded PNG from the case page: same bytes, a safe type, as a download", async () => {
     // The citizen lodges a complaint with a photo through the public form.
-    const citizen = await launchBrowser();
-    let reference = "";
-    try {
-      const page = await citizen.newPage();
-      await page.goto(`${server.baseUrl}/complaints/new`);
-      await page.locator("select[name=department]").selectOption({ label: "Immigration Department" });
-      await page
-        .locator("textarea[name=whatHappened]")
-        .fill("I queued for three hours at the Wan Chai office; here is my queue ticket.");
-      await page.locator("input[name=email]").fill("wong.mei@example.com");
-      await page
-        .locator("input[name=attachment]")
-        .first()
-        .setInputFiles({ name: "queue ticket.png", mimeType: "image/png", buffer: PNG });
-      await page.getByLabel(/I have read the personal information collection statement/).check();
-      await page.getByRole("button", { name: "Send complaint" }).click();
-      await page.locator("h1", { hasText: "Your complaint has been received" }).waitFor();
-      reference =
-        /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec((await page.locator("main").textContent()) ?? "")?.[0] ?? "";
-      expect(reference).not.toBe("");
-    } finally {
-      await citizen.cleanup();
-    }
+    const reference = await lodgeComplaintInBrowser(server.baseUrl, {
+      whatHappened: "I queued for three hours at the Wan Chai office; here is my queue ticket.",
+      email: "wong.mei@example.com",
+      attachment: { name: "queue ticket.png", mimeType: "image/png", buffer: PNG },
+    });
 
     // The case officer opens the case and follows the attachment's link.
     const officer = await signedIn("officer.immd");

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hkDateOf, isWorkingDay } from "~/models/working-days";
-import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
+import {
+  allowFailedResponse,
+  expectNoAxeViolations,
+  lodgeComplaintInBrowser,
+  signedInBrowser,
+} from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 let server: RunningServer;
@@ -30,23 +35,10 @@ const signedIn = (username: string, locale: string, javaScriptEnabled = false) =
 describe("territory-wide closure days, without JavaScript", () => {
   it("the central bureau enters a day in English and removes it in Chinese; a case's due date follows", async () => {
     // A complaint lodged today: acknowledgement due in 5 working days (the default pledge).
-    const citizen = await launchBrowser();
-    let reference = "";
-    try {
-      const page = await citizen.newPage();
-      await page.goto(`${server.baseUrl}/complaints/new`);
-      await page.locator("select[name=department]").selectOption({ label: "Immigration Department" });
-      await page.locator("textarea[name=whatHappened]").fill("The office was closed without notice.");
-      await page.locator("input[name=email]").fill("ho.ka.wai@example.com");
-      await page.getByLabel(/I have read the personal information collection statement/).check();
-      await page.getByRole("button", { name: "Send complaint" }).click();
-      await page.locator("h1", { hasText: "Your complaint has been received" }).waitFor();
-      reference =
-        /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec((await page.locator("main").textContent()) ?? "")?.[0] ?? "";
-      expect(reference).not.toBe("");
-    } finally {
-      await citizen.cleanup();
-    }
+    const reference = await lodgeComplaintInBrowser(server.baseUrl, {
+      whatHappened: "The office was closed without notice.",
+      email: "ho.ka.wai@example.com",
+    });
 
     const en = await signedIn("reviewer", "en-GB");
     try {

@@ -292,3 +292,37 @@ export async function signedInBrowser(
   await page.waitForURL(`${baseUrl}/staff`);
   return { context, page };
 }
+
+/**
+ * A citizen lodges a complaint to the Immigration Department through the public form, in English
+ * with JavaScript on (optionally with one attachment), sees the confirmation, and gets its
+ * reference.
+ */
+export async function lodgeComplaintInBrowser(
+  baseUrl: string,
+  complaint: {
+    whatHappened: string;
+    email: string;
+    attachment?: { name: string; mimeType: string; buffer: Buffer };
+  },
+): Promise<string> {
+  const citizen = await launchBrowser();
+  try {
+    const page = await citizen.newPage();
+    await page.goto(`${baseUrl}/complaints/new`);
+    await page.locator("select[name=department]").selectOption({ label: "Immigration Department" });
+    await page.locator("textarea[name=whatHappened]").fill(complaint.whatHappened);
+    await page.locator("input[name=email]").fill(complaint.email);
+    if (complaint.attachment)
+      await page.locator("input[name=attachment]").first().setInputFiles(complaint.attachment);
+    await page.getByLabel(/I have read the personal information collection statement/).check();
+    await page.getByRole("button", { name: "Send complaint" }).click();
+    await page.locator("h1", { hasText: "Your complaint has been received" }).waitFor();
+    const reference =
+      /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec((await page.locator("main").textContent()) ?? "")?.[0] ?? "";
+    expect(reference).not.toBe("");
+    return reference;
+  } finally {
+    await citizen.cleanup();
+  }
+}
