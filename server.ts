@@ -10,8 +10,8 @@ import { CSRF_COOKIE, readCookie, sessionCookie } from "./app/utils/cookies.serv
 import { csrfCookieHeader, isWellFormedCsrfToken, newCsrfToken } from "./app/utils/csrf.server";
 import { type Env, loadEnv } from "./app/utils/env.server";
 import { logger } from "./app/utils/logger.server";
-import { closeServices, createServices, type Services } from "./app/utils/services.server";
 import { type BodyLimitRule, lastErrorHandler, remixHandler, securityHeaders } from "./server/edge";
+import { closeServices, createServices, type Services } from "./server/services";
 
 /** Larger bodies only where they belong; a staff upload's cap only with a signed staff session. */
 function bodyLimits(env: Env): BodyLimitRule[] {

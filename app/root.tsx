@@ -1,20 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLoaderData,
-  useRouteError,
-} from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
+import { GeneralErrorBoundary } from "./components/error-boundary";
 import { SiteFooter, SiteHeader } from "./components/site-chrome";
-import { canManageStaff } from "./models/staff.server";
+import { canManageStaff } from "./models/staff/accounts.server";
+import { getUser } from "./models/staff/auth.server";
 import stylesHref from "./styles/app.css";
-import { getUser } from "./utils/auth.server";
 import { getLocale } from "./utils/i18n.server";
 import { useNonce } from "./utils/nonce";
 import { useRootData } from "./utils/root-data";
@@ -80,41 +72,6 @@ export default function App() {
   return <Outlet />;
 }
 
-const KNOWN_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500] as const;
-
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const { t } = useTranslation();
-  let status = 500;
-  let code: string | undefined;
-  if (isRouteErrorResponse(error)) {
-    status = error.status;
-    const data = error.data as unknown;
-    if (data && typeof data === "object" && "code" in data) code = String((data as { code: unknown }).code);
-    else if (typeof data === "string" && data.startsWith("{")) {
-      try {
-        code = JSON.parse(data).code;
-      } catch {
-        code = undefined;
-      }
-    }
-  } else {
-    console.error(error);
-  }
-  const known = (KNOWN_STATUSES as readonly number[]).includes(status) ? status : 500;
-  const detailKey = code ? `errors.codes.${code}` : null;
-  return (
-    <div className="container narrow">
-      <h1>{t(`errors.${known}.title`)}</h1>
-      <p>{detailKey && t(detailKey, { defaultValue: "" }) ? t(detailKey) : t(`errors.${known}.body`)}</p>
-      {known === 401 ? (
-        <p>
-          <a href="/staff/sign-in">{t("auth.signIn")}</a>
-        </p>
-      ) : null}
-      <p>
-        <a href="/">{t("errors.backHome")}</a>
-      </p>
-    </div>
-  );
+  return <GeneralErrorBoundary />;
 }

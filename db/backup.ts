@@ -108,7 +108,7 @@ function checkIntegrity(db: SQLite.Database, what: string): void {
 
 /**
  * An attachment's bytes: its final name, or its `.part` name in the instant between a complaint's
- * commit and the rename that follows it (complaint.server.ts); waits up to `waitMs` for either.
+ * commit and the rename that follows it (cases/intake.server.ts); waits up to `waitMs` for either.
  */
 async function readAttachment(dir: string, storedName: string, waitMs: number): Promise<Buffer | null> {
   const deadline = Date.now() + waitMs;

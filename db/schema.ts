@@ -123,7 +123,7 @@ export interface Database {
   rate_limits: RateLimitTable;
 }
 
-/** A rate-limit window kept in the database while Redis is down (app/models/rate-limit.server.ts). */
+/** A rate-limit window kept in the database while Redis is down (app/models/rate-limits/windows.server.ts). */
 export interface RateLimitTable {
   /** `<limiter>:<key>`; keys are HMACs, never a raw address or user name */
   key: string;
@@ -371,7 +371,7 @@ export type CaseEventKind =
   | "refer-return"
   | "appeal"
   | "appeal-decision"
-  /** a closure day entered or removed moved the due dates (body: JSON, see closure-days.server.ts) */
+  /** a closure day entered or removed moved the due dates (body: JSON, see models/calendar/closure-days.server.ts) */
   | "deadline";
 
 export interface CaseEventTable {
@@ -614,7 +614,7 @@ export interface MonthlyReportTable {
   department_id: number;
   /** YYYY-MM, Hong Kong time */
   month: string;
-  /** JSON of a DepartmentReport (app/models/report.server.ts); no personal data */
+  /** JSON of a DepartmentReport (app/models/reports/build.server.ts); no personal data */
   data: string;
   generated_at: string;
 }
@@ -631,7 +631,7 @@ export type ReportRead = Selectable<ReportReadTable>;
 export interface GovernmentSummaryTable {
   /** YYYY-MM, Hong Kong time */
   month: string;
-  /** JSON of a GovernmentSummary (app/models/report.server.ts) */
+  /** JSON of a GovernmentSummary (app/models/reports/build.server.ts) */
   data: string;
   generated_at: string;
 }

@@ -5,9 +5,9 @@
  * feedback each month. Twelve complete months before `today`, from a fixed seed. Historical
  * important feedback is marked as already e-mailed, so a first start sends no flood of e-mail.
  */
-import { lastCompleteMonths } from "../app/models/periods";
-import { insertResponse, loadVersion, parseResponse } from "../app/models/survey.server";
-import { hkMonth } from "../app/models/time";
+import { lastCompleteMonths } from "../app/models/calendar/periods";
+import { hkMonth } from "../app/models/calendar/time";
+import { insertResponse, loadVersion, parseResponse } from "../app/models/surveys/authoring.server";
 import type { Db } from "./client";
 import type { FeedbackChannel, FeedbackKind } from "./schema";
 import { ANNEX_PLEDGES } from "./seed-pledges";

@@ -4,11 +4,11 @@
  * quality readings — from a seeded random generator, so the same date gives the same data.
  */
 import type { Insertable } from "kysely";
-import { lastCompleteMonths } from "../app/models/periods";
-import { createPledge, type VersionFields } from "../app/models/pledge.server";
-import { insertResponse, loadVersion } from "../app/models/survey.server";
-import { hkMonth } from "../app/models/time";
-import { insertTransactions, transactionRow } from "../app/models/transaction.server";
+import { lastCompleteMonths } from "../app/models/calendar/periods";
+import { hkMonth } from "../app/models/calendar/time";
+import { createPledge, type VersionFields } from "../app/models/pledges/registry.server";
+import { insertTransactions, transactionRow } from "../app/models/pledges/transactions.server";
+import { insertResponse, loadVersion } from "../app/models/surveys/authoring.server";
 import type { Db } from "./client";
 import type { QualityReadingTable } from "./schema";
 
@@ -617,7 +617,7 @@ export async function seedActivity(db: Db, piiKey: string, today: Date): Promise
             );
           }
         } else if (f.target_kind === "timeliness" && f.timeliness_source === "cases") {
-          const { createCase } = await import("../app/models/case.server");
+          const { createCase } = await import("../app/models/cases/case.server");
           const count = 12 + Math.floor(r() * 8);
           for (let i = 0; i < count; i++) {
             const received = new Date(Date.parse(`${month}-${String(days(24)).padStart(2, "0")}T02:00:00Z`));

@@ -1,8 +1,8 @@
 import { pathToFileURL } from "node:url";
-import { lastCompleteMonths } from "../app/models/periods";
-import { hashPassword } from "../app/models/staff.server";
-import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/survey-template";
-import { hkMonth } from "../app/models/time";
+import { lastCompleteMonths } from "../app/models/calendar/periods";
+import { hkMonth } from "../app/models/calendar/time";
+import { hashPassword } from "../app/models/staff/accounts.server";
+import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/surveys/templates";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 import { seedFeedbackActivity } from "./seed-feedback";

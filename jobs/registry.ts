@@ -1,4 +1,4 @@
-import type { QueueName } from "./queues";
+import type { QueueName } from "../app/models/queues/definitions";
 
 /** A processor is a plain function of (data, context); it never touches BullMQ's Job. */
 export interface ProcessorContext {

@@ -5,6 +5,14 @@
  */
 import { pathToFileURL } from "node:url";
 import { FlowProducer, Queue, Worker } from "bullmq";
+import {
+  bullPrefix,
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  QUEUES,
+  queueOptions,
+  SCHEDULED_JOB_OPTIONS,
+} from "../app/models/queues/definitions";
 import { loadEnv } from "../app/utils/env.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
@@ -12,7 +20,6 @@ import { createDb } from "../db/client";
 import { producerConnection, workerConnection } from "./connection";
 import { buildProcessors } from "./processors";
 import { enqueueMissingReports } from "./processors/reports";
-import { bullPrefix, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, queueOptions, SCHEDULED_JOB_OPTIONS } from "./queues";
 import { type Processor, registry } from "./registry";
 
 export interface RunningWorker {

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { attachmentsDir } from "../app/models/complaint.server";
+import { attachmentsDir } from "../app/models/cases/intake.server";
 import { EnvError, parseStorageEnv } from "../app/utils/env.server";
 import { BackupError, createBackup, describeBackup, POSTGRES_BACKUP_HELP, pruneBackups } from "../db/backup";
 import { dbKind, sqlitePath } from "../db/client";

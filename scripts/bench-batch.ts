@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { AppLoadContext } from "@remix-run/node";
-import { createApiKey } from "../app/models/api-key.server";
+import { createApiKey } from "../app/models/staff/api-keys.server";
 import { action as batchAction } from "../app/routes/api.v1.responses.batch";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";

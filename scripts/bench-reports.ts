@@ -38,12 +38,13 @@ import SQLite from "better-sqlite3";
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { DEFAULT_CASE_SETTINGS } from "../app/models/case.server";
-import { makeReference } from "../app/models/case-reference";
-import { shiftMonth } from "../app/models/periods";
-import { buildDepartmentReport } from "../app/models/report.server";
-import { hkDate, hkMonth } from "../app/models/time";
-import { dueDate, isMet } from "../app/models/working-days";
+import { shiftMonth } from "../app/models/calendar/periods";
+import { hkDate, hkMonth } from "../app/models/calendar/time";
+import { dueDate, isMet } from "../app/models/calendar/working-days";
+import { DEFAULT_CASE_SETTINGS } from "../app/models/cases/case.server";
+import { makeReference } from "../app/models/cases/reference";
+import { bullPrefix, QUEUES } from "../app/models/queues/definitions";
+import { buildDepartmentReport } from "../app/models/reports/build.server";
 import { encryptPii } from "../app/utils/crypto.server";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
@@ -51,7 +52,6 @@ import type { Database } from "../db/schema";
 import { seed } from "../db/seed";
 import { producerConnection, workerConnection } from "../jobs/connection";
 import { departmentJobId, enqueueMonthlyReports, governmentJobId } from "../jobs/processors/reports";
-import { bullPrefix, QUEUES } from "../jobs/queues";
 
 // ---- Options ----
 

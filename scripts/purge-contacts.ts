@@ -2,9 +2,9 @@
  * `npm run purge:contacts`: applies the retention periods now (the worker does it nightly at
  * 03:00): contact details, attachments and the complainant's e-mails in the outbox of cases closed
  * longer ago than their department keeps them; attachments and outbox copies older than
- * RETENTION_ATTACHMENT_DAYS / RETENTION_OUTBOX_DAYS (app/models/retention.server.ts).
+ * RETENTION_ATTACHMENT_DAYS / RETENTION_OUTBOX_DAYS (app/models/retention/purge.server.ts).
  */
-import { purgeExpired } from "../app/models/retention.server";
+import { purgeExpired } from "../app/models/retention/purge.server";
 import { loadEnv } from "../app/utils/env.server";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";

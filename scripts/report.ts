@@ -9,17 +9,17 @@
  *   on the 1st) and waits until the summary is done.
  */
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
+import { bullPrefix, QUEUES, queueOptions } from "../app/models/queues/definitions";
 import {
   type DepartmentReport,
   getGovernmentSummary,
   saveGovernmentSummary,
-} from "../app/models/report.server";
+} from "../app/models/reports/build.server";
 import { type Env, loadEnv } from "../app/utils/env.server";
 import { createDb, type Db } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { producerConnection, workerConnection } from "../jobs/connection";
 import { enqueueMonthlyReports, runDepartmentReport, runGovernmentSummary } from "../jobs/processors/reports";
-import { bullPrefix, QUEUES, queueOptions } from "../jobs/queues";
 import { parseCliArgs, runCli, UsageError } from "./cli";
 
 const USAGE = "Usage: npm run report -- --month YYYY-MM [--department CODE] [--queue]";

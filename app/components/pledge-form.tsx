@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { SurveyChoice } from "~/models/pledge-data.server";
+import type { SurveyChoice } from "~/models/pledges/data.server";
 import type { FieldErrors } from "~/utils/forms";
 import { SelectField, TextArea, TextField } from "./forms";
 

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { scaleBand, scaleLinear } from "d3-scale";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { PublicPledge, PublicResult } from "~/models/pledge-public.server";
+import type { PublicPledge, PublicResult } from "~/models/pledges/public.server";
 import { formats } from "~/utils/formats";
 
 /**

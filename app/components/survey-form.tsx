@@ -11,7 +11,7 @@ import {
   RATING_VALUES,
   textLimit,
   type VersionDef,
-} from "~/models/survey.schema";
+} from "~/models/surveys/schema";
 import { CsrfInput, ErrorSummary } from "./forms";
 
 type Values = Record<string, string | string[] | undefined>;

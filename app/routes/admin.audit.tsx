@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listAuditEvents } from "~/models/audit.server";
-import { requireUser } from "~/utils/auth.server";
+import { listAuditEvents } from "~/models/audit/audit.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { pageTitle } from "~/utils/meta";
 

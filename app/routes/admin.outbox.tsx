@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listOutbox } from "~/models/outbox.server";
-import { requireUser } from "~/utils/auth.server";
+import { listOutbox } from "~/models/outbox/email.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { pageTitle } from "~/utils/meta";
 

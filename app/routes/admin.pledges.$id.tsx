@@ -12,17 +12,9 @@ import {
   UNMEASURABLE,
   versionDefaults,
 } from "~/components/pledge-form";
-import { listServices } from "~/models/department.server";
-import { lastCompleteMonths, quarterOf } from "~/models/periods";
-import { PledgeVersionSchema } from "~/models/pledge.schema";
-import {
-  changePledge,
-  getPledge,
-  movePledge,
-  PLEDGE_TRANSITIONS,
-  unmeasurableField,
-  versionFields,
-} from "~/models/pledge.server";
+import { lastCompleteMonths, quarterOf } from "~/models/calendar/periods";
+import { hkMonth } from "~/models/calendar/time";
+import { listServices } from "~/models/departments/departments.server";
 import {
   listImports,
   listPledgeVersions,
@@ -33,10 +25,18 @@ import {
   satisfactionQuestions,
   saveUnmetNote,
   UnmetNoteSchema,
-} from "~/models/pledge-data.server";
-import { pledgeResults } from "~/models/pledge-results.server";
-import { hkMonth } from "~/models/time";
-import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+} from "~/models/pledges/data.server";
+import {
+  changePledge,
+  getPledge,
+  movePledge,
+  PLEDGE_TRANSITIONS,
+  unmeasurableField,
+  versionFields,
+} from "~/models/pledges/registry.server";
+import { pledgeResults } from "~/models/pledges/results.server";
+import { PledgeVersionSchema } from "~/models/pledges/schema";
+import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";

@@ -9,7 +9,6 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/components/forms";
-import { getPledge } from "~/models/pledge.server";
 import {
   importReadings,
   importTransactions,
@@ -18,8 +17,9 @@ import {
   READING_COLUMNS,
   type RowError,
   TRANSACTION_COLUMNS,
-} from "~/models/pledge-data.server";
-import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+} from "~/models/pledges/data.server";
+import { getPledge } from "~/models/pledges/registry.server";
+import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { assertFormContentType, bodyReadError, readForm } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";

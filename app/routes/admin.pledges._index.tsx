@@ -11,14 +11,19 @@ import {
   targetSummary,
   UNMEASURABLE,
 } from "~/components/pledge-form";
-import { listServices } from "~/models/department.server";
-import { lastCompleteMonths } from "~/models/periods";
-import { PledgeVersionSchema } from "~/models/pledge.schema";
-import { createPledge, listPledges, unmeasurableField, versionFields } from "~/models/pledge.server";
-import { PledgeCodeSchema, pledgeCodeTaken, satisfactionQuestions } from "~/models/pledge-data.server";
-import { pledgeResults } from "~/models/pledge-results.server";
-import { hkMonth } from "~/models/time";
-import { requireUser } from "~/utils/auth.server";
+import { lastCompleteMonths } from "~/models/calendar/periods";
+import { hkMonth } from "~/models/calendar/time";
+import { listServices } from "~/models/departments/departments.server";
+import { PledgeCodeSchema, pledgeCodeTaken, satisfactionQuestions } from "~/models/pledges/data.server";
+import {
+  createPledge,
+  listPledges,
+  unmeasurableField,
+  versionFields,
+} from "~/models/pledges/registry.server";
+import { pledgeResults } from "~/models/pledges/results.server";
+import { PledgeVersionSchema } from "~/models/pledges/schema";
+import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/components/forms";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit } from "~/models/audit/audit.server";
 import {
   type FailedJobView,
   isJobId,
@@ -14,8 +14,8 @@ import {
   retryAllFailed,
   retryJob,
   type SchedulerView,
-} from "~/models/queues.server";
-import { requireUser } from "~/utils/auth.server";
+} from "~/models/queues/overview.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";

@@ -3,9 +3,14 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
-import { EditStaffSchema, ResetPasswordSchema } from "~/models/staff.schema";
-import { assignableRoles, getStaffForActor, resetStaffPassword, updateStaff } from "~/models/staff.server";
-import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+import {
+  assignableRoles,
+  getStaffForActor,
+  resetStaffPassword,
+  updateStaff,
+} from "~/models/staff/accounts.server";
+import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
+import { EditStaffSchema, ResetPasswordSchema } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listStaff } from "~/models/staff.server";
-import { requireUser } from "~/utils/auth.server";
+import { listStaff } from "~/models/staff/accounts.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.staffTitle");

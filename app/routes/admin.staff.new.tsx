@@ -5,10 +5,10 @@ import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react"
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/components/forms";
-import { listDepartments, localName } from "~/models/department.server";
-import { NewStaffSchema } from "~/models/staff.schema";
-import { assignableRoles, createStaff } from "~/models/staff.server";
-import { requireUser } from "~/utils/auth.server";
+import { listDepartments, localName } from "~/models/departments/departments.server";
+import { assignableRoles, createStaff } from "~/models/staff/accounts.server";
+import { requireUser } from "~/models/staff/auth.server";
+import { NewStaffSchema } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";

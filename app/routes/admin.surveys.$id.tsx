@@ -3,14 +3,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
-import {
-  CollectionPointSchema,
-  POINT_CHANNELS,
-  QUESTION_TYPES,
-  type QuestionDef,
-  QuestionSchema,
-  SurveyDetailsSchema,
-} from "~/models/survey.schema";
+import { requireUser } from "~/models/staff/auth.server";
+import { requireSurvey } from "~/models/surveys/access.server";
 import {
   addCollectionPoint,
   countResponses,
@@ -18,14 +12,20 @@ import {
   listCollectionPoints,
   loadVersion,
   setSurveyStatus,
-} from "~/models/survey.server";
-import { requireUser } from "~/utils/auth.server";
+} from "~/models/surveys/authoring.server";
+import {
+  CollectionPointSchema,
+  POINT_CHANNELS,
+  QUESTION_TYPES,
+  type QuestionDef,
+  QuestionSchema,
+  SurveyDetailsSchema,
+} from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf, expectedOrigin } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
-import { requireSurvey } from "~/utils/survey-access.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "surveys.editor.title");
 

@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
-import { loadVersion } from "~/models/survey.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/models/staff/auth.server";
+import { requireSurvey } from "~/models/surveys/access.server";
+import { loadVersion } from "~/models/surveys/authoring.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { requireSurvey } from "~/utils/survey-access.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "surveys.editor.preview");
 

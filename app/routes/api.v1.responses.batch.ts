@@ -1,13 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import {
-  apiJson,
-  BATCH_BODY_LIMIT,
-  methodNotAllowed,
-  readJsonBody,
-  requireApiKey,
-  requireIdempotencyKey,
-  submitBatch,
-} from "~/models/survey-api.server";
+import { requireApiKey } from "~/models/staff/api-keys.server";
+import { BATCH_BODY_LIMIT, submitBatch } from "~/models/surveys/api.server";
+import { apiJson, methodNotAllowed, readJsonBody, requireIdempotencyKey } from "~/utils/api.server";
 
 /**
  * POST /api/v1/responses/batch: up to 1,000 responses collected offline, stored all or nothing.

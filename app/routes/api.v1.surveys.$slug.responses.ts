@@ -1,12 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import {
-  apiJson,
-  methodNotAllowed,
-  RESPONSE_BODY_LIMIT,
-  readJsonBody,
-  requireApiKey,
-  submitResponse,
-} from "~/models/survey-api.server";
+import { requireApiKey } from "~/models/staff/api-keys.server";
+import { RESPONSE_BODY_LIMIT, submitResponse } from "~/models/surveys/api.server";
+import { apiJson, methodNotAllowed, readJsonBody } from "~/utils/api.server";
 
 /** POST /api/v1/surveys/:slug/responses: one response → 201 { id }. No CSRF: the API key is the credential. */
 export async function action({ request, context, params }: ActionFunctionArgs) {

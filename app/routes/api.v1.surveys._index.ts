@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { apiJson, listApiSurveys, methodNotAllowed, requireApiKey } from "~/models/survey-api.server";
+import { requireApiKey } from "~/models/staff/api-keys.server";
+import { listApiSurveys } from "~/models/surveys/api.server";
+import { apiJson, methodNotAllowed } from "~/utils/api.server";
 
 /** GET /api/v1/surveys: the key's department's published and closed surveys, for its systems to render. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

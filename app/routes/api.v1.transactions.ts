@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { submitTransactions, TRANSACTIONS_BODY_LIMIT } from "~/models/pledge-data.server";
-import { apiJson, methodNotAllowed, readJsonBody, requireApiKey } from "~/models/survey-api.server";
+import { submitTransactions, TRANSACTIONS_BODY_LIMIT } from "~/models/pledges/data.server";
+import { requireApiKey } from "~/models/staff/api-keys.server";
+import { apiJson, methodNotAllowed, readJsonBody } from "~/utils/api.server";
 
 /**
  * POST /api/v1/transactions: up to 5,000 service transactions of the key's department, checked

@@ -6,6 +6,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { type UseFormRegisterReturn, useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors, TextArea, TextField } from "~/components/forms";
+import { parseUploadForm } from "~/models/cases/attachments.server";
 import {
   ATTACHMENT_ACCEPT,
   ATTACHMENT_LIMITS,
@@ -14,18 +15,17 @@ import {
   type ComplaintFormValues,
   ComplaintSchema,
   E,
-} from "~/models/complaint.schema";
+} from "~/models/cases/intake.schema";
 import {
   allowComplaint,
   complaintFormOptions,
   decoyReference,
   submitComplaint,
-} from "~/models/complaint.server";
+} from "~/models/cases/intake.server";
+import { isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { isHoneypotFilled } from "~/utils/public-form.server";
-import { parseUploadForm } from "~/utils/uploads.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "complaints.new.title");
 
@@ -45,7 +45,7 @@ function textValues(form: FormData): Record<string, string> {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  // Bounded: files over 5 MB are never held whole, text fields are capped (uploads.server.ts).
+  // Bounded: files over 5 MB are never held whole, text fields are capped (cases/attachments.server.ts).
   const upload = await parseUploadForm(request);
   const { form } = upload;
   if (isHoneypotFilled(form)) {

@@ -2,8 +2,8 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { normaliseReference } from "~/models/case-reference";
-import { handlingPledge } from "~/models/complaint.server";
+import { handlingPledge } from "~/models/cases/intake.server";
+import { normaliseReference } from "~/models/cases/reference";
 import { notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledge-public";
-import { publicPledgeView } from "~/models/pledge-public.server";
+import { publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";

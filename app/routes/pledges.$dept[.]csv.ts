@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { OPEN_DATA_HEADERS, openDataCsv, publicPledgeView } from "~/models/pledge-public.server";
+import { OPEN_DATA_HEADERS, openDataCsv, publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";
 
 /** Open data: one department's published pledges and results as CSV, at /pledges/<code>.csv. */

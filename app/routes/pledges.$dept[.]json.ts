@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { OPEN_DATA_HEADERS, openDataJson, publicPledgeView } from "~/models/pledge-public.server";
+import { OPEN_DATA_HEADERS, openDataJson, publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";
 
 /**

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { OPEN_DATA_HEADERS, openDataCsv, publicPledgeView } from "~/models/pledge-public.server";
+import { OPEN_DATA_HEADERS, openDataCsv, publicPledgeView } from "~/models/pledges/public.server";
 
 /** Open data: every department's published pledges and results, one row per pledge and period. */
 export async function loader({ context }: LoaderFunctionArgs) {

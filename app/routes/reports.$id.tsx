@@ -5,8 +5,9 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { BarChart, TrendChart } from "~/components/charts";
 import { CsrfInput, TextArea } from "~/components/forms";
-import { getPledge } from "~/models/pledge.server";
-import { saveUnmetNote, UnmetNoteSchema } from "~/models/pledge-data.server";
+import { saveUnmetNote, UnmetNoteSchema } from "~/models/pledges/data.server";
+import { getPledge } from "~/models/pledges/registry.server";
+import { requireReport } from "~/models/reports/access.server";
 import {
   acknowledge,
   currentUnmetNotes,
@@ -15,8 +16,8 @@ import {
   markRead,
   REPORT_ROLES,
   recordsReading,
-} from "~/models/report.server";
-import { denyAccess, requireUser } from "~/utils/auth.server";
+} from "~/models/reports/build.server";
+import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";
@@ -24,7 +25,6 @@ import { type FieldErrors, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { requireReport } from "~/utils/report-access.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, "reports.view.pageTitle", {

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { REPORT_ROLES } from "~/models/report.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireReport } from "~/models/reports/access.server";
+import { REPORT_ROLES } from "~/models/reports/build.server";
+import { PdfFontMissingError, type PdfLang, reportPdf } from "~/models/reports/pdf.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";
-import { requireReport } from "~/utils/report-access.server";
-import { PdfFontMissingError, type PdfLang, reportPdf } from "~/utils/report-pdf.server";
 
 /**
  * A stored monthly report as a printable PDF in the reader's language. Same access as the XLSX

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import ExcelJS from "exceljs";
-import { REPORT_ROLES } from "~/models/report.server";
-import { type ExportCell, safeCell } from "~/models/survey-results.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireReport } from "~/models/reports/access.server";
+import { REPORT_ROLES } from "~/models/reports/build.server";
+import { requireUser } from "~/models/staff/auth.server";
+import { type ExportCell, safeCell } from "~/models/surveys/results.server";
 import { getLocale } from "~/utils/i18n.server";
-import { requireReport } from "~/utils/report-access.server";
 
 /**
  * A stored monthly report as an Excel workbook, one sheet per section. The report is small (a

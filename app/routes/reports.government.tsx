@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/report.server";
-import { requireUser } from "~/utils/auth.server";
+import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/reports/build.server";
+import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";

@@ -3,15 +3,19 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
-import { invitationState, redeemInvitation } from "~/models/case-messages.server";
-import { formToObject, type ResponseLanguage } from "~/models/survey.schema";
-import { parseResponse, storeResponse } from "~/models/survey.server";
-import { findPublicSurvey, unknownQuestionFields, versionForSubmission } from "~/models/survey-public.server";
+import { invitationState, redeemInvitation } from "~/models/cases/messages.server";
+import { allowSurveySubmission, isHoneypotFilled } from "~/models/rate-limits/public-form.server";
+import { parseResponse, storeResponse } from "~/models/surveys/authoring.server";
+import {
+  findPublicSurvey,
+  unknownQuestionFields,
+  versionForSubmission,
+} from "~/models/surveys/public.server";
+import { formToObject, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";
-import { allowSurveySubmission, isHoneypotFilled } from "~/utils/public-form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;

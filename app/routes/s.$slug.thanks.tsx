@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { findPublicSurvey } from "~/models/survey-public.server";
+import { findPublicSurvey } from "~/models/surveys/public.server";
 import { notFound } from "~/utils/http.server";
 import { tFor } from "~/utils/meta";
 

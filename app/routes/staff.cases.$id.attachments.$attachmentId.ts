@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
-import { recordAudit } from "~/models/audit.server";
-import { getCase } from "~/models/case.server";
-import { CASE_HANDLER_ROLES, getAttachment } from "~/models/case-view.server";
-import { denyAccess, requireUser } from "~/utils/auth.server";
+import { recordAudit } from "~/models/audit/audit.server";
+import { isStoredName, servedContentType } from "~/models/cases/attachments.server";
+import { getCase } from "~/models/cases/case.server";
+import { CASE_HANDLER_ROLES, getAttachment } from "~/models/cases/view.server";
+import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { notFound } from "~/utils/http.server";
-import { isStoredName, servedContentType } from "~/utils/uploads.server";
 
 /** RFC 8187 ext-value: percent-encode everything but attr-chars. */
 function encodeFilename(name: string): string {

@@ -5,8 +5,10 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput, TextArea } from "~/components/forms";
-import { appealDeadline, appealDecideBlock, decideAppeal, lodgeAppeal } from "~/models/appeal.server";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit } from "~/models/audit/audit.server";
+import { parseDeadlineMove } from "~/models/calendar/closure-days.server";
+import { daysLeft, hkDateOf } from "~/models/calendar/working-days";
+import { appealDeadline, appealDecideBlock, decideAppeal, lodgeAppeal } from "~/models/cases/appeal.server";
 import {
   addNote,
   allowedActions,
@@ -16,7 +18,8 @@ import {
   closureDays,
   getCase,
   moveCase,
-} from "~/models/case.server";
+} from "~/models/cases/case.server";
+import { pendingReferralOf, REFERABLE_STATUSES, referCase } from "~/models/cases/referral.server";
 import {
   CASE_HANDLER_ROLES,
   caseHistory,
@@ -24,12 +27,9 @@ import {
   listAppeals,
   listAttachments,
   listCaseHandlers,
-} from "~/models/case-view.server";
-import { parseDeadlineMove } from "~/models/closure-days.server";
-import { listDepartments, localName } from "~/models/department.server";
-import { pendingReferralOf, REFERABLE_STATUSES, referCase } from "~/models/referral.server";
-import { daysLeft, hkDateOf } from "~/models/working-days";
-import { denyAccess, requireUser, type SessionUser } from "~/utils/auth.server";
+} from "~/models/cases/view.server";
+import { listDepartments, localName } from "~/models/departments/departments.server";
+import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
 import { assertCsrf } from "~/utils/csrf.server";

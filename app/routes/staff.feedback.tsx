@@ -5,10 +5,10 @@ import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/components/forms";
-import { listServices, localName } from "~/models/department.server";
-import { FEEDBACK_CHANNELS, FEEDBACK_KINDS, FeedbackSchema } from "~/models/feedback.schema";
-import { listFeedback, logFeedback } from "~/models/feedback.server";
-import { requireUser } from "~/utils/auth.server";
+import { listServices, localName } from "~/models/departments/departments.server";
+import { listFeedback, logFeedback } from "~/models/feedback/entries.server";
+import { FEEDBACK_CHANNELS, FEEDBACK_KINDS, FeedbackSchema } from "~/models/feedback/schema";
+import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";

@@ -5,8 +5,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, mergeErrors, TextField } from "~/components/forms";
-import { type SignInInput, SignInSchema } from "~/models/staff.schema";
-import { attemptSignIn, getUser } from "~/utils/auth.server";
+import { attemptSignIn, getUser } from "~/models/staff/auth.server";
+import { type SignInInput, SignInSchema } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { sessionCookie } from "~/utils/cookies.server";
 import { assertCsrf } from "~/utils/csrf.server";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { stringify } from "csv-stringify/sync";
-import { getSurvey } from "~/models/survey.server";
-import { parseResultsFilter, safeCell, startResponseExport } from "~/models/survey-results.server";
-import { denyAccess, requireUser, seesAllDepartments } from "~/utils/auth.server";
+import { denyAccess, requireUser, seesAllDepartments } from "~/models/staff/auth.server";
+import { getSurvey } from "~/models/surveys/authoring.server";
+import { parseResultsFilter, safeCell, startResponseExport } from "~/models/surveys/results.server";
 import { getLocale } from "~/utils/i18n.server";
 
 /**

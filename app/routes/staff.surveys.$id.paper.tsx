@@ -3,17 +3,22 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
-import { recordAudit } from "~/models/audit.server";
-import { formToObject, RESPONSE_LANGUAGES, type ResponseLanguage } from "~/models/survey.schema";
-import { listCollectionPoints, loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
-import { unknownQuestionFields, versionForSubmission } from "~/models/survey-public.server";
-import { requireUser } from "~/utils/auth.server";
+import { recordAudit } from "~/models/audit/audit.server";
+import { requireUser } from "~/models/staff/auth.server";
+import { PAPER_ROLES, requireSurvey } from "~/models/surveys/access.server";
+import {
+  listCollectionPoints,
+  loadVersion,
+  parseResponse,
+  storeResponse,
+} from "~/models/surveys/authoring.server";
+import { unknownQuestionFields, versionForSubmission } from "~/models/surveys/public.server";
+import { formToObject, RESPONSE_LANGUAGES, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { PAPER_ROLES, requireSurvey } from "~/utils/survey-access.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "surveys.paper.title");
 

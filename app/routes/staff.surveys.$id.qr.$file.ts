@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import QRCode from "qrcode";
-import { getCollectionPoint } from "~/models/survey.server";
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/models/staff/auth.server";
+import { requireSurvey } from "~/models/surveys/access.server";
+import { getCollectionPoint } from "~/models/surveys/authoring.server";
 import { expectedOrigin } from "~/utils/csrf.server";
 import { notFound } from "~/utils/http.server";
-import { requireSurvey } from "~/utils/survey-access.server";
 
 /** A collection point's QR code, as PNG or SVG, for staff of the department to print. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

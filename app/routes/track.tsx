@@ -5,21 +5,21 @@ import { Form, Link, useActionData, useNavigation, useSubmit } from "@remix-run/
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors, TextField } from "~/components/forms";
-import { type LodgeError, lodgeAppeal } from "~/models/appeal.server";
-import { getCase } from "~/models/case.server";
-import { CitizenAppealSchema, COMPLAINT_LIMITS, E, TrackSchema } from "~/models/complaint.schema";
+import { type LodgeError, lodgeAppeal } from "~/models/cases/appeal.server";
+import { getCase } from "~/models/cases/case.server";
+import { CitizenAppealSchema, COMPLAINT_LIMITS, E, TrackSchema } from "~/models/cases/intake.schema";
 import {
   allowTrackingAttempt,
   findTrackedCase,
   type TrackedCaseView,
   trackedCaseView,
-} from "~/models/tracking.server";
+} from "~/models/cases/tracking.server";
+import { isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import { readForm } from "~/utils/body.server";
 import { formats } from "~/utils/formats";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
-import { isHoneypotFilled } from "~/utils/public-form.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "complaints.track.title");
 
@@ -54,7 +54,7 @@ function notFoundAnswer() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   if (isHoneypotFilled(form)) return notFoundAnswer();
-  // Every post counts, appeals too: ten look-ups per ten minutes per address (tracking.server.ts).
+  // Every post counts, appeals too: ten look-ups per ten minutes per address (cases/tracking.server.ts).
   if (!(await allowTrackingAttempt(context))) {
     return json<TrackAnswer>(
       { result: "rateLimited" },

@@ -67,7 +67,7 @@ const EnvSchema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   // How long a stopping worker (SIGTERM) waits for its jobs in flight before it exits anyway.
   WORKER_CLOSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  // Retention (app/models/retention.server.ts): days after a case closed when its attachments are
+  // Retention (app/models/retention/purge.server.ts): days after a case closed when its attachments are
   // deleted, and days after queuing when an e-mail to a complainant leaves the outbox; both go
   // sooner with the contact details when the department's own period is shorter.
   RETENTION_ATTACHMENT_DAYS: z.coerce.number().int().min(1).max(3650).default(730),

@@ -8,7 +8,7 @@
  * space (U+2009) where Chromium's wrote a plain space, and React threw #418/#423/#425 on every row
  * of the Chinese feedback log and drew the page again. So dates and times are put together here
  * from their numbers, by a fixed pattern per language (the look CLDR gives, with plain spaces), in
- * Hong Kong time: UTC+8 all year, no daylight saving since 1979 (as in app/models/time.ts).
+ * Hong Kong time: UTC+8 all year, no daylight saving since 1979 (as in app/models/calendar/time.ts).
  * Numbers go through Intl.NumberFormat, built once per language at module level (shared
  * performance lesson 6); digits, ",", "." and "%" are the same in both languages in every ICU.
  */

@@ -3,7 +3,7 @@
  * only the newest BACKUP_KEEP kept. On Postgres it does nothing and says so: pg_dump's job.
  */
 import path from "node:path";
-import { attachmentsDir } from "../../app/models/complaint.server";
+import { attachmentsDir } from "../../app/models/cases/intake.server";
 import type { Env } from "../../app/utils/env.server";
 import { createBackup, describeBackup, pruneBackups } from "../../db/backup";
 import { dbKind, sqlitePath } from "../../db/client";

@@ -1,12 +1,12 @@
 import type { FlowProducer, JobsOptions } from "bullmq";
-import { flagOverdueCases } from "../../app/models/case.server";
-import { purgeExpired } from "../../app/models/retention.server";
-import { hkDate } from "../../app/models/time";
-import { isWorkingDay } from "../../app/models/working-days";
+import { hkDate } from "../../app/models/calendar/time";
+import { isWorkingDay } from "../../app/models/calendar/working-days";
+import { flagOverdueCases } from "../../app/models/cases/case.server";
+import { JOBS, QUEUES } from "../../app/models/queues/definitions";
+import { purgeExpired } from "../../app/models/retention/purge.server";
 import type { Env } from "../../app/utils/env.server";
 import type { Mailer } from "../../app/utils/mailer.server";
 import type { Db } from "../../db/client";
-import { JOBS, QUEUES } from "../queues";
 import type { registry } from "../registry";
 import { runNightlyBackup } from "./backup";
 import { escalateNotifications, sendPendingEmails } from "./outbox";
@@ -109,7 +109,7 @@ export function buildProcessors(deps: {
           throw new Error("The nightly backup needs DATABASE_URL, DATA_DIR, BACKUP_DIR and BACKUP_KEEP");
         return runNightlyBackup({ DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY }, data, ctx);
       },
-      // 03:00 Hong Kong time: what the retention periods no longer allow (retention.server.ts).
+      // 03:00 Hong Kong time: what the retention periods no longer allow (retention/purge.server.ts).
       [JOBS.retentionPurge]: async (_data, ctx) => {
         const r = await purgeExpired(
           db,

@@ -4,7 +4,7 @@
  * the worker calls them from jobs/processors/index.ts.
  */
 import type { Selectable } from "kysely";
-import { enqueueEmail, mailableStaff } from "../../app/models/outbox.server";
+import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
 import { decryptPii, encryptPii } from "../../app/utils/crypto.server";
 import type { Mailer } from "../../app/utils/mailer.server";
 import { tFor } from "../../app/utils/meta";

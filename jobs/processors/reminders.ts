@@ -3,10 +3,11 @@
  * e-mail per officer listing the cases whose next pledged deadline falls within the "due soon"
  * window of the case queue. A plain function of its dependencies; no BullMQ here.
  */
-import { closureDays, NO_DEADLINE_STATUSES } from "../../app/models/case.server";
-import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/case-view.server";
-import { enqueueEmail } from "../../app/models/outbox.server";
-import { daysLeft, hkDateOf } from "../../app/models/working-days";
+
+import { daysLeft, hkDateOf } from "../../app/models/calendar/working-days";
+import { closureDays, NO_DEADLINE_STATUSES } from "../../app/models/cases/case.server";
+import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/cases/view.server";
+import { enqueueEmail } from "../../app/models/outbox/email.server";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
 import type { Db } from "../../db/client";

@@ -10,20 +10,20 @@
  * parent stores the government-wide summary and queues one e-mail per central reviewer.
  */
 import type { FlowJob, FlowProducer, JobsOptions, Queue } from "bullmq";
-import { enqueueEmail, mailableStaff } from "../../app/models/outbox.server";
-import { shiftMonth } from "../../app/models/periods";
+import { shiftMonth } from "../../app/models/calendar/periods";
+import { hkMonth } from "../../app/models/calendar/time";
+import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from "../../app/models/queues/definitions";
 import {
   type DepartmentReport,
   type GovernmentSummary,
   generateDepartmentReport,
   saveGovernmentSummary,
-} from "../../app/models/report.server";
-import { hkMonth } from "../../app/models/time";
+} from "../../app/models/reports/build.server";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
 import type { Db } from "../../db/client";
 import { DepartmentReportPayload, GovernmentReportPayload, MonthlyPayload } from "../payloads";
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from "../queues";
 
 /** The month that ended most recently, in Hong Kong: on 1 Dec 00:30 HKT, "2026-11". */
 export function monthJustEnded(now: Date = new Date()): string {
@@ -207,7 +207,7 @@ export async function runGovernmentSummary(
 // ---- E-mail ----
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
-/** A change already in percentage points (report.server.ts rounds it to one decimal). */
+/** A change already in percentage points (reports/build.server.ts rounds it to one decimal). */
 const signed = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v)}`);
 
 /** English, then Traditional Chinese: managers read both (as the other notices). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hkDateOf, isWorkingDay } from "~/models/working-days";
+import { hkDateOf, isWorkingDay } from "~/models/calendar/working-days";
 import {
   allowFailedResponse,
   expectNoAxeViolations,

@@ -1,9 +1,9 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCase, moveCase } from "~/models/case.server";
-import { lastCompleteMonths } from "~/models/periods";
-import { generateDepartmentReport } from "~/models/report.server";
-import { hkMonth } from "~/models/time";
+import { lastCompleteMonths } from "~/models/calendar/periods";
+import { hkMonth } from "~/models/calendar/time";
+import { createCase, moveCase } from "~/models/cases/case.server";
+import { generateDepartmentReport } from "~/models/reports/build.server";
 import { createDb } from "../../db/client";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { assertNoConsoleErrors, LANGUAGES, launchBrowser, waitForHydration } from "../setup/browser";

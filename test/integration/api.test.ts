@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { editSurvey, getSurveyBySlug, setSurveyStatus } from "~/models/survey.server";
+import { editSurvey, getSurveyBySlug, setSurveyStatus } from "~/models/surveys/authoring.server";
 import { action as apiKeysAction, loader as apiKeysLoader } from "~/routes/admin.api-keys";
 import { action as batchAction } from "~/routes/api.v1.responses.batch";
 import { loader as surveysLoader } from "~/routes/api.v1.surveys._index";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCase, moveCase } from "~/models/case.server";
+import { createCase, moveCase } from "~/models/cases/case.server";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/admin.case-settings";
 import { action as centralAction, loader as centralLoader } from "~/routes/central.closure-days";
 import { makeContext, type TestContext } from "../setup/context";

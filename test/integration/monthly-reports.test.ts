@@ -1,10 +1,11 @@
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getGovernmentSummary } from "~/models/report.server";
-import { loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
+import { getGovernmentSummary } from "~/models/reports/build.server";
+import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
+import { bullPrefix, JOBS, QUEUES } from "../../app/models/queues/definitions";
 import { producerConnection, workerConnection } from "../../jobs/connection";
 import { buildProcessors } from "../../jobs/processors";
 import {
@@ -14,7 +15,6 @@ import {
   monthJustEnded,
   runDepartmentReport,
 } from "../../jobs/processors/reports";
-import { bullPrefix, JOBS, QUEUES } from "../../jobs/queues";
 import { type RunningWorker, startWorker, TIMEZONE, upsertSchedules } from "../../jobs/worker";
 import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiKey } from "~/models/api-key.server";
-import { clockStops, createCase, moveCase } from "~/models/case.server";
+import { dueDate } from "~/models/calendar/working-days";
+import { clockStops, createCase, moveCase } from "~/models/cases/case.server";
 import {
   CsvSyntaxError,
   importReadings,
@@ -9,11 +9,11 @@ import {
   parseInstant,
   recordReading,
   recordTransaction,
-} from "~/models/pledge-data.server";
-import { pledgeResults } from "~/models/pledge-results.server";
-import { fieldName } from "~/models/survey.schema";
-import { loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
-import { dueDate } from "~/models/working-days";
+} from "~/models/pledges/data.server";
+import { pledgeResults } from "~/models/pledges/results.server";
+import { createApiKey } from "~/models/staff/api-keys.server";
+import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
+import { fieldName } from "~/models/surveys/schema";
 import { action as listAction, loader as listLoader } from "~/routes/admin.pledges._index";
 import { action as pledgeAction, loader as pledgeLoader } from "~/routes/admin.pledges.$id";
 import { action as importAction } from "~/routes/admin.pledges.$id_.import";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { lastCompleteMonths } from "~/models/periods";
-import type { PublicPledge } from "~/models/pledge-public.server";
+import { lastCompleteMonths } from "~/models/calendar/periods";
+import type { PublicPledge } from "~/models/pledges/public.server";
 import { loader as overviewLoader } from "~/routes/central.overview";
 import { loader as pledgesLoader } from "~/routes/pledges._index";
 import { loader as departmentLoader } from "~/routes/pledges.$dept";

@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { queueCaseSurveyInvitation } from "~/models/case-messages.server";
-import { submitComplaint } from "~/models/complaint.server";
-import { enqueueEmail } from "~/models/outbox.server";
-import { purgeExpired, type RetentionSettings } from "~/models/retention.server";
+import { submitComplaint } from "~/models/cases/intake.server";
+import { queueCaseSurveyInvitation } from "~/models/cases/messages.server";
+import { enqueueEmail } from "~/models/outbox/email.server";
+import { purgeExpired, type RetentionSettings } from "~/models/retention/purge.server";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { TEST_PII_KEY } from "../setup/global-setup";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { consumeWindowPoint, refundWindowPoint } from "~/models/rate-limit.server";
-import { createLimiter } from "~/utils/rate-limit.server";
+import { createLimiter } from "~/models/rate-limits/limiter.server";
+import { consumeWindowPoint, refundWindowPoint } from "~/models/rate-limits/windows.server";
 import { createWebRedis } from "~/utils/redis.server";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { unusedPort } from "../setup/wait";

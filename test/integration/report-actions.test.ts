@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type DepartmentReport, generateDepartmentReport } from "~/models/report.server";
+import { type DepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { logFeedback } from "~/models/feedback.server";
-import { generateDepartmentReport } from "~/models/report.server";
+import { logFeedback } from "~/models/feedback/entries.server";
+import { generateDepartmentReport } from "~/models/reports/build.server";
 import { loader as pdfLoader } from "~/routes/reports.$id_[.]pdf";
 import { LOCALE_COOKIE } from "~/utils/cookies.server";
 import { makeContext, type TestContext } from "../setup/context";

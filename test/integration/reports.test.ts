@@ -1,15 +1,15 @@
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCase, moveCase } from "~/models/case.server";
-import { logFeedback } from "~/models/feedback.server";
+import { createCase, moveCase } from "~/models/cases/case.server";
+import { logFeedback } from "~/models/feedback/entries.server";
 import {
   buildDepartmentReport,
   buildGovernmentSummary,
   type DepartmentReport,
   generateDepartmentReport,
-} from "~/models/report.server";
-import type { ResponseChannel } from "~/models/survey.schema";
-import { loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
+} from "~/models/reports/build.server";
+import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
+import type { ResponseChannel } from "~/models/surveys/schema";
 import { loader as inboxLoader } from "~/routes/reports._index";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
 import { loader as xlsxLoader } from "~/routes/reports.$id_[.]xlsx";

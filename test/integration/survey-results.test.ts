@@ -3,15 +3,15 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BarChart, TrendChart } from "~/components/charts";
-import type { ResponseChannel, ResponseLanguage } from "~/models/survey.schema";
-import { editSurvey, loadVersion, parseResponse, storeResponse } from "~/models/survey.server";
+import { hkMonth } from "~/models/calendar/time";
+import { editSurvey, loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import {
   addMonths,
   parseResultsFilter,
   type SurveyResults,
   startResponseExport,
-} from "~/models/survey-results.server";
-import { hkMonth } from "~/models/time";
+} from "~/models/surveys/results.server";
+import type { ResponseChannel, ResponseLanguage } from "~/models/surveys/schema";
 import { loader as csvLoader } from "~/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.surveys.$id.export[.]xlsx";
 import { loader as resultsLoader } from "~/routes/staff.surveys.$id.results";

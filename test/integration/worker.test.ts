@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { bullPrefix, DEFAULT_JOB_OPTIONS, queueOptions } from "../../app/models/queues/definitions";
 import { producerConnection } from "../../jobs/connection";
-import { bullPrefix, DEFAULT_JOB_OPTIONS, queueOptions } from "../../jobs/queues";
 import { startWorker } from "../../jobs/worker";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 
@@ -70,7 +70,7 @@ describe("the worker on a real Redis (own key prefix)", () => {
       },
     });
     const connection = producerConnection(TEST_REDIS_URL);
-    // Every queue we open has the defaults (jobs/queues.ts queueOptions).
+    // Every queue we open has the defaults (app/models/queues/definitions.ts queueOptions).
     const queue = new Queue("reports", queueOptions(connection, prefix));
     try {
       const job = await queue.add("report.flaky", {});

@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { Redis } from "ioredis";
 import { parseEnv } from "../../app/utils/env.server";
-import { createServices } from "../../app/utils/services.server";
 import type { Db } from "../../db/client";
+import { createServices } from "../../server/services";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const ORIGIN = "http://localhost";

@@ -5,7 +5,7 @@ import {
   parsePeriod,
   quarterOf,
   shiftMonth,
-} from "../../app/models/periods";
+} from "../../app/models/calendar/periods";
 
 describe("reporting periods", () => {
   it("parse a month with its first and last days, leap years included", () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { sanitiseFileName } from "~/models/complaint.server";
 import {
   DEFAULT_UPLOAD_LIMITS,
   isStoredName,
@@ -7,7 +6,8 @@ import {
   parseUploadForm,
   servedContentType,
   sniffFileType,
-} from "~/utils/uploads.server";
+} from "~/models/cases/attachments.server";
+import { sanitiseFileName } from "~/models/cases/intake.server";
 
 const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : p)));

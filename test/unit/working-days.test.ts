@@ -9,7 +9,7 @@ import {
   isMet,
   isWorkingDay,
   workingDaysBetween,
-} from "../../app/models/working-days";
+} from "../../app/models/calendar/working-days";
 
 const working = (days: number) => ({ days, unit: "working" as const });
 const calendar = (days: number) => ({ days, unit: "calendar" as const });

@@ -1,0 +1,101 @@
+import type { Db } from "../../../db/client";
+import { decryptPii, maskEmail } from "../../utils/crypto.server";
+import { nowIso } from "../calendar/time";
+
+export interface OutboxInput {
+  dedupeKey: string;
+  kind: string;
+  departmentId: number | null;
+  /** the recipient, already encrypted (ADR 0007) */
+  toEnc: string;
+  subject: string;
+  body: string;
+  /** an e-mail to a case's complainant: it leaves the outbox with the case's contact details */
+  complainantCaseId?: number;
+}
+
+/**
+ * Queues an e-mail in the database, inside the caller's transaction: it exists only if what it
+ * reports was stored, and once only (dedupe key). The reports worker sends it (issue 6); without
+ * SMTP, administrators read the outbox.
+ */
+export async function enqueueEmail(trx: Db, m: OutboxInput): Promise<void> {
+  await trx
+    .insertInto("outbox_messages")
+    .values({
+      dedupe_key: m.dedupeKey,
+      kind: m.kind,
+      department_id: m.departmentId,
+      to_enc: m.toEnc,
+      subject: m.subject,
+      body_text: m.body,
+      created_at: nowIso(),
+      sent_at: null,
+      attempts: 0,
+      last_error: null,
+      complainant_case_id: m.complainantCaseId ?? null,
+    })
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .execute();
+}
+
+export interface OutboxListItem {
+  id: number;
+  created_at: string;
+  kind: string;
+  subject: string;
+  /** masked: "m***@pledge.example" */
+  to: string | null;
+  sent_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+/**
+ * The newest 200 outbox messages, all departments' or one department's, with
+ * the recipient decrypted only to be masked (ADR 0007).
+ */
+export async function listOutbox(
+  db: Db,
+  piiKey: string,
+  departments: "all" | { departmentId: number | null },
+): Promise<OutboxListItem[]> {
+  let q = db
+    .selectFrom("outbox_messages")
+    .select(["id", "created_at", "kind", "subject", "to_enc", "sent_at", "attempts", "last_error"])
+    .orderBy("id", "desc")
+    .limit(200);
+  // A department's messages only: a user without a department (none should be) sees none.
+  if (departments !== "all") q = q.where("department_id", "=", departments.departmentId ?? -1);
+  const rows = await q.execute();
+  return rows.map(({ to_enc, ...r }) => {
+    let to: string | null;
+    try {
+      to = maskEmail(decryptPii(piiKey, to_enc));
+    } catch {
+      to = null; // another key's ciphertext: show nothing rather than fail the page
+    }
+    return { ...r, to };
+  });
+}
+
+/**
+ * The active staff of a role with an e-mail address, in a department (or, for government roles,
+ * everywhere): whom the worker e-mails. Work addresses, not citizens' personal data.
+ */
+export async function mailableStaff(
+  trx: Db,
+  role: "manager" | "case_officer" | "central_reviewer",
+  departmentId: number | null = null,
+): Promise<{ id: number; email: string }[]> {
+  let q = trx
+    .selectFrom("staff_users")
+    .select(["id", "email"])
+    .where("role", "=", role)
+    .where("is_active", "=", 1)
+    .where("email", "is not", null)
+    .where("email", "!=", "");
+  if (departmentId !== null) q = q.where("department_id", "=", departmentId);
+  const rows = await q.orderBy("id").execute();
+  return rows.map((r) => ({ id: r.id, email: r.email ?? "" }));
+}
