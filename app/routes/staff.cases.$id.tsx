@@ -7,7 +7,8 @@ import { z } from "zod";
 import { CsrfInput, TextArea } from "~/components/forms";
 import { recordAudit } from "~/models/audit/audit.server";
 import { parseDeadlineMove } from "~/models/calendar/closure-days.server";
-import { daysLeft, hkDateOf } from "~/models/calendar/working-days";
+import { hkDate } from "~/models/calendar/time";
+import { daysLeft } from "~/models/calendar/working-days";
 import { appealDeadline, appealDecideBlock, decideAppeal, lodgeAppeal } from "~/models/cases/appeal.server";
 import {
   addNote,
@@ -83,7 +84,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   // The same test decideAppeal makes, to show a plain notice instead of a form that would be refused.
   const decideBlock = open ? await appealDecideBlock(context.db, user, open, c) : null;
   const canLodge =
-    !open && (c.status === "replied" || c.status === "closed") && !!appealLast && hkDateOf(now) <= appealLast;
+    !open && (c.status === "replied" || c.status === "closed") && !!appealLast && hkDate(now) <= appealLast;
 
   return {
     locale,

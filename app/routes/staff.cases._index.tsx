@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput } from "~/components/forms";
-import { hkDateOf } from "~/models/calendar/working-days";
+import { hkDate } from "~/models/calendar/time";
+
 import { caseContact, flagOverdueCases } from "~/models/cases/case.server";
 import { acceptReferral, listIncomingReferrals, returnReferral } from "~/models/cases/referral.server";
 import { CASE_HANDLER_ROLES, listCaseQueue, QUEUE_TABS, type QueueTab } from "~/models/cases/view.server";
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, CASE_HANDLER_ROLES);
   const now = new Date();
   // Tell managers about newly overdue cases (once per case); the worker takes this over later.
-  await flagOverdueCases(context.db, hkDateOf(now));
+  await flagOverdueCases(context.db, hkDate(now));
   const locale = await getLocale(request);
   const zh = locale.startsWith("zh");
   const url = new URL(request.url);

@@ -4,7 +4,8 @@
  * window of the case queue. A plain function of its dependencies; no BullMQ here.
  */
 
-import { daysLeft, hkDateOf } from "../../app/models/calendar/working-days";
+import { hkDate } from "../../app/models/calendar/time";
+import { daysLeft } from "../../app/models/calendar/working-days";
 import { closureDays, NO_DEADLINE_STATUSES } from "../../app/models/cases/case.server";
 import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/cases/view.server";
 import { enqueueEmail } from "../../app/models/outbox/email.server";
@@ -44,7 +45,7 @@ export async function remindDueCases(
   piiKey: string,
   now: Date = new Date(),
 ): Promise<{ officers: number; cases: number }> {
-  const today = hkDateOf(now);
+  const today = hkDate(now);
   const horizon = addCalendarDays(today, HORIZON_CALENDAR_DAYS);
   // Overdue steps are left out here: flagOverdueCases tells managers about those.
   const candidates = await db

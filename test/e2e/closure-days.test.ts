@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hkDateOf, isWorkingDay } from "~/models/calendar/working-days";
+import { hkDate } from "~/models/calendar/time";
+import { isWorkingDay } from "~/models/calendar/working-days";
 import {
   allowFailedResponse,
   expectNoAxeViolations,
@@ -12,7 +13,7 @@ let server: RunningServer;
 
 /** The first working day after today (HK): inside the acknowledgement window of a case received today. */
 function nextWorkingDay(): string {
-  let at = Date.parse(`${hkDateOf(new Date())}T00:00:00Z`);
+  let at = Date.parse(`${hkDate(new Date())}T00:00:00Z`);
   for (;;) {
     at += 86_400_000;
     const date = new Date(at).toISOString().slice(0, 10);

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hkDateOf } from "~/models/calendar/working-days";
+import { hkDate } from "~/models/calendar/time";
+
 import { lodgeAppeal } from "~/models/cases/appeal.server";
 import { createCase } from "~/models/cases/case.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/staff.cases._index";
@@ -408,7 +409,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     await t.db.updateTable("cases").set({ ack_due: "2020-01-02" }).where("id", "=", late.id).execute();
     await t.db
       .updateTable("cases")
-      .set({ ack_due: hkDateOf(new Date()) })
+      .set({ ack_due: hkDate(new Date()) })
       .where("id", "=", soon.id)
       .execute();
 

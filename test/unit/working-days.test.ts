@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { hkDate } from "~/models/calendar/time";
 import {
   type ClockStop,
   daysLeft,
   dueDate,
   dueDateAfterClosureChange,
-  hkDateOf,
   hkGeneralHolidays,
   isMet,
   isWorkingDay,
@@ -160,11 +160,11 @@ describe("due dates", () => {
   });
 
   it("count from the Hong Kong date of receipt, not the UTC date", () => {
-    expect(hkDateOf("2026-03-31T15:30:00Z")).toBe("2026-03-31"); // 23:30 HKT
-    expect(hkDateOf("2026-03-31T15:59:59.999Z")).toBe("2026-03-31");
-    expect(hkDateOf("2026-03-31T16:00:00Z")).toBe("2026-04-01"); // midnight HKT
-    expect(hkDateOf("2026-03-31T16:30:00Z")).toBe("2026-04-01"); // 00:30 HKT
-    expect(hkDateOf(new Date("2026-03-31T16:30:00Z"))).toBe("2026-04-01");
+    expect(hkDate("2026-03-31T15:30:00Z")).toBe("2026-03-31"); // 23:30 HKT
+    expect(hkDate("2026-03-31T15:59:59.999Z")).toBe("2026-03-31");
+    expect(hkDate("2026-03-31T16:00:00Z")).toBe("2026-04-01"); // midnight HKT
+    expect(hkDate("2026-03-31T16:30:00Z")).toBe("2026-04-01"); // 00:30 HKT
+    expect(hkDate(new Date("2026-03-31T16:30:00Z"))).toBe("2026-04-01");
     // 23:30 HKT on 03-31: day 1 is 04-01.
     expect(dueDate("2026-03-31T15:30:00Z", working(1))).toBe("2026-04-01");
     // Wed 01 (1), Thu 02 (2), 03–07 holidays and weekend, Wed 08 (3), Thu 09 (4), Fri 10 (5).

@@ -1,3 +1,6 @@
+/** A sender's clock may run this far ahead of ours: later than now + this is "in the future". */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Timestamps are stored as ISO-8601 UTC strings (docs/decisions/0002-portable-column-types.md). */
 export function nowIso(now: Date = new Date()): string {
   return now.toISOString();

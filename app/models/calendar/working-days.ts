@@ -67,11 +67,6 @@ function yearOf(day: number): number {
   return year;
 }
 
-/** The Hong Kong calendar date (YYYY-MM-DD) of an instant. */
-export function hkDateOf(iso: string | Date): string {
-  return dateOf(hkDayOf(iso));
-}
-
 // One date-holidays instance, built on first use: it parses rules for the whole of HK's calendar.
 let hk: Holidays | undefined;
 const holidayYears = new Map<number, { dates: readonly string[]; days: ReadonlySet<number> }>();
@@ -124,7 +119,7 @@ export function isWorkingDay(date: string, closures?: ReadonlySet<string>): bool
 }
 
 /** Closure dates as day numbers; a malformed date fails loudly rather than silently counting. */
-function closureDays(closures: Iterable<string> | undefined): ReadonlySet<number> {
+function closureDayNumbers(closures: Iterable<string> | undefined): ReadonlySet<number> {
   if (!closures) return NO_DAYS;
   const days = new Set<number>();
   for (const date of closures) days.add(dayOf(date));
@@ -183,7 +178,7 @@ export function dueDate(
   const stops = options.stops ?? [];
   if (stops.some((s) => s.to === null)) return null;
   const stopped = stoppedRanges(stops);
-  const closures = closureDays(options.closures);
+  const closures = closureDayNumbers(options.closures);
   const working = target.unit === "working";
 
   let day = hkDayOf(receivedAt);
@@ -221,7 +216,7 @@ export function dueDateAfterClosureChange(
   const start = hkDayOf(receivedAt);
   const end = dayOf(due);
   if (changed <= start || changed > end) return due;
-  const others = closureDays(options.closures);
+  const others = closureDayNumbers(options.closures);
   if (others.has(changed)) return due;
   const before = new Set(others);
   const after = new Set(others);
@@ -258,7 +253,7 @@ function workingDaysIn(from: number, to: number, closures: ReadonlySet<number>):
  * the same day, and the target itself when end is on the due date. Negative if end is before start.
  */
 export function workingDaysBetween(startIso: string, endIso: string, closures?: Iterable<string>): number {
-  return workingDaysIn(hkDayOf(startIso), hkDayOf(endIso), closureDays(closures));
+  return workingDaysIn(hkDayOf(startIso), hkDayOf(endIso), closureDayNumbers(closures));
 }
 
 /**
@@ -269,6 +264,6 @@ export function workingDaysBetween(startIso: string, endIso: string, closures?: 
 export function daysLeft(due: string, now: Date, closures?: Iterable<string>): number {
   const today = hkDayOf(now);
   const dueDay = dayOf(due);
-  const left = workingDaysIn(today, dueDay, closureDays(closures));
+  const left = workingDaysIn(today, dueDay, closureDayNumbers(closures));
   return today > dueDay ? Math.min(left, -1) : left;
 }

@@ -1,8 +1,8 @@
 import type { Db } from "../../../db/client";
 import type { Appeal, AppealOutcome, Case } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
-import { nowIso } from "../calendar/time";
-import { dueDate, hkDateOf, isMet } from "../calendar/working-days";
+import { hkDate, nowIso } from "../calendar/time";
+import { dueDate, isMet } from "../calendar/working-days";
 import type { Role } from "../staff/schema";
 import { closureDays, getCaseSettings } from "./case.server";
 
@@ -52,7 +52,7 @@ export async function lodgeAppeal(
   if (!grounds) return { ok: false, error: "groundsRequired" };
   if (!c.replied_at || !["replied", "closed"].includes(c.status)) return { ok: false, error: "notReplied" };
   const last = await appealDeadline(db, c);
-  if (!last || hkDateOf(now) > last) return { ok: false, error: "outOfTime" };
+  if (!last || hkDate(now) > last) return { ok: false, error: "outOfTime" };
   if (await openAppeal(db, c.id)) return { ok: false, error: "alreadyOpen" };
   const settings = await getCaseSettings(db, c.department_id);
   const closures = await closureDays(db, c.department_id);

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import type { Db } from "../../../db/client";
 import type { Case, CaseEventKind, CaseStatus } from "../../../db/schema";
-import { hkDateOf } from "../calendar/working-days";
+import { hkDate } from "../calendar/time";
+
 import { localName } from "../departments/departments.server";
 import { limiterKey } from "../rate-limits/limiter.server";
 import { appealDeadline, openAppeal } from "./appeal.server";
@@ -175,5 +176,5 @@ export async function appealState(db: Db, c: Case, now: Date = new Date()): Prom
   if (!c.replied_at || !["replied", "closed"].includes(c.status)) return { state: "none" };
   const lastDay = await appealDeadline(db, c);
   if (!lastDay) return { state: "none" };
-  return hkDateOf(now) > lastDay ? { state: "ended", lastDay } : { state: "allowed", lastDay };
+  return hkDate(now) > lastDay ? { state: "ended", lastDay } : { state: "allowed", lastDay };
 }

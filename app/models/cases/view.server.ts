@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/client";
 import type { Appeal, CaseAttachment, CaseEventKind, CaseStatus } from "../../../db/schema";
-import { daysLeft, hkDateOf } from "../calendar/working-days";
+import { hkDate } from "../calendar/time";
+import { daysLeft } from "../calendar/working-days";
 import type { Role } from "../staff/schema";
 import { closureDays, NO_DEADLINE_STATUSES } from "./case.server";
 
@@ -80,7 +81,7 @@ export async function listCaseQueue(
   options: { tab: QueueTab; userId: number; now?: Date },
 ): Promise<{ rows: QueueRow[]; truncated: boolean }> {
   const now = options.now ?? new Date();
-  const today = hkDateOf(now);
+  const today = hkDate(now);
   let q = db
     .selectFrom("cases as c")
     .leftJoin("services as s", "s.id", "c.service_id")

@@ -4,7 +4,7 @@ import type { Db } from "../../../db/client";
 import type { Pledge, PledgeVersion, QualityReadingTable, ServiceTransactionTable } from "../../../db/schema";
 import type { ApiProblem, ApiResult } from "../../utils/api.server";
 import { recordAudit } from "../audit/audit.server";
-import { hkDate, nowIso } from "../calendar/time";
+import { CLOCK_SKEW_MS, hkDate, nowIso } from "../calendar/time";
 import { closureDays } from "../cases/case.server";
 import type { ApiKeyAuth } from "../staff/api-keys.server";
 import { pledgeResults } from "./results.server";
@@ -245,8 +245,6 @@ const EARLIEST = "2000-01-01";
 const EARLIEST_MS = Date.parse("2000-01-01T00:00:00+08:00");
 /** Received to completed, at most: beyond this it is a typo, and counting days gets slow. */
 const MAX_SPAN_DAYS = 1096;
-/** A sender's clock may run this far ahead of ours. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -257,7 +255,7 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 /** Milliseconds of an instant in one of parseInstant's forms, or NaN. */
-function instantMs(value: string, hkLocal: boolean): number {
+function spreadsheetInstantMs(value: string, hkLocal: boolean): number {
   // The usual spreadsheet form first: `YYYY-MM-DD HH:MM` is 16 characters.
   let m = hkLocal && value.length <= 19 ? HK_LOCAL.exec(value) : null;
   let offsetMin = 8 * 60;
@@ -289,7 +287,7 @@ function instantMs(value: string, hkLocal: boolean): number {
  * stored form (ISO UTC), or null when it is not one of these or not a real date and time.
  */
 export function parseInstant(value: string, hkLocal = true): string | null {
-  const ms = instantMs(value, hkLocal);
+  const ms = spreadsheetInstantMs(value, hkLocal);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
@@ -325,13 +323,13 @@ export function checkTransaction(
   if (!validRef(externalRef)) return { ok: false, field: "externalRef", problem: "ref" };
   const receivedText = raw.receivedAt.trim();
   const completedText = raw.completedAt?.trim() ?? "";
-  const received = instantMs(receivedText, hkLocal);
+  const received = spreadsheetInstantMs(receivedText, hkLocal);
   if (Number.isNaN(received)) return { ok: false, field: "receivedAt", problem: "date" };
   if (received < EARLIEST_MS) return { ok: false, field: "receivedAt", problem: "tooEarly" };
   if (received > nowMs + CLOCK_SKEW_MS) return { ok: false, field: "receivedAt", problem: "future" };
   let completedAt: string | null = null;
   if (completedText) {
-    const completed = instantMs(completedText, hkLocal);
+    const completed = spreadsheetInstantMs(completedText, hkLocal);
     if (Number.isNaN(completed)) return { ok: false, field: "completedAt", problem: "date" };
     if (completed > nowMs + CLOCK_SKEW_MS) return { ok: false, field: "completedAt", problem: "future" };
     if (completed < received) return { ok: false, field: "completedAt", problem: "beforeReceived" };

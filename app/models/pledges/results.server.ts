@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Pledge, PledgeVersion } from "../../../db/schema";
 import { type Period, parsePeriod } from "../calendar/periods";
-import { dueDate, hkDateOf, isMet } from "../calendar/working-days";
+import { hkDate } from "../calendar/time";
+import { dueDate, isMet } from "../calendar/working-days";
 import { clockStopsOf, closureDays } from "../cases/case.server";
 
 export type ResultStatus = "met" | "not_met" | "insufficient";
@@ -93,7 +94,7 @@ export async function countByMonth(
           stops: stops.get(c.id) ?? [],
         },
       );
-      add(out, hkDateOf(done).slice(0, 7), 1, due && isMet(done, due) ? 1 : 0);
+      add(out, hkDate(done).slice(0, 7), 1, due && isMet(done, due) ? 1 : 0);
     }
   } else if (v.target_kind === "satisfaction") {
     const rows = await db

@@ -1,7 +1,8 @@
 import type { Insertable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { ServiceTransactionTable } from "../../../db/schema";
-import { hkDateOf, workingDaysBetween } from "../calendar/working-days";
+import { hkDate } from "../calendar/time";
+import { workingDaysBetween } from "../calendar/working-days";
 
 export interface TransactionInput {
   transactionType: string;
@@ -12,7 +13,7 @@ export interface TransactionInput {
 
 function calendarDaysBetween(a: string, b: string): number {
   return Math.round(
-    (Date.parse(`${hkDateOf(b)}T00:00:00Z`) - Date.parse(`${hkDateOf(a)}T00:00:00Z`)) / 86_400_000,
+    (Date.parse(`${hkDate(b)}T00:00:00Z`) - Date.parse(`${hkDate(a)}T00:00:00Z`)) / 86_400_000,
   );
 }
 
@@ -35,7 +36,7 @@ export function transactionRow(
     external_ref: t.externalRef,
     received_at: t.receivedAt,
     completed_at: done,
-    month: done ? hkDateOf(done).slice(0, 7) : null,
+    month: done ? hkDate(done).slice(0, 7) : null,
     working_days: done ? workingDaysBetween(t.receivedAt, done, closures) : null,
     calendar_days: done ? calendarDaysBetween(t.receivedAt, done) : null,
     import_id: importId,

@@ -4,7 +4,7 @@ import type { Db } from "../../../db/client";
 import type { ResponseBatch, Survey } from "../../../db/schema";
 import type { ApiProblem, ApiResult } from "../../utils/api.server";
 import { recordAudit } from "../audit/audit.server";
-import { hkMonth, nowIso } from "../calendar/time";
+import { CLOCK_SKEW_MS, hkMonth, nowIso } from "../calendar/time";
 import type { ApiKeyAuth } from "../staff/api-keys.server";
 import {
   getCollectionPoint,
@@ -188,8 +188,6 @@ export type Checked =
 
 /** A response may say it was collected up to this long ago (offline tablets)… */
 const OLDEST_MS = 366 * 24 * 3600_000;
-/** …and this far in the future (a tablet's clock running fast). */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * A checker for one department's responses. Surveys, versions, schemas and collection points
