@@ -7,6 +7,7 @@
  *   models (app/models/)                ─▶ db, utils, other models
  *   jobs (jobs/)                        ─▶ models, db, utils
  *   utils (app/utils/)                  ─▶ nothing of the app (app/i18n.ts and locales only)
+ *   db (db/)                            ─▶ never routes, components, jobs, server
  *   nothing imports a route (tests may); no cycles; every import resolves.
  *
  * Paths are regular expressions on paths relative to the repository root. Each layer rule lists
@@ -110,6 +111,15 @@ module.exports = {
         path: IN_REPO,
         pathNot: `^app/utils/|${I18N}`,
       },
+    },
+    {
+      name: "db-not-to-app-shell-jobs-server",
+      comment:
+        "db/ (client, schema, migrations, seeds) sits under the models: it may use models and utils " +
+        "(seeds build demo data through them) but never a route, a component, jobs/ or server/.",
+      severity: "error",
+      from: { path: "^db/" },
+      to: { path: "^app/(routes|components)/|^app/root\\.tsx$|^jobs/|^server/|^server\\.ts$" },
     },
     {
       name: "no-circular",
