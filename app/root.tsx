@@ -9,7 +9,7 @@ import { getUser } from "./models/staff/auth.server";
 import stylesHref from "./styles/app.css";
 import { getLocale } from "./utils/i18n.server";
 import { useNonce } from "./utils/nonce";
-import { useRootData } from "./utils/root-data";
+import { type RootData, useRootData } from "./utils/root-data";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           canManageStaff: canManageStaff(user),
         }
       : null,
-  };
+  } satisfies RootData;
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -1,17 +1,10 @@
 import { Form, Link, NavLink, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { RootUser } from "~/utils/root-data";
 import { CsrfInput } from "./forms";
 
-interface HeaderUser {
-  displayName: string;
-  role: string;
-  departmentCode: string | null;
-  departmentName: string | null;
-  canManageStaff: boolean;
-}
-
 /** The header on every page: brand, main navigation, language switch and the staff menu. */
-export function SiteHeader({ user, csrfToken }: { user: HeaderUser | null; csrfToken: string }) {
+export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfToken: string }) {
   const { t } = useTranslation();
   return (
     <header className="site-header">

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import {
   assignableRoles,
@@ -149,4 +150,10 @@ export default function EditStaff() {
       </section>
     </div>
   );
+}
+
+/** A staff number that does not exist, or one outside the admin's department: 404, naming what was missing. */
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.staff")}</p> }} />;
 }
