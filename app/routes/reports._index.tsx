@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listReports, REPORT_ROLES, type ReportListRow } from "~/models/reports/build.server";
+import { listReports } from "~/models/reports/inbox.server";
+import { REPORT_ROLES, type ReportListRow } from "~/models/reports/schema";
 import { requireUser, seesAllDepartments } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
