@@ -172,6 +172,10 @@ export interface GovernmentSummary {
 
 // ---- The inbox ----
 
+/** A report's state for a reader: not opened, opened, acknowledged. */
+export const REPORT_STATES = ["unread", "read", "acknowledged"] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
 export interface ReportListRow {
   id: number;
   month: string;

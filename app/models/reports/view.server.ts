@@ -1,12 +1,52 @@
 import type { Db } from "../../../db/client";
-import { getReport, markRead, type ReportReader, recordsReading } from "./inbox.server";
+import { getReport, listReports, markRead, type ReportReader, recordsReading } from "./inbox.server";
 import { currentUnmetNotes } from "./pledge-section.server";
-import type { DepartmentReport, ReportListRow } from "./schema";
+import { type DepartmentReport, REPORT_STATES, type ReportListRow, type ReportState } from "./schema";
 
 /*
- * What a report's page shows: the stored report with the reader's state, what the reader may do
- * on it, and the unmet-target notes as they are now.
+ * What the report pages show: the inbox (the reports a reader may see, by month and state), and a
+ * report's page (the stored report with the reader's state, what the reader may do on it, and the
+ * unmet-target notes as they are now).
  */
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+const stateOf = (r: Pick<ReportListRow, "readAt" | "acknowledgedAt">): ReportState =>
+  r.acknowledgedAt ? "acknowledged" : r.readAt ? "read" : "unread";
+
+/**
+ * The report inbox: a department's reports for its managers, every department's for the central
+ * reviewer (`central`), whose status is "read by management"; a department reader's is their own.
+ * `searchParams`: `month` and `state` filter the list; the counts are of all the reader's reports.
+ */
+export async function reportInboxView(
+  db: Db,
+  user: ReportReader,
+  central: boolean,
+  searchParams: URLSearchParams,
+) {
+  const month = searchParams.get("month");
+  const state = REPORT_STATES.find((s) => s === searchParams.get("state")) ?? null;
+  const all = await listReports(db, user);
+  const counts = { unread: 0, read: 0, acknowledged: 0 };
+  for (const r of all) counts[stateOf(r)]++;
+  const rows = all
+    .map((r) => ({
+      ...r,
+      state: central
+        ? stateOf({ readAt: r.managementReadAt, acknowledgedAt: r.managementAcknowledgedAt })
+        : stateOf(r),
+    }))
+    .filter((r) => (month && MONTH.test(month) ? r.month === month : true))
+    .filter((r) => (state ? r.state === state : true));
+  return {
+    months: [...new Set(all.map((r) => r.month))],
+    month: month && MONTH.test(month) ? month : null,
+    state,
+    counts,
+    rows,
+  };
+}
 
 type StoredReport = ReportListRow & { data: DepartmentReport };
 
