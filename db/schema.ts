@@ -614,7 +614,7 @@ export interface MonthlyReportTable {
   department_id: number;
   /** YYYY-MM, Hong Kong time */
   month: string;
-  /** JSON of a DepartmentReport (app/models/reports/build.server.ts); no personal data */
+  /** JSON of a DepartmentReport (app/models/reports/schema.ts); no personal data */
   data: string;
   generated_at: string;
 }
@@ -631,7 +631,7 @@ export type ReportRead = Selectable<ReportReadTable>;
 export interface GovernmentSummaryTable {
   /** YYYY-MM, Hong Kong time */
   month: string;
-  /** JSON of a GovernmentSummary (app/models/reports/build.server.ts) */
+  /** JSON of a GovernmentSummary (app/models/reports/schema.ts) */
   data: string;
   generated_at: string;
 }

@@ -10,11 +10,8 @@
  */
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { bullPrefix, QUEUES, queueOptions } from "../app/models/queues/definitions";
-import {
-  type DepartmentReport,
-  getGovernmentSummary,
-  saveGovernmentSummary,
-} from "../app/models/reports/build.server";
+import { getGovernmentSummary, saveGovernmentSummary } from "../app/models/reports/government.server";
+import type { DepartmentReport } from "../app/models/reports/schema";
 import { type Env, loadEnv } from "../app/utils/env.server";
 import { createDb, type Db } from "../db/client";
 import { migrateToLatest } from "../db/migrate";

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireReport } from "~/models/reports/access.server";
-import { REPORT_ROLES } from "~/models/reports/build.server";
-import { PdfFontMissingError, type PdfLang, reportPdf } from "~/models/reports/pdf.server";
+import { type PdfLang, reportPdf } from "~/models/reports/pdf.server";
+import { PdfFontMissingError } from "~/models/reports/pdf-fonts.server";
+import { REPORT_ROLES } from "~/models/reports/schema";
 import { requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { listReports, REPORT_ROLES, type ReportListRow } from "~/models/reports/build.server";
+import { REPORT_ROLES, REPORT_STATES } from "~/models/reports/schema";
+import { reportInboxView } from "~/models/reports/view.server";
 import { requireUser, seesAllDepartments } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";
@@ -9,42 +10,12 @@ import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "reports.inbox.title");
 
-const STATES = ["unread", "read", "acknowledged"] as const;
-type State = (typeof STATES)[number];
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-const stateOf = (r: Pick<ReportListRow, "readAt" | "acknowledgedAt">): State =>
-  r.acknowledgedAt ? "acknowledged" : r.readAt ? "read" : "unread";
-
 /** The report inbox: a department's reports for its managers, every department's for the central reviewer. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, REPORT_ROLES);
   const central = seesAllDepartments(user);
-  const url = new URL(request.url);
-  const month = url.searchParams.get("month");
-  const state = STATES.find((s) => s === url.searchParams.get("state")) ?? null;
-  const all = await listReports(context.db, user);
-  const counts = { unread: 0, read: 0, acknowledged: 0 };
-  for (const r of all) counts[stateOf(r)]++;
-  // The reviewer's status is "read by management"; a department reader's is their own.
-  const rows = all
-    .map((r) => ({
-      ...r,
-      state: central
-        ? stateOf({ readAt: r.managementReadAt, acknowledgedAt: r.managementAcknowledgedAt })
-        : stateOf(r),
-    }))
-    .filter((r) => (month && MONTH.test(month) ? r.month === month : true))
-    .filter((r) => (state ? r.state === state : true));
-  return {
-    locale: await getLocale(request),
-    central,
-    months: [...new Set(all.map((r) => r.month))],
-    month: month && MONTH.test(month) ? month : null,
-    state,
-    counts,
-    rows,
-  };
+  const view = await reportInboxView(context.db, user, central, new URL(request.url).searchParams);
+  return { locale: await getLocale(request), central, ...view };
 }
 
 export default function ReportInbox() {
@@ -79,7 +50,7 @@ export default function ReportInbox() {
           <Link to={link({ month })} aria-current={state === null ? "true" : undefined}>
             {t("reports.inbox.all")}
           </Link>
-          {(["unread", "read", "acknowledged"] as const).map((s) => (
+          {REPORT_STATES.map((s) => (
             <Link key={s} to={link({ month, state: s })} aria-current={state === s ? "true" : undefined}>
               {t(`reports.states.${s}`)}
             </Link>

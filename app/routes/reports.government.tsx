@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/reports/build.server";
+import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/reports/government.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { getLocale } from "~/utils/i18n.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { BarChart, TrendChart } from "~/components/charts";
+import { BarChart, TrendChart } from "~/components/reports/charts";
 import { denyAccess, requireUser, seesAllDepartments } from "~/models/staff/auth.server";
 import { getSurvey, listCollectionPoints } from "~/models/surveys/authoring.server";
 import { filterQuery, getSurveyResults, parseResultsFilter } from "~/models/surveys/results.server";

@@ -14,12 +14,9 @@ import { shiftMonth } from "../../app/models/calendar/periods";
 import { hkMonth } from "../../app/models/calendar/time";
 import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
 import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from "../../app/models/queues/definitions";
-import {
-  type DepartmentReport,
-  type GovernmentSummary,
-  generateDepartmentReport,
-  saveGovernmentSummary,
-} from "../../app/models/reports/build.server";
+import { generateDepartmentReport } from "../../app/models/reports/build.server";
+import { saveGovernmentSummary } from "../../app/models/reports/government.server";
+import type { DepartmentReport, GovernmentSummary } from "../../app/models/reports/schema";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
 import type { Db } from "../../db/client";
@@ -207,7 +204,7 @@ export async function runGovernmentSummary(
 // ---- E-mail ----
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
-/** A change already in percentage points (reports/build.server.ts rounds it to one decimal). */
+/** A change already in percentage points (reports/survey-section.server.ts rounds it to one decimal). */
 const signed = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v)}`);
 
 /** English, then Traditional Chinese: managers read both (as the other notices). */

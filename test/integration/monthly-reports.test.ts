@@ -1,7 +1,7 @@
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getGovernmentSummary } from "~/models/reports/build.server";
+import { getGovernmentSummary } from "~/models/reports/government.server";
 import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";

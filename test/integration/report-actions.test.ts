@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type DepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
+import { generateDepartmentReport } from "~/models/reports/build.server";
+import type { DepartmentReport } from "~/models/reports/schema";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";

@@ -2,12 +2,9 @@ import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCase, moveCase } from "~/models/cases/case.server";
 import { logFeedback } from "~/models/feedback/entries.server";
-import {
-  buildDepartmentReport,
-  buildGovernmentSummary,
-  type DepartmentReport,
-  generateDepartmentReport,
-} from "~/models/reports/build.server";
+import { buildDepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
+import { buildGovernmentSummary } from "~/models/reports/government.server";
+import type { DepartmentReport } from "~/models/reports/schema";
 import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import type { ResponseChannel } from "~/models/surveys/schema";
 import { loader as inboxLoader } from "~/routes/reports._index";

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BarChart, TrendChart } from "~/components/charts";
+import { BarChart, TrendChart } from "~/components/reports/charts";
 import { hkMonth } from "~/models/calendar/time";
 import { editSurvey, loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import {

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getReport } from "~/models/reports/build.server";
 import { denyAccess, type SessionUser } from "../staff/auth.server";
+import { getReport } from "./inbox.server";
 
 /**
  * A stored report the reader may see, from the id in the URL: the page and its XLSX and PDF
