@@ -31,9 +31,10 @@ module.exports = {
       comment:
         "A route module (app/routes/*, and app/root.tsx, which is the root route) is a leaf: Remix " +
         "loads it, nothing in the app imports it. Move the shared code to a model, component or util. " +
-        "Tests may import routes (to call a loader or action).",
+        "Tests may import routes (to call a loader or action), and so may benchmarks " +
+        "(scripts/bench-*.ts), which time a route's loader or action the way a test calls it.",
       severity: "error",
-      from: { pathNot: "^test/" },
+      from: { pathNot: "^test/|^scripts/bench-[a-z-]+\\.ts$" },
       to: { path: "^app/routes/|^app/root\\.tsx$|^app/entry\\.(client|server)\\.tsx$" },
     },
     {
