@@ -8,6 +8,12 @@ import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors, TextArea, TextField } from "~/components/forms";
 import { parseUploadForm } from "~/models/cases/attachments.server";
 import {
+  allowComplaint,
+  complaintFormOptions,
+  decoyReference,
+  submitComplaint,
+} from "~/models/cases/intake.server";
+import {
   ATTACHMENT_ACCEPT,
   ATTACHMENT_LIMITS,
   COMPLAINT_LIMITS,
@@ -15,13 +21,7 @@ import {
   type ComplaintFormValues,
   ComplaintSchema,
   E,
-} from "~/models/cases/intake.schema";
-import {
-  allowComplaint,
-  complaintFormOptions,
-  decoyReference,
-  submitComplaint,
-} from "~/models/cases/intake.server";
+} from "~/models/cases/schema";
 import { isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";

@@ -6,8 +6,8 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors, TextField } from "~/components/forms";
 import { type LodgeError, lodgeAppeal } from "~/models/cases/appeal.server";
-import { getCase } from "~/models/cases/case.server";
-import { CitizenAppealSchema, COMPLAINT_LIMITS, E, TrackSchema } from "~/models/cases/intake.schema";
+import { getCase } from "~/models/cases/handling.server";
+import { CitizenAppealSchema, COMPLAINT_LIMITS, E, TrackSchema } from "~/models/cases/schema";
 import {
   allowTrackingAttempt,
   findTrackedCase,

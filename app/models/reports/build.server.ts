@@ -4,7 +4,7 @@ import type { AppealOutcome, FeedbackChannel, FeedbackKind, ResponseChannel } fr
 import { recordAudit } from "../audit/audit.server";
 import { shiftMonth } from "../calendar/periods";
 import { hkDate, nowIso } from "../calendar/time";
-import { NO_DEADLINE_STATUSES } from "../cases/case.server";
+import { NO_DEADLINE_STATUSES } from "../cases/lifecycle";
 import { listPledges } from "../pledges/registry.server";
 import { pledgeResults, type ResultStatus } from "../pledges/results.server";
 import type { Role } from "../staff/schema";
