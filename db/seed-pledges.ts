@@ -617,7 +617,8 @@ export async function seedActivity(db: Db, piiKey: string, today: Date): Promise
             );
           }
         } else if (f.target_kind === "timeliness" && f.timeliness_source === "cases") {
-          const { createCase } = await import("../app/models/cases/case.server");
+          const { createCase } = await import("../app/models/cases/intake.server");
+          const { recordHandledCase } = await import("../app/models/cases/lifecycle.server");
           const count = 12 + Math.floor(r() * 8);
           for (let i = 0; i < count; i++) {
             const received = new Date(Date.parse(`${month}-${String(days(24)).padStart(2, "0")}T02:00:00Z`));
@@ -634,34 +635,11 @@ export async function seedActivity(db: Db, piiKey: string, today: Date): Promise
             });
             const late = r() < (bad ? 0.25 : 0.02);
             const replied = new Date(received.getTime() + (late ? 6 : 0.3 + r() * 0.8) * 86_400_000);
-            const at = replied.toISOString();
-            await trx
-              .updateTable("cases")
-              .set({
-                status: "closed",
-                acknowledged_at: at,
-                replied_at: at,
-                closed_at: at,
-                ack_met: 1,
-                reply_met: late ? 0 : 1,
-                updated_at: at,
-              })
-              .where("id", "=", id)
-              .execute();
-            await trx
-              .insertInto("case_events")
-              .values({
-                case_id: id,
-                at,
-                actor_user_id: null,
-                kind: "reply",
-                from_status: "received",
-                to_status: "replied",
-                body: "The unit has been repaired.",
-                visible_to_citizen: 1,
-                department_id: dept.id,
-              })
-              .execute();
+            await recordHandledCase(
+              trx,
+              { id, department_id: dept.id },
+              { at: replied.toISOString(), replyMet: !late, reply: "The unit has been repaired." },
+            );
           }
         }
       }

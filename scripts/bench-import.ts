@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { closureDays } from "../app/models/cases/case.server";
+import { departmentClosureDates } from "../app/models/cases/deadlines.server";
 import { importTransactions, parseCsv, validateTransactionsCsv } from "../app/models/pledges/data.server";
 import { insertTransactions } from "../app/models/pledges/transactions.server";
 import { createDb, type Db } from "../db/client";
@@ -73,7 +73,7 @@ async function main() {
       .where("username", "=", "admin.immd")
       .executeTakeFirstOrThrow();
     const text = csvOf(ROWS, "B");
-    const closures = await closureDays(db, dept.id);
+    const closures = await departmentClosureDates(db, dept.id);
     const now = new Date();
     console.log(
       `${ROWS.toLocaleString("en")} rows, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, median of ${RUNS} runs (SQLite, WAL, synchronous=FULL)`,

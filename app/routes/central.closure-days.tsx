@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ClosureDayForm, ClosureList } from "~/components/closure-days";
 import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/calendar/closure-days.server";
-import { ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/settings.schema";
+import { ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";

@@ -2,26 +2,32 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { type ReactNode, useEffect, useState } from "react";
-import { type UseFormRegisterReturn, useForm } from "react-hook-form";
+import { useEffect, useState } from "react";
+import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import {
+  AttachmentField,
+  ConsentField,
+  Honeypot,
+  PicsNotice,
+  Select,
+} from "~/components/cases/complaint-fields";
 import { ErrorSummary, mergeErrors, TextArea, TextField } from "~/components/forms";
 import { parseUploadForm } from "~/models/cases/attachments.server";
-import {
-  ATTACHMENT_ACCEPT,
-  ATTACHMENT_LIMITS,
-  COMPLAINT_LIMITS,
-  COMPLAINT_TEXT_FIELDS,
-  type ComplaintFormValues,
-  ComplaintSchema,
-  E,
-} from "~/models/cases/intake.schema";
 import {
   allowComplaint,
   complaintFormOptions,
   decoyReference,
   submitComplaint,
 } from "~/models/cases/intake.server";
+import {
+  ATTACHMENT_LIMITS,
+  COMPLAINT_LIMITS,
+  COMPLAINT_TEXT_FIELDS,
+  type ComplaintFormValues,
+  ComplaintSchema,
+  E,
+} from "~/models/cases/schema";
 import { isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
@@ -76,8 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     upload.files,
   );
   if (!result.ok) return json({ errors: result.errors as FieldErrors, values, formError: null }, 400);
-  // TODO(issue 6, reports and e-mail): send the acknowledgement e-mail to the address given. Until
-  // then nothing is queued or written for it; the confirmation only says one will come.
+  // The acknowledgement e-mail (when an address was given) was queued with the case (createCase).
   const query = new URLSearchParams({ ref: result.reference });
   if (parsed.data.email) query.set("email", "1");
   return redirect(`/complaints/submitted?${query}`, 303);
@@ -167,10 +172,7 @@ export default function NewComplaint() {
           })(event);
         }}
       >
-        <div className="hp" aria-hidden="true">
-          <label htmlFor="field-website">{t("complaints.new.honeypot")}</label>
-          <input id="field-website" type="text" name="website" tabIndex={-1} autoComplete="off" />
-        </div>
+        <Honeypot />
 
         <fieldset className="question">
           <legend>{t("complaints.new.complaintTitle")}</legend>
@@ -236,48 +238,18 @@ export default function NewComplaint() {
             defaultValue={values.desiredOutcome}
             registration={register("desiredOutcome")}
           />
-          <div className={`field${errors.attachment ? " field-error" : ""}`}>
-            <label htmlFor="field-attachment">
-              {labels.attachment}
-              <span className="optional"> ({t("forms.optional")})</span>
-            </label>
-            <p className="hint" id="field-attachment-hint">
-              {t("complaints.new.attachmentsHint", {
-                count: ATTACHMENT_LIMITS.count,
-                size: ATTACHMENT_LIMITS.bytes / (1024 * 1024),
-              })}
-              {actionData ? ` ${t("complaints.new.filesAgain")}` : null}
-            </p>
-            {errors.attachment ? (
-              <p className="error-message" id="field-attachment-error">
-                <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.attachment)}
-              </p>
-            ) : null}
-            <input
-              id="field-attachment"
-              type="file"
-              name="attachment"
-              multiple
-              accept={ATTACHMENT_ACCEPT}
-              aria-invalid={errors.attachment ? true : undefined}
-              aria-describedby={["field-attachment-hint", errors.attachment ? "field-attachment-error" : null]
-                .filter(Boolean)
-                .join(" ")}
-              onChange={(e) => setFileError(checkChosenFiles(e.currentTarget))}
-            />
-          </div>
+          <AttachmentField
+            label={labels.attachment!}
+            error={errors.attachment}
+            again={!!actionData}
+            onChange={(input) => setFileError(checkChosenFiles(input))}
+          />
         </fieldset>
 
         <fieldset className="question">
           <legend>{t("complaints.new.contactTitle")}</legend>
           <p className="hint">{t("complaints.new.contactIntro")}</p>
-          <div className="notice" id="pics">
-            <h2>{t("complaints.pics.title")}</h2>
-            <p>{t("complaints.pics.purpose")}</p>
-            <p>{t("complaints.pics.transfer")}</p>
-            <p>{t("complaints.pics.access")}</p>
-            <p>{t("complaints.pics.retention")}</p>
-          </div>
+          <PicsNotice />
           <TextField
             name="name"
             label={labels.name!}
@@ -309,103 +281,17 @@ export default function NewComplaint() {
             defaultValue={values.phone}
             registration={register("phone")}
           />
-          <div className={`field${errors.consent ? " field-error" : ""}`}>
-            {errors.consent ? (
-              <p className="error-message" id="field-consent-error">
-                <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.consent)}
-              </p>
-            ) : null}
-            <div className="choice">
-              <input
-                id="field-consent"
-                type="checkbox"
-                value="yes"
-                defaultChecked={values.consent === "yes"}
-                aria-invalid={errors.consent ? true : undefined}
-                aria-required
-                aria-describedby={errors.consent ? "field-consent-error" : undefined}
-                {...register("consent")}
-              />
-              <label htmlFor="field-consent">{t("complaints.new.consent")}</label>
-            </div>
-          </div>
+          <ConsentField
+            error={errors.consent}
+            defaultChecked={values.consent === "yes"}
+            registration={register("consent")}
+          />
         </fieldset>
 
         <button type="submit" className="button" disabled={sending}>
           {sending ? t("complaints.new.sending") : t("complaints.new.submit")}
         </button>
       </Form>
-    </div>
-  );
-}
-
-function describedBy(id: string, hint?: string, error?: string) {
-  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-}
-
-function FieldLabel({ id, label, required }: { id: string; label: string; required?: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <label htmlFor={id}>
-      {label}
-      {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-    </label>
-  );
-}
-
-function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
-interface FieldProps {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  required?: boolean;
-  defaultValue?: string;
-  registration: UseFormRegisterReturn;
-}
-
-function Select({
-  name,
-  label,
-  hint,
-  error,
-  required,
-  defaultValue,
-  registration,
-  children,
-}: FieldProps & { children: ReactNode }) {
-  const id = `field-${name}`;
-  return (
-    <div className={`field${error ? " field-error" : ""}`}>
-      <FieldLabel id={id} label={label} required={required} />
-      <FieldNotes id={id} hint={hint} error={error} />
-      <select
-        id={id}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-required={required || undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...registration}
-      >
-        {children}
-      </select>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { handlingPledge } from "~/models/cases/intake.server";
 import { normaliseReference } from "~/models/cases/reference";
 import { notFound } from "~/utils/http.server";
@@ -63,4 +64,9 @@ export default function ComplaintSubmitted() {
       </p>
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.complaint")}</p> }} />;
 }

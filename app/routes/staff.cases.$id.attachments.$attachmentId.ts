@@ -3,8 +3,9 @@ import path from "node:path";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { recordAudit } from "~/models/audit/audit.server";
 import { isStoredName, servedContentType } from "~/models/cases/attachments.server";
-import { getCase } from "~/models/cases/case.server";
-import { CASE_HANDLER_ROLES, getAttachment } from "~/models/cases/view.server";
+import { getCase } from "~/models/cases/handling.server";
+import { CASE_HANDLER_ROLES } from "~/models/cases/lifecycle";
+import { getAttachment } from "~/models/cases/view.server";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { notFound } from "~/utils/http.server";
 

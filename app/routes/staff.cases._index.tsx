@@ -4,11 +4,10 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput } from "~/components/forms";
-import { hkDate } from "~/models/calendar/time";
-
-import { caseContact, flagOverdueCases } from "~/models/cases/case.server";
+import { caseContact } from "~/models/cases/handling.server";
+import { CASE_HANDLER_ROLES } from "~/models/cases/lifecycle";
+import { listCaseQueue, QUEUE_TABS, type QueueTab } from "~/models/cases/queue.server";
 import { acceptReferral, listIncomingReferrals, returnReferral } from "~/models/cases/referral.server";
-import { CASE_HANDLER_ROLES, listCaseQueue, QUEUE_TABS, type QueueTab } from "~/models/cases/view.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { maskEmail, maskPhone } from "~/utils/crypto.server";
@@ -37,8 +36,7 @@ function maskedContact(
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, CASE_HANDLER_ROLES);
   const now = new Date();
-  // Tell managers about newly overdue cases (once per case); the worker takes this over later.
-  await flagOverdueCases(context.db, hkDate(now));
+  // A GET writes nothing: the worker tells managers about newly overdue cases (flagOverdueCases).
   const locale = await getLocale(request);
   const zh = locale.startsWith("zh");
   const url = new URL(request.url);

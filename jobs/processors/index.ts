@@ -1,7 +1,7 @@
 import type { FlowProducer, JobsOptions } from "bullmq";
 import { hkDate } from "../../app/models/calendar/time";
 import { isWorkingDay } from "../../app/models/calendar/working-days";
-import { flagOverdueCases } from "../../app/models/cases/case.server";
+import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { JOBS, QUEUES } from "../../app/models/queues/definitions";
 import { purgeExpired } from "../../app/models/retention/purge.server";
 import type { Env } from "../../app/utils/env.server";

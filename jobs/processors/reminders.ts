@@ -6,8 +6,9 @@
 
 import { hkDate } from "../../app/models/calendar/time";
 import { daysLeft } from "../../app/models/calendar/working-days";
-import { closureDays, NO_DEADLINE_STATUSES } from "../../app/models/cases/case.server";
-import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/cases/view.server";
+import { departmentClosureDates } from "../../app/models/cases/deadlines.server";
+import { NO_DEADLINE_STATUSES } from "../../app/models/cases/lifecycle";
+import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/cases/queue.server";
 import { enqueueEmail } from "../../app/models/outbox/email.server";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
@@ -74,7 +75,7 @@ export async function remindDueCases(
 
   const departmentIds = [...new Set(candidates.map((c) => c.department_id))];
   const closures = new Map<number, Set<string>>();
-  for (const id of departmentIds) closures.set(id, await closureDays(db, id));
+  for (const id of departmentIds) closures.set(id, await departmentClosureDates(db, id));
 
   // The earliest pending step decides, exactly as in the queue: an overdue acknowledgement keeps
   // the case out even when its reply is due soon.

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hkDate } from "~/models/calendar/time";
 
 import { lodgeAppeal } from "~/models/cases/appeal.server";
-import { createCase } from "~/models/cases/case.server";
+import { flagOverdueCases } from "~/models/cases/deadlines.server";
+import { createCase } from "~/models/cases/intake.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/staff.cases._index";
 import { action as caseAction, loader as caseLoader } from "~/routes/staff.cases.$id";
 import { loader as attachmentLoader } from "~/routes/staff.cases.$id.attachments.$attachmentId";
@@ -433,8 +434,13 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
 
     const notices = () =>
       t.db.selectFrom("notifications").selectAll().where("kind", "=", "case_overdue").execute();
+    // The queue is a GET: it writes nothing. The worker tells managers (its escalate job runs
+    // flagOverdueCases), once per case however often it runs.
+    expect(await notices()).toHaveLength(0);
+    await flagOverdueCases(t.db, hkDate(new Date()));
     expect((await notices()).map((n) => n.entity_id)).toEqual([late.id]);
     await queue(cookie, "unassigned");
+    await flagOverdueCases(t.db, hkDate(new Date()));
     expect(await notices()).toHaveLength(1);
     const unassigned = (await (await queue(cookie, "unassigned")).json()) as { rows: unknown[] };
     expect(unassigned.rows).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCase, moveCase } from "~/models/cases/case.server";
+import { createCase } from "~/models/cases/intake.server";
+import { moveCase } from "~/models/cases/lifecycle.server";
 import { loadVersion } from "~/models/surveys/authoring.server";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
 import { makeContext, type TestContext } from "../setup/context";

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCase, moveCase } from "~/models/cases/case.server";
+import { createCase } from "~/models/cases/intake.server";
+import { moveCase } from "~/models/cases/lifecycle.server";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/admin.case-settings";
 import { action as centralAction, loader as centralLoader } from "~/routes/central.closure-days";
 import { makeContext, type TestContext } from "../setup/context";

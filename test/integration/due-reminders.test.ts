@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCase } from "../../app/models/cases/case.server";
+import { createCase } from "../../app/models/cases/intake.server";
 import { decryptPii } from "../../app/utils/crypto.server";
 import type { CaseStatus } from "../../db/schema";
 import { remindDueCases } from "../../jobs/processors/reminders";

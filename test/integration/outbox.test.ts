@@ -3,7 +3,7 @@ import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as signInAction } from "~/routes/staff.sign-in";
-import { createCase } from "../../app/models/cases/case.server";
+import { createCase } from "../../app/models/cases/intake.server";
 import { logFeedback } from "../../app/models/feedback/entries.server";
 import { enqueueEmail } from "../../app/models/outbox/email.server";
 import { encryptPii } from "../../app/utils/crypto.server";

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dueDate } from "~/models/calendar/working-days";
-import { clockStops, createCase, moveCase } from "~/models/cases/case.server";
+import { clockStops } from "~/models/cases/deadlines.server";
+import { createCase } from "~/models/cases/intake.server";
+import { moveCase } from "~/models/cases/lifecycle.server";
 import {
   CsvSyntaxError,
   importReadings,

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createCase, moveCase } from "~/models/cases/case.server";
+import { createCase } from "~/models/cases/intake.server";
+import { moveCase } from "~/models/cases/lifecycle.server";
 import { logFeedback } from "~/models/feedback/entries.server";
 import { buildDepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
 import { buildGovernmentSummary } from "~/models/reports/government.server";

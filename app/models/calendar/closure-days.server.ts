@@ -1,7 +1,9 @@
 import type { Db } from "../../../db/client";
 import type { CaseStatus } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
-import { clockStopsOf, getCaseSettings } from "../cases/case.server";
+import { clockStopsOf } from "../cases/deadlines.server";
+import { recordCaseEvent } from "../cases/lifecycle.server";
+import { getCaseSettings } from "../cases/settings.server";
 import { nowIso } from "./time";
 import { dueDateAfterClosureChange } from "./working-days";
 
@@ -238,36 +240,34 @@ async function moveDueDates(
       .set({ ack_due: ack, reply_due: reply, updated_at: at })
       .where("id", "=", c.id)
       .execute();
-    await trx
-      .insertInto("case_events")
-      .values({
-        case_id: c.id,
+    await recordCaseEvent(
+      trx,
+      {
+        caseId: c.id,
         at,
-        actor_user_id: actor.id,
+        actorUserId: actor.id,
         kind: "deadline",
-        from_status: null,
-        to_status: null,
         body: JSON.stringify(move),
-        visible_to_citizen: 0,
-        department_id: c.department_id,
-      })
-      .execute();
-    await recordAudit(trx, {
-      action: "case.deadline-move",
-      actorUserId: actor.id,
-      departmentId: c.department_id,
-      entityType: "case",
-      entityId: c.id,
-      detail: {
-        closureDayId: closure.id,
-        date: closure.date,
-        closed,
-        ackFrom: move.ack?.[0] ?? null,
-        ackTo: move.ack?.[1] ?? null,
-        replyFrom: move.reply?.[0] ?? null,
-        replyTo: move.reply?.[1] ?? null,
+        visibleToCitizen: false,
+        departmentId: c.department_id,
       },
-    });
+      {
+        action: "case.deadline-move",
+        actorUserId: actor.id,
+        departmentId: c.department_id,
+        entityType: "case",
+        entityId: c.id,
+        detail: {
+          closureDayId: closure.id,
+          date: closure.date,
+          closed,
+          ackFrom: move.ack?.[0] ?? null,
+          ackTo: move.ack?.[1] ?? null,
+          replyFrom: move.reply?.[0] ?? null,
+          replyTo: move.reply?.[1] ?? null,
+        },
+      },
+    );
     moved++;
   }
   return moved;

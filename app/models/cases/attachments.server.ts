@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
-import { ATTACHMENT_LIMITS, E } from "~/models/cases/intake.schema";
 import { assertFormContentType, bodyReadError } from "../../utils/body.server";
 import { badRequest } from "../../utils/http.server";
+import { ATTACHMENT_LIMITS, E } from "./schema";
 
 /*
  * Citizens' uploads: a bounded multipart parser and a file-type check from the file's own bytes.

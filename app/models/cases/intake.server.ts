@@ -3,16 +3,109 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import type { Redis } from "ioredis";
+import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { DayUnit } from "../../../db/schema";
+import { encryptPii } from "../../utils/crypto.server";
 import { logger } from "../../utils/logger.server";
 import { hkMonth, nowIso } from "../calendar/time";
 import { localName } from "../departments/departments.server";
 import { createLimiter, type Limiter, type LimiterFallback, limiterKey } from "../rate-limits/limiter.server";
 import { newStoredName, type SniffedType, sniffFileType, type UploadedFile } from "./attachments.server";
-import { createCase, getCaseSettings } from "./case.server";
-import { ATTACHMENT_LIMITS, type ComplaintInput, E } from "./intake.schema";
+import { computeDeadlines } from "./deadlines.server";
+import { openCase } from "./lifecycle.server";
+import { queueCaseAcknowledgement } from "./messages.server";
 import { makeReference } from "./reference";
+import { ATTACHMENT_LIMITS, type ComplaintInput, E } from "./schema";
+import { getCaseSettings } from "./settings.server";
+
+/*
+ * How cases come in: opening one (a complaint from the web form, feedback that wants a reply, an
+ * officer's entry), the public form's limits and choices, and storing a complaint with its files.
+ */
+
+// ---- Opening a case ----
+
+/** The next reference of a department in a month, from a per-(department, month) counter. */
+async function nextReference(
+  trx: Db,
+  departmentId: number,
+  code: string,
+  receivedAt: string,
+): Promise<string> {
+  const period = hkMonth(receivedAt).slice(2).replace("-", ""); // 2026-11 → 2611
+  const row = await trx
+    .insertInto("case_sequences")
+    .values({ department_id: departmentId, period, last_value: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(["department_id", "period"])
+        .doUpdateSet({ last_value: sql<number>`case_sequences.last_value + 1` }),
+    )
+    .returning("last_value")
+    .executeTakeFirstOrThrow();
+  return makeReference(code, period, Number(row.last_value));
+}
+
+export interface NewCaseInput {
+  departmentId: number;
+  serviceId: number | null;
+  channel: string;
+  language: "en" | "zh-HK";
+  whatHappened: string;
+  desiredOutcome: string;
+  contact: { name?: string | null; email?: string | null; phone?: string | null };
+  consent: boolean;
+  createdBy?: number | null;
+  feedbackId?: number | null;
+  receivedAt?: string;
+}
+
+/**
+ * Opens a case (a complaint that wants a reply) with its reference and deadlines; contact details
+ * are encrypted before they reach the database. Runs inside the caller's transaction when given one,
+ * so a complaint and its attachments are stored together or not at all.
+ */
+export async function createCase(
+  trx: Db,
+  piiKey: string,
+  input: NewCaseInput,
+): Promise<{ id: number; reference: string }> {
+  const dept = await trx
+    .selectFrom("departments")
+    .select(["id", "code"])
+    .where("id", "=", input.departmentId)
+    .executeTakeFirstOrThrow();
+  const receivedAt = input.receivedAt ?? nowIso();
+  const reference = await nextReference(trx, dept.id, dept.code, receivedAt);
+  const id = await openCase(trx, {
+    reference,
+    department_id: dept.id,
+    service_id: input.serviceId,
+    channel: input.channel,
+    language: input.language,
+    what_happened: input.whatHappened,
+    desired_outcome: input.desiredOutcome,
+    contact_name_enc: encryptPii(piiKey, input.contact.name?.trim()),
+    contact_email_enc: encryptPii(piiKey, input.contact.email?.trim().toLowerCase()),
+    contact_phone_enc: encryptPii(piiKey, input.contact.phone?.trim()),
+    consent_at: input.consent ? receivedAt : null,
+    received_at: receivedAt,
+    month: hkMonth(receivedAt),
+    created_by: input.createdBy ?? null,
+    feedback_id: input.feedbackId ?? null,
+    updated_at: receivedAt,
+  });
+  const { ackDue, replyDue } = await computeDeadlines(trx, {
+    id,
+    department_id: dept.id,
+    received_at: receivedAt,
+  });
+  await trx.updateTable("cases").set({ ack_due: ackDue, reply_due: replyDue }).where("id", "=", id).execute();
+  const stored = await trx.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  await queueCaseAcknowledgement(trx, stored);
+  return { id, reference };
+}
 
 // ---- Rate limits of the public case forms ----
 

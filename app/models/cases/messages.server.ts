@@ -4,7 +4,7 @@ import type { Case } from "../../../db/schema";
 import { tFor } from "../../utils/meta";
 import { hkDate } from "../calendar/time";
 import { enqueueEmail } from "../outbox/email.server";
-import { getCaseSettings } from "./case.server";
+import { getCaseSettings } from "./settings.server";
 
 async function departmentName(trx: Db, id: number, zh: boolean) {
   const d = await trx

@@ -1,13 +1,16 @@
 import type { Db } from "../../../db/client";
 import type { CaseStatus } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
-import { computeDeadlines } from "./case.server";
+import { computeDeadlines } from "./deadlines.server";
+import { canMove } from "./lifecycle";
+import { recordCaseEvent, transition } from "./lifecycle.server";
 
 /*
  * Referral of a case to another department (it belongs to them, not to us). The sending department
  * keeps the case, status 'referred', until the receiving department accepts or returns it; nobody
- * moves it along its lifecycle meanwhile (CASE_TRANSITIONS has no move from 'referred').
+ * moves it along its lifecycle meanwhile (in CASE_TRANSITIONS only the referral's decision moves
+ * a case from 'referred'). The status moves are the lifecycle's ('refer', 'accept-referral',
+ * 'return-referral'); this module holds the referral rows.
  *
  * The status the case had before the referral is the 'refer' event's from_status: a return puts the
  * case back there, in the sending department, as if the referral had not happened.
@@ -19,9 +22,6 @@ import { computeDeadlines } from "./case.server";
  * pledged times and closure days: passing a case between departments does not restart the
  * citizen's clock. The sending department's officer is unassigned.
  */
-
-/** A case can be referred only while it is being handled: not stopped, replied, closed or already referred. */
-export const REFERABLE_STATUSES: readonly CaseStatus[] = ["received", "acknowledged", "under_investigation"];
 
 export type ReferError = "notAllowed" | "sameDepartment" | "unknownDepartment" | "reasonRequired";
 export type ReferralDecisionError = "notFound" | "noteRequired";
@@ -42,7 +42,7 @@ export async function referCase(
       .select(["id", "department_id", "status"])
       .where("id", "=", caseId)
       .executeTakeFirstOrThrow();
-    if (!REFERABLE_STATUSES.includes(c.status)) return { ok: false as const, error: "notAllowed" as const };
+    if (!canMove(c.status, "refer")) return { ok: false as const, error: "notAllowed" as const };
     if (c.department_id === input.toDepartmentId)
       return { ok: false as const, error: "sameDepartment" as const };
     const to = await trx
@@ -53,13 +53,8 @@ export async function referCase(
     if (!to) return { ok: false as const, error: "unknownDepartment" as const };
     const at = nowIso(now);
     // Guarded by the status read above: a concurrent move makes this update touch nothing.
-    const moved = await trx
-      .updateTable("cases")
-      .set({ status: "referred", updated_at: at })
-      .where("id", "=", c.id)
-      .where("status", "=", c.status)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) return { ok: false as const, error: "notAllowed" as const };
+    if (!(await transition(trx, c, "refer", "referred", { updated_at: at })))
+      return { ok: false as const, error: "notAllowed" as const };
     const row = await trx
       .insertInto("case_referrals")
       .values({
@@ -77,28 +72,28 @@ export async function referCase(
       .returning("id")
       .executeTakeFirstOrThrow();
     // The reason is between departments: staff see it, the citizen sees only the status.
-    await trx
-      .insertInto("case_events")
-      .values({
-        case_id: c.id,
+    await recordCaseEvent(
+      trx,
+      {
+        caseId: c.id,
         at,
-        actor_user_id: actor.id,
+        actorUserId: actor.id,
         kind: "refer",
-        from_status: c.status,
-        to_status: "referred",
+        fromStatus: c.status,
+        toStatus: "referred",
         body: reason,
-        visible_to_citizen: 0,
-        department_id: c.department_id,
-      })
-      .execute();
-    await recordAudit(trx, {
-      action: "case.refer",
-      actorUserId: actor.id,
-      departmentId: c.department_id,
-      entityType: "case",
-      entityId: c.id,
-      detail: { step: "refer", referralId: row.id, toDepartmentId: to.id },
-    });
+        visibleToCitizen: false,
+        departmentId: c.department_id,
+      },
+      {
+        action: "case.refer",
+        actorUserId: actor.id,
+        departmentId: c.department_id,
+        entityType: "case",
+        entityId: c.id,
+        detail: { step: "refer", referralId: row.id, toDepartmentId: to.id },
+      },
+    );
     return { ok: true as const, id: row.id };
   });
 }
@@ -132,7 +127,7 @@ export async function acceptReferral(
       .selectAll()
       .where("id", "=", ref.case_id)
       .executeTakeFirstOrThrow();
-    if (c.status !== "referred") return { ok: false as const, error: "notFound" as const };
+    if (!canMove(c.status, "accept-referral")) return { ok: false as const, error: "notFound" as const };
     const at = nowIso(now);
     const decided = await trx
       .updateTable("case_referrals")
@@ -147,40 +142,35 @@ export async function acceptReferral(
       department_id: ref.to_department_id,
       received_at: c.received_at,
     });
-    await trx
-      .updateTable("cases")
-      .set({
-        department_id: ref.to_department_id,
-        status,
-        assigned_to: null,
-        ack_due: d.ackDue,
-        reply_due: d.replyDue,
-        updated_at: at,
-      })
-      .where("id", "=", c.id)
-      .execute();
-    await trx
-      .insertInto("case_events")
-      .values({
-        case_id: c.id,
-        at,
-        actor_user_id: actor.id,
-        kind: "refer-accept",
-        from_status: "referred",
-        to_status: status,
-        body: null,
-        visible_to_citizen: 1,
-        department_id: ref.to_department_id,
-      })
-      .execute();
-    await recordAudit(trx, {
-      action: "case.refer",
-      actorUserId: actor.id,
-      departmentId: ref.to_department_id,
-      entityType: "case",
-      entityId: c.id,
-      detail: { step: "accept", referralId: ref.id, fromDepartmentId: ref.from_department_id },
+    const moved = await transition(trx, c, "accept-referral", status, {
+      department_id: ref.to_department_id,
+      assigned_to: null,
+      ack_due: d.ackDue,
+      reply_due: d.replyDue,
+      updated_at: at,
     });
+    if (!moved) throw new Error(`Case ${c.id} moved while its referral was accepted`);
+    await recordCaseEvent(
+      trx,
+      {
+        caseId: c.id,
+        at,
+        actorUserId: actor.id,
+        kind: "refer-accept",
+        fromStatus: "referred",
+        toStatus: status,
+        visibleToCitizen: true,
+        departmentId: ref.to_department_id,
+      },
+      {
+        action: "case.refer",
+        actorUserId: actor.id,
+        departmentId: ref.to_department_id,
+        entityType: "case",
+        entityId: c.id,
+        detail: { step: "accept", referralId: ref.id, fromDepartmentId: ref.from_department_id },
+      },
+    );
     return { ok: true as const, caseId: c.id };
   });
 }
@@ -206,7 +196,7 @@ export async function returnReferral(
       .select(["id", "status", "department_id"])
       .where("id", "=", ref.case_id)
       .executeTakeFirstOrThrow();
-    if (c.status !== "referred") return { ok: false as const, error: "notFound" as const };
+    if (!canMove(c.status, "return-referral")) return { ok: false as const, error: "notFound" as const };
     const at = nowIso(now);
     const decided = await trx
       .updateTable("case_referrals")
@@ -223,29 +213,30 @@ export async function returnReferral(
       .orderBy("id", "desc")
       .executeTakeFirst();
     const previous = (referEvent?.from_status ?? "received") as CaseStatus;
-    await trx.updateTable("cases").set({ status: previous, updated_at: at }).where("id", "=", c.id).execute();
-    await trx
-      .insertInto("case_events")
-      .values({
-        case_id: c.id,
+    const moved = await transition(trx, c, "return-referral", previous, { updated_at: at });
+    if (!moved) throw new Error(`Case ${c.id} moved while its referral was returned`);
+    await recordCaseEvent(
+      trx,
+      {
+        caseId: c.id,
         at,
-        actor_user_id: actor.id,
+        actorUserId: actor.id,
         kind: "refer-return",
-        from_status: "referred",
-        to_status: previous,
+        fromStatus: "referred",
+        toStatus: previous,
         body: note,
-        visible_to_citizen: 0,
-        department_id: actor.departmentId,
-      })
-      .execute();
-    await recordAudit(trx, {
-      action: "case.refer",
-      actorUserId: actor.id,
-      departmentId: ref.from_department_id,
-      entityType: "case",
-      entityId: c.id,
-      detail: { step: "return", referralId: ref.id, byDepartmentId: actor.departmentId },
-    });
+        visibleToCitizen: false,
+        departmentId: actor.departmentId,
+      },
+      {
+        action: "case.refer",
+        actorUserId: actor.id,
+        departmentId: ref.from_department_id,
+        entityType: "case",
+        entityId: c.id,
+        detail: { step: "return", referralId: ref.id, byDepartmentId: actor.departmentId },
+      },
+    );
     return { ok: true as const, caseId: c.id };
   });
 }

@@ -1,7 +1,32 @@
 import type { Db } from "../../../db/client";
-import type { DayUnit } from "../../../db/schema";
+import type { CaseSettings, DayUnit } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
+
+/** Pledged handling times when a department has set none (domain.md's usual pledges). */
+export const DEFAULT_CASE_SETTINGS = {
+  ack_days: 5,
+  ack_unit: "working" as DayUnit,
+  reply_days: 30,
+  reply_unit: "calendar" as DayUnit,
+  appeal_window_days: 30,
+  appeal_reply_days: 20,
+  appeal_reply_unit: "working" as DayUnit,
+  purge_after_days: 730,
+};
+
+/** A department's pledged handling times (the defaults until it saves its own). */
+export async function getCaseSettings(
+  db: Db,
+  departmentId: number,
+): Promise<Omit<CaseSettings, "updated_at">> {
+  const row = await db
+    .selectFrom("case_settings")
+    .selectAll()
+    .where("department_id", "=", departmentId)
+    .executeTakeFirst();
+  return row ?? { department_id: departmentId, ...DEFAULT_CASE_SETTINGS };
+}
 
 export interface SettingsInput {
   ackDays: number;

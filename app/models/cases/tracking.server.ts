@@ -7,7 +7,7 @@ import { hkDate } from "../calendar/time";
 import { localName } from "../departments/departments.server";
 import { limiterKey } from "../rate-limits/limiter.server";
 import { appealDeadline, openAppeal } from "./appeal.server";
-import { caseContact } from "./case.server";
+import { caseContact } from "./handling.server";
 import { publicFormLimiter } from "./intake.server";
 import { normaliseReference } from "./reference";
 

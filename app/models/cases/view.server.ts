@@ -1,175 +1,23 @@
 import type { Db } from "../../../db/client";
-import type { Appeal, CaseAttachment, CaseEventKind, CaseStatus } from "../../../db/schema";
+import type { Appeal, Case, CaseAttachment, CaseEventKind } from "../../../db/schema";
+import { maskEmail, maskPhone } from "../../utils/crypto.server";
+import { parseDeadlineMove } from "../calendar/closure-days.server";
 import { hkDate } from "../calendar/time";
 import { daysLeft } from "../calendar/working-days";
+import { listDepartments, localName } from "../departments/departments.server";
 import type { Role } from "../staff/schema";
-import { closureDays, NO_DEADLINE_STATUSES } from "./case.server";
+import { appealDeadline } from "./appeal.server";
+import { departmentClosureDates } from "./deadlines.server";
+import { caseContact } from "./handling.server";
+import { allowedMoves, CASE_HANDLER_ROLES, canLodgeAppeal, canMove, deadlinesRunning } from "./lifecycle";
+import { canDecideAppeal } from "./lifecycle.server";
+import { pendingReferralOf } from "./referral.server";
 
 /*
- * What case officers read: their department's queue and one case's page. Writes live in
- * case.server.ts, referral.server.ts and appeal.server.ts.
+ * What case officers read on one case's page. Writes live in lifecycle.server.ts (moves),
+ * handling.server.ts (notes, assignment), referral.server.ts and appeal.server.ts; the queue is
+ * queue.server.ts.
  */
-
-/** The roles that handle cases: see the queue, open a case, move it, decide appeals. */
-export const CASE_HANDLER_ROLES = [
-  "case_officer",
-  "manager",
-  "department_admin",
-] as const satisfies readonly Role[];
-
-export const QUEUE_TABS = ["unassigned", "mine", "due-soon", "overdue", "open", "closed"] as const;
-export type QueueTab = (typeof QUEUE_TABS)[number];
-
-/** "Due soon": a pending step due within this many working days (today counts as 0). */
-export const DUE_SOON_WORKING_DAYS = 2;
-/** The most rows a tab shows; older ones are reached by their reference. */
-export const QUEUE_LIMIT = 200;
-
-export interface Deadline {
-  step: "ack" | "reply";
-  due: string;
-  /** working days left (0 = due today), negative once past: see daysLeft */
-  left: number;
-}
-
-export interface QueueRow {
-  id: number;
-  reference: string;
-  received_at: string;
-  status: CaseStatus;
-  service_en: string | null;
-  service_zh: string | null;
-  assigned_name: string | null;
-  contact_email_enc: string | null;
-  contact_phone_enc: string | null;
-  next: Deadline | null;
-}
-
-/** The earliest pending step's deadline of an open case, with the working days left. */
-export function nextDeadline(
-  c: {
-    status: CaseStatus;
-    ack_due: string | null;
-    reply_due: string | null;
-    acknowledged_at: string | null;
-    replied_at: string | null;
-  },
-  now: Date,
-  closures: Iterable<string>,
-): Deadline | null {
-  if (c.status === "closed" || c.status === "referred") return null;
-  const pending: Array<{ step: "ack" | "reply"; due: string }> = [];
-  if (!c.acknowledged_at && c.ack_due) pending.push({ step: "ack", due: c.ack_due });
-  if (!c.replied_at && c.reply_due) pending.push({ step: "reply", due: c.reply_due });
-  const first = pending.sort((a, b) => a.due.localeCompare(b.due))[0];
-  return first ? { ...first, left: daysLeft(first.due, now, closures) } : null;
-}
-
-/** A date some calendar days after a HK date (both 'YYYY-MM-DD'). */
-function addCalendarDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * One tab of a department's case queue. Overdue means a pending step's due date has passed (the
- * same test flagOverdueCases uses); due soon means a pending step is due within
- * DUE_SOON_WORKING_DAYS working days, counted with the department's closure days.
- */
-export async function listCaseQueue(
-  db: Db,
-  departmentId: number,
-  options: { tab: QueueTab; userId: number; now?: Date },
-): Promise<{ rows: QueueRow[]; truncated: boolean }> {
-  const now = options.now ?? new Date();
-  const today = hkDate(now);
-  let q = db
-    .selectFrom("cases as c")
-    .leftJoin("services as s", "s.id", "c.service_id")
-    .leftJoin("staff_users as u", "u.id", "c.assigned_to")
-    .select([
-      "c.id",
-      "c.reference",
-      "c.received_at",
-      "c.status",
-      "c.ack_due",
-      "c.reply_due",
-      "c.acknowledged_at",
-      "c.replied_at",
-      "c.contact_email_enc",
-      "c.contact_phone_enc",
-      "s.name_en as service_en",
-      "s.name_zh as service_zh",
-      "u.display_name as assigned_name",
-    ])
-    .where("c.department_id", "=", departmentId);
-  switch (options.tab) {
-    case "closed":
-      q = q.where("c.status", "=", "closed").orderBy("c.closed_at", "desc");
-      break;
-    case "unassigned":
-      q = q.where("c.status", "!=", "closed").where("c.assigned_to", "is", null);
-      break;
-    case "mine":
-      q = q.where("c.status", "!=", "closed").where("c.assigned_to", "=", options.userId);
-      break;
-    case "overdue":
-      q = q
-        .where("c.status", "not in", NO_DEADLINE_STATUSES)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb("c.acknowledged_at", "is", null), eb("c.ack_due", "<", today)]),
-            eb.and([eb("c.replied_at", "is", null), eb("c.reply_due", "<", today)]),
-          ]),
-        );
-      break;
-    case "due-soon": {
-      // A calendar window wide enough for two working days over any run of holidays
-      // (Lunar New Year plus a weekend); the exact count is made below with daysLeft.
-      const horizon = addCalendarDays(today, 14);
-      q = q
-        .where("c.status", "not in", NO_DEADLINE_STATUSES)
-        .where((eb) =>
-          eb.or([
-            eb.and([
-              eb("c.acknowledged_at", "is", null),
-              eb("c.ack_due", ">=", today),
-              eb("c.ack_due", "<=", horizon),
-            ]),
-            eb.and([
-              eb("c.replied_at", "is", null),
-              eb("c.reply_due", ">=", today),
-              eb("c.reply_due", "<=", horizon),
-            ]),
-          ]),
-        );
-      break;
-    }
-    case "open":
-      q = q.where("c.status", "!=", "closed");
-      break;
-  }
-  if (options.tab !== "closed") q = q.orderBy("c.received_at").orderBy("c.id");
-  const [raw, closures] = await Promise.all([
-    q.limit(options.tab === "due-soon" ? 10 * QUEUE_LIMIT : QUEUE_LIMIT + 1).execute(),
-    closureDays(db, departmentId),
-  ]);
-  let rows: QueueRow[] = raw.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    received_at: r.received_at,
-    status: r.status,
-    service_en: r.service_en,
-    service_zh: r.service_zh,
-    assigned_name: r.assigned_name,
-    contact_email_enc: r.contact_email_enc,
-    contact_phone_enc: r.contact_phone_enc,
-    next: nextDeadline(r, now, closures),
-  }));
-  if (options.tab === "due-soon") {
-    rows = rows.filter((r) => r.next && r.next.left >= 0 && r.next.left <= DUE_SOON_WORKING_DAYS);
-  }
-  return { rows: rows.slice(0, QUEUE_LIMIT), truncated: rows.length > QUEUE_LIMIT };
-}
 
 /** The names of a case's department and service, and of its assigned officer. */
 export async function caseLabels(
@@ -323,3 +171,132 @@ export async function listAppeals(db: Db, caseId: number): Promise<AppealRow[]> 
     .orderBy("a.id")
     .execute();
 }
+
+/**
+ * Everything the case page shows, for a member of staff of the case's department: the case, its
+ * deadlines (working days left while they run), masked contact details (in full only through the
+ * audited "show" form), attachments, history, the moves allowed now, referral and appeals.
+ */
+export async function casePageView(
+  db: Db,
+  piiKey: string,
+  c: Case,
+  user: { id: number; role: Role; departmentId: number | null },
+  locale: string,
+  now: Date = new Date(),
+) {
+  const zh = locale.startsWith("zh");
+  const [labels, attachments, history, officers, departments, referral, appeals, closures, appealLast] =
+    await Promise.all([
+      caseLabels(db, c),
+      listAttachments(db, c.id),
+      caseHistory(db, c.id),
+      listCaseHandlers(db, c.department_id),
+      listDepartments(db),
+      pendingReferralOf(db, c.id),
+      listAppeals(db, c.id),
+      departmentClosureDates(db, c.department_id),
+      appealDeadline(db, c),
+    ]);
+
+  // Contact details are decrypted here only to be masked; in full only from the "show" form (a
+  // POST, see the route's action), never from a GET a prefetch or a crawler could follow.
+  const contact = caseContact(piiKey, c);
+  const hasContact = !!(contact.name || contact.email || contact.phone);
+
+  const running = deadlinesRunning(c.status);
+  const left = (due: string | null, done: string | null) =>
+    running && due && !done ? daysLeft(due, now, closures) : null;
+  const open = appeals.find((a) => a.decided_at == null) ?? null;
+  // The same test decideAppeal makes, to show a plain notice instead of a form that would be refused.
+  const decide = open ? await canDecideAppeal(db, user, open, c) : null;
+  const canLodge = canLodgeAppeal(c, { openAppeal: !!open, lastDay: appealLast, today: hkDate(now) });
+
+  return {
+    case: {
+      id: c.id,
+      reference: c.reference,
+      status: c.status,
+      statusBeforeStop: c.status_before_stop,
+      channel: c.channel,
+      language: c.language,
+      receivedAt: c.received_at,
+      whatHappened: c.what_happened,
+      desiredOutcome: c.desired_outcome,
+      consentAt: c.consent_at,
+      closedAt: c.closed_at,
+      assignedTo: c.assigned_to,
+      department: localName(labels.department, locale),
+      service: labels.service ? localName(labels.service, locale) : null,
+      assignedName: labels.assignedName,
+    },
+    deadlines: {
+      ack: {
+        due: c.ack_due,
+        doneAt: c.acknowledged_at,
+        met: c.ack_met,
+        left: left(c.ack_due, c.acknowledged_at),
+      },
+      reply: {
+        due: c.reply_due,
+        doneAt: c.replied_at,
+        met: c.reply_met,
+        left: left(c.reply_due, c.replied_at),
+      },
+    },
+    contact: {
+      has: hasContact,
+      shown: false,
+      name: null as string | null,
+      email: maskEmail(contact.email),
+      phone: maskPhone(contact.phone),
+    },
+    attachments: attachments.map((a) => ({ id: a.id, name: a.original_name, mime: a.mime, size: a.size })),
+    history: history.map((e) => ({
+      id: e.id,
+      at: e.at,
+      kind: e.kind,
+      from: e.from_status,
+      to: e.to_status,
+      // A 'deadline' event's body is data (which due dates moved), shown in words on the page.
+      body: e.kind === "deadline" ? null : e.body,
+      deadline: e.kind === "deadline" ? parseDeadlineMove(e.body) : null,
+      internal: e.visible_to_citizen === 0,
+      actor: e.actor_name,
+      assignee: e.assignee_name,
+      department: e.referral_department ? localName(e.referral_department, locale) : null,
+    })),
+    officers: officers.map((o) => ({ id: o.id, name: o.display_name, role: o.role })),
+    departments: departments
+      .filter((d) => d.id !== c.department_id)
+      .map((d) => ({ id: d.id, name: `${localName(d, locale)} (${d.code})` })),
+    moves: allowedMoves(c.status),
+    canRefer: canMove(c.status, "refer") && !referral,
+    referral: referral
+      ? {
+          to: zh ? referral.to_name_zh : referral.to_name_en,
+          reason: referral.reason,
+          at: referral.created_at,
+        }
+      : null,
+    appeals: appeals.map((a) => ({
+      id: a.id,
+      lodgedAt: a.lodged_at,
+      lodgedBy: a.lodged_by,
+      grounds: a.grounds,
+      due: a.due,
+      outcome: a.outcome,
+      reply: a.reply,
+      decidedAt: a.decided_at,
+      met: a.met,
+      handler: a.handler_name,
+      reviewer: a.reviewer_name,
+    })),
+    openAppealId: open?.id ?? null,
+    decideBlock: decide && !decide.ok ? decide.error : null,
+    canLodge,
+    appealLast,
+  };
+}
+
+export type CasePageView = Awaited<ReturnType<typeof casePageView>>;

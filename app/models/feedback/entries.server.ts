@@ -2,7 +2,7 @@ import type { Db } from "../../../db/client";
 import type { FeedbackChannel, FeedbackKind } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { hkMonth, nowIso } from "../calendar/time";
-import { createCase } from "../cases/case.server";
+import { createCase } from "../cases/intake.server";
 
 export interface FeedbackInput {
   kind: FeedbackKind;

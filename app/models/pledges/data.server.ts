@@ -5,7 +5,7 @@ import type { Pledge, PledgeVersion, QualityReadingTable, ServiceTransactionTabl
 import type { ApiProblem, ApiResult } from "../../utils/api.server";
 import { recordAudit } from "../audit/audit.server";
 import { CLOCK_SKEW_MS, hkDate, nowIso } from "../calendar/time";
-import { closureDays } from "../cases/case.server";
+import { departmentClosureDates } from "../cases/deadlines.server";
 import type { ApiKeyAuth } from "../staff/api-keys.server";
 import { pledgeResults } from "./results.server";
 import { insertTransactions, type TransactionInput, transactionRow } from "./transactions.server";
@@ -511,7 +511,7 @@ export async function importTransactions(
   text: string,
   now: Date = new Date(),
 ): Promise<ImportResult> {
-  const closures = await closureDays(db, departmentId);
+  const closures = await departmentClosureDates(db, departmentId);
   const checked = checkTransactionsCsv(text, departmentId, closures, now);
   const { rows, lines } = checked;
   let errors = checked.errors;
@@ -678,7 +678,7 @@ export async function recordTransaction(
 ): Promise<RecordTransactionResult> {
   const checked = checkTransaction(raw, now.getTime());
   if (!checked.ok) return { ok: false, errors: { [checked.field]: transactionProblemKey(checked.problem) } };
-  const closures = await closureDays(db, departmentId);
+  const closures = await departmentClosureDates(db, departmentId);
   const item = checked.item;
   try {
     return await db.transaction().execute(async (trx) => {
@@ -843,7 +843,7 @@ export async function submitTransactions(
     items.push(checked.item);
     indexes.push(index);
   }
-  const closures = await closureDays(db, auth.departmentId);
+  const closures = await departmentClosureDates(db, auth.departmentId);
   const refused = () =>
     fail(
       422,

@@ -4,7 +4,7 @@ import type { Pledge, PledgeVersion } from "../../../db/schema";
 import { type Period, parsePeriod } from "../calendar/periods";
 import { hkDate } from "../calendar/time";
 import { dueDate, isMet } from "../calendar/working-days";
-import { clockStopsOf, closureDays } from "../cases/case.server";
+import { clockStopsOf, departmentClosureDates } from "../cases/deadlines.server";
 
 export type ResultStatus = "met" | "not_met" | "insufficient";
 
@@ -79,7 +79,7 @@ export async function countByMonth(
       .where(step, ">=", from)
       .where(step, "<", to)
       .execute();
-    const closures = await closureDays(db, pledge.department_id);
+    const closures = await departmentClosureDates(db, pledge.department_id);
     const stops = await clockStopsOf(
       db,
       cases.map((c) => c.id),

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { AppealOutcome } from "../../../db/schema";
-import { NO_DEADLINE_STATUSES } from "../cases/case.server";
+import { NO_DEADLINE_STATUSES } from "../cases/lifecycle";
 import { num } from "./figures";
 import { hkMonthRange } from "./months";
 import type { DepartmentReport } from "./schema";

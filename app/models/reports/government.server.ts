@@ -1,6 +1,6 @@
 import type { Db } from "../../../db/client";
 import { hkDate, nowIso } from "../calendar/time";
-import { NO_DEADLINE_STATUSES } from "../cases/case.server";
+import { NO_DEADLINE_STATUSES } from "../cases/lifecycle";
 import { listPledges } from "../pledges/registry.server";
 import { pledgeResults } from "../pledges/results.server";
 import { num } from "./figures";

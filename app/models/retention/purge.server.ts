@@ -4,8 +4,8 @@ import type { Db } from "../../../db/client";
 import { logger } from "../../utils/logger.server";
 import { recordAudit } from "../audit/audit.server";
 import { hkDate, nowIso } from "../calendar/time";
-import { DEFAULT_CASE_SETTINGS } from "../cases/case.server";
 import { attachmentsDir } from "../cases/intake.server";
+import { DEFAULT_CASE_SETTINGS } from "../cases/settings.server";
 
 /**
  * Retention of what a complainant gave us (ADR 0007; PDPO data protection principle 2: kept no

@@ -1,10 +1,14 @@
 import { z } from "zod";
+import type { AppealOutcome } from "../../../db/schema";
+import { STAFF_MOVES } from "./lifecycle";
 
 /**
- * The citizen's complaint form, case tracking and appeal: one schema per form, safe to import in
- * the browser. react-hook-form validates with it and the action re-parses with it (style.md
- * habit 2). Messages are translation keys, shown in the reader's language.
+ * Every form of the cases domain, one schema per form, safe to import in the browser:
+ * react-hook-form validates with it and the action re-parses with it (style.md habit 2). Messages
+ * are translation keys, shown in the reader's language.
  */
+
+// ---- The citizen's complaint form, case tracking and appeal ----
 
 /** Caps on what a citizen may type (characters). */
 export const COMPLAINT_LIMITS = {
@@ -107,3 +111,95 @@ export const CitizenAppealSchema = TrackSchema.extend({
   grounds: requiredText(COMPLAINT_LIMITS.grounds, E.grounds),
 });
 export type CitizenAppealInput = z.infer<typeof CitizenAppealSchema>;
+
+// ---- A department's case settings and closure days (admin.case-settings, central.closure-days) ----
+
+const days = (max: number) =>
+  z.coerce
+    .number({ error: "caseSettings.errors.days" })
+    .int({ error: "caseSettings.errors.days" })
+    .min(1, { error: "caseSettings.errors.days" })
+    .max(max, { error: "caseSettings.errors.days" });
+const unit = z.enum(["working", "calendar"], { error: "validation.invalid" });
+
+/** A department's pledged handling times (browser-safe). */
+export const CaseSettingsSchema = z.object({
+  intent: z.literal("settings"),
+  ackDays: days(60),
+  ackUnit: unit,
+  replyDays: days(365),
+  replyUnit: unit,
+  appealWindowDays: days(365),
+  appealReplyDays: days(365),
+  appealReplyUnit: unit,
+  purgeAfterDays: days(3650),
+});
+
+/** A closure day (typhoon signal No. 8, black rainstorm) that does not count as a working day. */
+export const ClosureDaySchema = z.object({
+  intent: z.literal("closure"),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "caseSettings.errors.date" }),
+  reasonEn: z
+    .string()
+    .trim()
+    .min(1, { error: "validation.required" })
+    .max(200, { error: "validation.tooLong" }),
+  reasonZh: z
+    .string()
+    .trim()
+    .min(1, { error: "validation.required" })
+    .max(200, { error: "validation.tooLong" }),
+});
+
+/** Which closure day to remove (the server checks it is the remover's to remove). */
+export const RemoveClosureDaySchema = z.object({
+  intent: z.literal("remove-closure"),
+  closureId: z.coerce.number({ error: "validation.invalid" }).int().positive({ error: "validation.invalid" }),
+});
+
+// ---- The case page's forms (staff.cases.$id): one schema each ----
+
+export const APPEAL_OUTCOMES = [
+  "upheld",
+  "partly_upheld",
+  "not_upheld",
+] as const satisfies readonly AppealOutcome[];
+
+const staffText = (max: number) =>
+  z
+    .string({ error: "validation.required" })
+    .trim()
+    .min(1, { error: "validation.required" })
+    .max(max, { error: "validation.tooLong" });
+const optionalStaffText = (max: number) =>
+  z.string().trim().max(max, { error: "validation.tooLong" }).optional();
+
+export const AssignSchema = z.object({
+  officerId: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce
+      .number({ error: "validation.invalid" })
+      .int()
+      .positive({ error: "validation.invalid" })
+      .optional(),
+  ),
+});
+export const MoveSchema = z.object({
+  move: z.enum(STAFF_MOVES, { error: "validation.invalid" }),
+  reason: optionalStaffText(2000),
+  reply: optionalStaffText(10_000),
+});
+export const NoteSchema = z.object({ note: staffText(5000) });
+export const ReferSchema = z.object({
+  toDepartmentId: z.coerce
+    .number({ error: "validation.department" })
+    .int()
+    .positive({ error: "validation.department" }),
+  referReason: staffText(2000),
+});
+export const LodgeAppealSchema = z.object({ grounds: staffText(5000) });
+export const DecideAppealSchema = z.object({
+  appealId: z.coerce.number({ error: "validation.invalid" }).int().positive({ error: "validation.invalid" }),
+  outcome: z.enum(APPEAL_OUTCOMES, { error: "cases.errors.outcome" }),
+  appealReply: staffText(10_000),
+});

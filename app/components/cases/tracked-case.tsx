@@ -1,0 +1,217 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
+import { useForm } from "react-hook-form";
+import { useTranslation } from "react-i18next";
+import { ErrorSummary, mergeErrors } from "~/components/forms";
+import { CitizenAppealSchema, COMPLAINT_LIMITS } from "~/models/cases/schema";
+import type { TrackedCaseView } from "~/models/cases/tracking.server";
+import { formats } from "~/utils/formats";
+import type { FieldErrors } from "~/utils/forms";
+import { Honeypot } from "./complaint-fields";
+
+/* What a citizen sees of their case on the tracking page (track.tsx): summary, history, appeal. */
+
+/** The tracking page's answer when the reference and contact matched. */
+export interface TrackedCaseAnswer {
+  view: TrackedCaseView;
+  /** sent back in hidden fields: every post proves the lookup again */
+  lookup: { reference: string; contact: string };
+  lodged: boolean;
+  appealError: string | null;
+  errors: FieldErrors;
+  grounds: string;
+}
+
+function useFormats() {
+  const { i18n } = useTranslation();
+  // Due dates are Hong Kong calendar dates (YYYY-MM-DD); instants are shown in Hong Kong time.
+  const f = formats(i18n.language);
+  return { date: f.longDate, dateOf: f.longDayOf, time: f.at };
+}
+
+export function TrackedCase({ data }: { data: TrackedCaseAnswer }) {
+  const { t } = useTranslation();
+  const f = useFormats();
+  const { view } = data;
+  const stopped = view.status === "awaiting_customer";
+  const rows: [string, string][] = [
+    [t("complaints.track.department"), view.departmentName],
+    ...(view.serviceName ? [[t("complaints.track.service"), view.serviceName] as [string, string]] : []),
+    [t("complaints.track.received"), f.dateOf(view.receivedAt)],
+    [t("complaints.track.status"), t(`complaints.track.statuses.${view.status}`)],
+  ];
+  if (!stopped) {
+    if (view.acknowledgedAt) rows.push([t("complaints.track.acknowledged"), f.dateOf(view.acknowledgedAt)]);
+    else if (view.ackDue) rows.push([t("complaints.track.ackDue"), f.date(view.ackDue)]);
+    if (view.repliedAt) rows.push([t("complaints.track.replied"), f.dateOf(view.repliedAt)]);
+    else if (view.replyDue) rows.push([t("complaints.track.replyDue"), f.date(view.replyDue)]);
+  }
+  return (
+    <div className="container narrow">
+      <h1>{t("complaints.track.caseTitle", { reference: view.reference })}</h1>
+      <h2>{t("complaints.track.summaryTitle")}</h2>
+      <div className="table-wrap">
+        <table>
+          <tbody>
+            {rows.map(([k, v]) => (
+              <tr key={k}>
+                <th scope="row">{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {stopped ? <p className="notice">{t("complaints.track.clockStopped")}</p> : null}
+
+      <h2>{t("complaints.track.historyTitle")}</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("complaints.track.historyWhen")}</th>
+              <th scope="col">{t("complaints.track.historyWhat")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.history.map((e) => (
+              <tr key={e.id}>
+                <td>{f.time(e.at)}</td>
+                <td>
+                  <HistoryEntry event={e} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <AppealSection data={data} />
+
+      <p>
+        <Link to="/track">{t("complaints.track.another")}</Link>
+      </p>
+    </div>
+  );
+}
+
+function HistoryEntry({ event: e }: { event: TrackedCaseView["history"][number] }) {
+  const { t } = useTranslation();
+  const text = (s: string) => <p style={{ whiteSpace: "pre-wrap", margin: "0.25rem 0 0" }}>{s}</p>;
+  switch (e.kind) {
+    case "transition":
+      if (e.toStatus === "received") return <>{t("complaints.track.event.received")}</>;
+      return (
+        <>
+          {t("complaints.track.event.transition", { status: t(`complaints.track.statuses.${e.toStatus}`) })}
+          {e.toStatus === "awaiting_customer" && e.body
+            ? text(t("complaints.track.event.waitingFor", { text: e.body }))
+            : null}
+        </>
+      );
+    case "reply":
+      return (
+        <>
+          {t("complaints.track.event.reply")}
+          {e.body ? text(e.body) : null}
+        </>
+      );
+    case "appeal":
+      return <>{t("complaints.track.event.appeal")}</>;
+    case "appeal-decision":
+      return (
+        <>
+          {t("complaints.track.event.decision", { outcome: t(`complaints.track.outcomes.${e.toStatus}`) })}
+          {e.body ? text(e.body) : null}
+        </>
+      );
+  }
+}
+
+function AppealSection({ data }: { data: TrackedCaseAnswer }) {
+  const { t } = useTranslation();
+  const f = useFormats();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const appeal = data.view.appeal;
+  const {
+    register,
+    handleSubmit,
+    formState: { errors: clientErrors },
+  } = useForm({
+    resolver: zodResolver(CitizenAppealSchema.pick({ grounds: true })),
+    mode: "onTouched",
+    defaultValues: { grounds: data.grounds },
+  });
+  const errors = mergeErrors(data.errors, clientErrors);
+  if (appeal.state === "none" && !data.appealError) return null;
+  return (
+    <section aria-labelledby="appeal-title">
+      <h2 id="appeal-title">{t("complaints.track.appeal.title")}</h2>
+      {data.lodged ? (
+        <p className="notice success" role="status">
+          {t("complaints.track.appeal.lodged")}
+        </p>
+      ) : null}
+      {appeal.state === "open" ? (
+        <p>
+          {appeal.due
+            ? t("complaints.track.appeal.openDue", { date: f.date(appeal.due) })
+            : t("complaints.track.appeal.open")}
+        </p>
+      ) : null}
+      {appeal.state === "ended" ? (
+        <p>{t("complaints.track.appeal.ended", { date: f.date(appeal.lastDay) })}</p>
+      ) : null}
+      <ErrorSummary
+        errors={errors}
+        labels={{ grounds: t("complaints.track.appeal.grounds") }}
+        formError={data.appealError}
+      />
+      {appeal.state === "allowed" ? (
+        <>
+          <p>{t("complaints.track.appeal.intro", { date: f.date(appeal.lastDay) })}</p>
+          <Form
+            method="post"
+            noValidate
+            onSubmit={(event) => {
+              const formEl = event.currentTarget;
+              handleSubmit(() => submit(formEl))(event);
+            }}
+          >
+            <input type="hidden" name="intent" value="appeal" />
+            <input type="hidden" name="reference" value={data.lookup.reference} />
+            <input type="hidden" name="contact" value={data.lookup.contact} />
+            <Honeypot />
+            <div className={`field${errors.grounds ? " field-error" : ""}`}>
+              <label htmlFor="field-grounds">{t("complaints.track.appeal.grounds")}</label>
+              <p className="hint" id="field-grounds-hint">
+                {t("complaints.track.appeal.groundsHint", { count: COMPLAINT_LIMITS.grounds })}
+              </p>
+              {errors.grounds ? (
+                <p className="error-message" id="field-grounds-error">
+                  <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.grounds)}
+                </p>
+              ) : null}
+              <textarea
+                id="field-grounds"
+                rows={6}
+                maxLength={COMPLAINT_LIMITS.grounds}
+                defaultValue={data.grounds}
+                aria-required
+                aria-invalid={errors.grounds ? true : undefined}
+                aria-describedby={["field-grounds-hint", errors.grounds ? "field-grounds-error" : null]
+                  .filter(Boolean)
+                  .join(" ")}
+                {...register("grounds")}
+              />
+            </div>
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              {t("complaints.track.appeal.submit")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}
