@@ -5,8 +5,9 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { BarChart, TrendChart } from "~/components/charts";
 import { CsrfInput, TextArea } from "~/components/forms";
-import { saveUnmetNote, UnmetNoteSchema } from "~/models/pledges/data.server";
 import { getPledge } from "~/models/pledges/registry.server";
+import { UnmetNoteSchema } from "~/models/pledges/schema";
+import { saveUnmetNote } from "~/models/pledges/unmet-notes.server";
 import { requireReport } from "~/models/reports/access.server";
 import {
   acknowledge,
