@@ -118,6 +118,8 @@ describe("public pledges end to end", () => {
       allowFailedResponse(404, "/pledges/NOPE", "the test opens a department that does not exist");
       const unknown = await page.goto(`${server.baseUrl}/pledges/NOPE`);
       expect(unknown?.status()).toBe(404);
+      // The route's own words for what was not found (its ErrorBoundary), not the general 404 text.
+      await page.getByText("There is no department with this code.").waitFor();
       expect((await fetch(`${server.baseUrl}/pledges/NOPE.json`)).status).toBe(404);
     } finally {
       await page.close();

@@ -1,8 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CsrfInput, ErrorSummary, TextArea, TextField } from "~/components/forms";
 import { formats } from "~/utils/formats";
 import type { FieldErrors } from "~/utils/forms";
-import { CsrfInput, ErrorSummary, TextArea, TextField } from "../forms";
 
 /*
  * The pledge page's data entry: a quality reading (a measured pledge) or a service transaction (a

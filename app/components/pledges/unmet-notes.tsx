@@ -1,10 +1,10 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CsrfInput, ErrorSummary } from "~/components/forms";
+import { resultText } from "~/components/pledges/pledge-form";
 import type { PledgeResult } from "~/models/pledges/results.server";
 import { formats } from "~/utils/formats";
 import type { FieldErrors } from "~/utils/forms";
-import { CsrfInput, ErrorSummary } from "../forms";
-import { resultText } from "./pledge-form";
 
 export interface UnmetNote {
   id: number;

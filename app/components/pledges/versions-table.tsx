@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { targetSummary, type VersionView } from "./pledge-form";
+import { targetSummary, type VersionView } from "~/components/pledges/pledge-form";
 
 export interface VersionRow extends VersionView {
   id: number;
