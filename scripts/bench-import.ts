@@ -14,8 +14,12 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { departmentClosureDates } from "../app/models/cases/deadlines.server";
-import { importTransactions, parseCsv, validateTransactionsCsv } from "../app/models/pledges/data.server";
 import { insertTransactions } from "../app/models/pledges/transactions.server";
+import {
+  importTransactions,
+  validateTransactionsCsv,
+} from "../app/models/pledges/transactions-import.server";
+import { parseCsv } from "../app/utils/csv";
 import { createDb, type Db } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { seed } from "../db/seed";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ClosureDayForm, ClosureList } from "~/components/closure-days";
+import { ClosureDayForm, ClosureList } from "~/components/calendar/closure-days";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/calendar/closure-days.server";
 import { CaseSettingsSchema, ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";

@@ -8,17 +8,18 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CsrfInput } from "~/components/forms";
+import { importReadings } from "~/models/pledges/readings.server";
+import { getPledge } from "~/models/pledges/registry.server";
 import {
-  importReadings,
-  importTransactions,
-  listPledgeVersions,
   MAX_ERRORS_SHOWN,
   READING_COLUMNS,
   type RowError,
   TRANSACTION_COLUMNS,
-} from "~/models/pledges/data.server";
-import { getPledge } from "~/models/pledges/registry.server";
+} from "~/models/pledges/schema";
+import { importTransactions } from "~/models/pledges/transactions-import.server";
+import { currentVersion, dataKind } from "~/models/pledges/view.server";
 import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { assertFormContentType, bodyReadError, readForm } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
@@ -42,16 +43,8 @@ async function requirePledge(context: AppLoadContext, user: SessionUser, idParam
   if (!Number.isInteger(id) || id <= 0) throw notFound();
   const pledge = await getPledge(context.db, id, user.departmentId);
   if (!pledge) throw await denyAccess(context, user, "department", { type: "pledge", id });
-  const version = (await listPledgeVersions(context.db, pledge.id)).find(
-    (v) => v.id === pledge.current_version_id,
-  )!;
-  const kind =
-    version.target_kind === "measured"
-      ? ("readings" as const)
-      : version.target_kind === "timeliness" && version.timeliness_source === "transactions"
-        ? ("transactions" as const)
-        : null;
-  return { pledge, version, kind };
+  const version = await currentVersion(context.db, pledge);
+  return { pledge, version, kind: dataKind(version) };
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -62,10 +55,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     kind,
     transactionType: version.transaction_type,
     plausible: { min: version.plausible_min, max: version.plausible_max, unit: version.measure_unit },
-    // Sent with the page: pledge-data.server is not in the browser bundle, so the component
-    // cannot import them (it rendered no columns in the browser and failed to hydrate).
-    columns: kind === "transactions" ? [...TRANSACTION_COLUMNS] : [...READING_COLUMNS],
-    maxErrorsShown: MAX_ERRORS_SHOWN,
   };
 }
 
@@ -176,8 +165,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function ImportPage() {
   const { t, i18n } = useTranslation();
-  const { pledge, kind, transactionType, plausible, columns, maxErrorsShown } =
-    useLoaderData<typeof loader>();
+  const { pledge, kind, transactionType, plausible } = useLoaderData<typeof loader>();
+  // From the pledges schema, which the browser bundle holds (a .server module's would be empty).
+  const columns: readonly string[] = kind === "transactions" ? TRANSACTION_COLUMNS : READING_COLUMNS;
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const num = formats(i18n.language);
@@ -238,7 +228,7 @@ export default function ImportPage() {
                 })}
               </h2>
               {actionData.errorCount > actionData.errors.length ? (
-                <p>{t("pledgesAdmin.import.firstShown", { shown: maxErrorsShown })}</p>
+                <p>{t("pledgesAdmin.import.firstShown", { shown: MAX_ERRORS_SHOWN })}</p>
               ) : null}
               <ul>
                 {actionData.errors.map((e) => (
@@ -288,4 +278,9 @@ export default function ImportPage() {
       )}
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.pledge")}</p> }} />;
 }

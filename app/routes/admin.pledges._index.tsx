@@ -10,19 +10,20 @@ import {
   resultText,
   targetSummary,
   UNMEASURABLE,
-} from "~/components/pledge-form";
+} from "~/components/pledges/pledge-form";
 import { lastCompleteMonths } from "~/models/calendar/periods";
 import { hkMonth } from "~/models/calendar/time";
 import { listServices } from "~/models/departments/departments.server";
-import { PledgeCodeSchema, pledgeCodeTaken, satisfactionQuestions } from "~/models/pledges/data.server";
 import {
   createPledge,
   listPledges,
+  pledgeCodeTaken,
   unmeasurableField,
   versionFields,
 } from "~/models/pledges/registry.server";
 import { pledgeResults } from "~/models/pledges/results.server";
-import { PledgeVersionSchema } from "~/models/pledges/schema";
+import { PledgeCodeSchema, PledgeVersionSchema } from "~/models/pledges/schema";
+import { satisfactionQuestions } from "~/models/pledges/survey-choices.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";

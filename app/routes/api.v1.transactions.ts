@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { submitTransactions, TRANSACTIONS_BODY_LIMIT } from "~/models/pledges/data.server";
+import { submitTransactions, TRANSACTIONS_BODY_LIMIT } from "~/models/pledges/transactions-api.server";
 import { requireApiKey } from "~/models/staff/api-keys.server";
 import { apiJson, methodNotAllowed, readJsonBody } from "~/utils/api.server";
 

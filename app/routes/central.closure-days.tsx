@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ClosureDayForm, ClosureList } from "~/components/closure-days";
+import { ClosureDayForm, ClosureList } from "~/components/calendar/closure-days";
 import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/calendar/closure-days.server";
 import { ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";

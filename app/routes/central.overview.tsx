@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { usePledgeFormats } from "~/components/pledge-public";
+import { usePledgeFormats } from "~/components/pledges/pledge-public";
 import { governmentOverview, type ShareFigure } from "~/models/pledges/overview.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";

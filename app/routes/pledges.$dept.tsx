@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledge-public";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -52,4 +53,9 @@ export default function DepartmentPledges() {
       <OpenDataLinks department={{ code: d.code, name }} />
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.department")}</p> }} />;
 }

@@ -10,8 +10,9 @@ import { ImportantSection } from "~/components/reports/important-section";
 import { PledgeSection } from "~/components/reports/pledge-section";
 import { reportLocale } from "~/components/reports/report-parts";
 import { SurveySection } from "~/components/reports/survey-section";
-import { saveUnmetNote, UnmetNoteSchema } from "~/models/pledges/data.server";
 import { getPledge } from "~/models/pledges/registry.server";
+import { UnmetNoteSchema } from "~/models/pledges/schema";
+import { saveUnmetNote } from "~/models/pledges/unmet-notes.server";
 import { requireReport } from "~/models/reports/access.server";
 import { acknowledge, recordsReading } from "~/models/reports/inbox.server";
 import {

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { ANNEX_PLEDGES } from "../../db/seed-pledges";
-import { allowFailedResponse, expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
 let server: RunningServer;
@@ -118,6 +118,8 @@ describe("public pledges end to end", () => {
       allowFailedResponse(404, "/pledges/NOPE", "the test opens a department that does not exist");
       const unknown = await page.goto(`${server.baseUrl}/pledges/NOPE`);
       expect(unknown?.status()).toBe(404);
+      // The route's own words for what was not found (its ErrorBoundary), not the general 404 text.
+      await page.getByText("There is no department with this code.").waitFor();
       expect((await fetch(`${server.baseUrl}/pledges/NOPE.json`)).status).toBe(404);
     } finally {
       await page.close();
@@ -142,6 +144,46 @@ describe("public pledges end to end", () => {
         page.getByRole("table", { name: "Pledges and results by department" }).count(),
       ).resolves.toBe(1);
       await expectNoAxeViolations(page);
+    } finally {
+      await context.cleanup();
+    }
+  });
+});
+
+describe("a pledge's admin pages end to end", () => {
+  it("lets a department administrator record a transaction and be told why a CSV file was refused", async () => {
+    const { context, page } = await signedInBrowser(server.baseUrl, "admin.immd");
+    try {
+      await page.goto(`${server.baseUrl}/admin/pledges`);
+      await page.getByRole("link", { name: "IMMD-ID-CARD", exact: true }).click();
+      await page.locator("h1", { hasText: "Pledge IMMD-ID-CARD" }).waitFor();
+      const pledgeUrl = page.url();
+      await page.getByRole("table", { name: "By month" }).waitFor();
+
+      // One transaction through the form (its section is a component of the page).
+      await page.getByLabel("Reference").fill("E2E-0001");
+      await page.getByLabel("Received").fill("2025-06-02T09:30");
+      await page.getByRole("button", { name: "Record transaction" }).click();
+      await page.getByText("The transaction has been recorded.").waitFor();
+
+      // A file with a short row: refused, naming the line; nothing stored.
+      await page.getByRole("link", { name: "Import a CSV file" }).click();
+      await page.locator("h1", { hasText: "Import data for IMMD-ID-CARD" }).waitFor();
+      await page.locator("dl code", { hasText: "external_ref" }).waitFor();
+      const importPath = new URL(page.url()).pathname;
+      allowFailedResponse(400, importPath, "the test sends a file with a bad row on purpose");
+      await page
+        .getByLabel("Or paste the CSV here")
+        .fill("transaction_type,external_ref,received_at,completed_at\nID-CARD,E2E-0002,2025-06-02 10:00\n");
+      await page.getByRole("button", { name: "Check and import" }).click();
+      await page.getByText("This row has 3 values; the header has 4 columns.").waitFor();
+      expect(await page.locator(".error-summary li").count()).toBe(1);
+
+      // A pledge that is not there (or not the department's) is named as such.
+      const missing = `${new URL(pledgeUrl).origin}/admin/pledges/999999`;
+      allowFailedResponse(404, "/admin/pledges/999999", "the test opens a pledge that does not exist");
+      expect((await page.goto(missing))?.status()).toBe(404);
+      await page.getByText("There is no pledge with this number that you can manage.").waitFor();
     } finally {
       await context.cleanup();
     }

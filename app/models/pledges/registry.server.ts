@@ -230,11 +230,18 @@ export const PLEDGE_TRANSITIONS: Record<
   retire: { from: ["published", "approved", "draft"], to: "retired" },
 };
 
+export type PledgeMove = keyof typeof PLEDGE_TRANSITIONS;
+
+/** Whether a form's value names a move of the table (any move; whether it is allowed is movePledge's). */
+export function isPledgeMove(value: string): value is PledgeMove {
+  return Object.hasOwn(PLEDGE_TRANSITIONS, value);
+}
+
 export async function movePledge(
   db: Db,
   actor: { id: number },
   pledge: Pledge,
-  action: keyof typeof PLEDGE_TRANSITIONS,
+  action: PledgeMove,
 ): Promise<boolean> {
   const rule = PLEDGE_TRANSITIONS[action];
   if (!rule.from.includes(pledge.status)) return false;
@@ -322,4 +329,19 @@ export async function getPledge(
   let q = db.selectFrom("pledges").selectAll().where("id", "=", id);
   if (departmentId != null) q = q.where("department_id", "=", departmentId);
   return q.executeTakeFirst();
+}
+/** Whether a pledge code is in use (codes are unique across all departments). */
+export async function pledgeCodeTaken(db: Db, code: string): Promise<boolean> {
+  const row = await db.selectFrom("pledges").select("id").where("code", "=", code).executeTakeFirst();
+  return !!row;
+}
+
+/** Every version of a pledge, newest first. */
+export async function listPledgeVersions(db: Db, pledgeId: number): Promise<PledgeVersion[]> {
+  return db
+    .selectFrom("pledge_versions")
+    .selectAll()
+    .where("pledge_id", "=", pledgeId)
+    .orderBy("version_no", "desc")
+    .execute();
 }

@@ -1,8 +1,8 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { SurveyChoice } from "~/models/pledges/data.server";
+import { SelectField, TextArea, TextField } from "~/components/forms";
+import type { SurveyChoice } from "~/models/pledges/schema";
 import type { FieldErrors } from "~/utils/forms";
-import { SelectField, TextArea, TextField } from "./forms";
 
 /*
  * The pledge form's fields and the helpers both pledge pages share (the registry's "new pledge"
@@ -23,7 +23,7 @@ export const UNMEASURABLE: Record<string, string> = {
   questionKey: "pledgesAdmin.errors.questionNotRating",
 };
 
-type VersionView = {
+export type VersionView = {
   target_kind: string;
   target_share: number;
   timeliness_source: string | null;

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CsrfInput, ErrorSummary, TextField } from "~/components/forms";
 import type { FieldErrors } from "~/utils/forms";
-import { CsrfInput, ErrorSummary, TextField } from "./forms";
 
 export interface ClosureItem {
   id: number;
