@@ -5,14 +5,9 @@ import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { requireUser } from "~/models/staff/auth.server";
 import { requireSurvey } from "~/models/surveys/access.server";
-import {
-  addCollectionPoint,
-  countResponses,
-  editSurvey,
-  listCollectionPoints,
-  loadVersion,
-  setSurveyStatus,
-} from "~/models/surveys/authoring.server";
+import { addCollectionPoint, editSurvey, setSurveyStatus } from "~/models/surveys/authoring.server";
+import { listCollectionPoints, loadVersion } from "~/models/surveys/lookup.server";
+import { countResponses } from "~/models/surveys/responses.server";
 import {
   CollectionPointSchema,
   POINT_CHANNELS,

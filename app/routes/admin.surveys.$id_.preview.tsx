@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
 import { requireUser } from "~/models/staff/auth.server";
 import { requireSurvey } from "~/models/surveys/access.server";
-import { loadVersion } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 

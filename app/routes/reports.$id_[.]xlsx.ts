@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { requireReport } from "~/models/reports/access.server";
 import { REPORT_ROLES } from "~/models/reports/build.server";
 import { requireUser } from "~/models/staff/auth.server";
-import { type ExportCell, safeCell } from "~/models/surveys/results.server";
+import { type ExportCell, safeCell } from "~/models/surveys/exports.server";
 import { getLocale } from "~/utils/i18n.server";
 
 /**

@@ -5,12 +5,12 @@ import { useTranslation } from "react-i18next";
 import { SurveyForm } from "~/components/survey-form";
 import { invitationState, redeemInvitation } from "~/models/cases/messages.server";
 import { allowSurveySubmission, isHoneypotFilled } from "~/models/rate-limits/public-form.server";
-import { parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import {
   findPublicSurvey,
   unknownQuestionFields,
   versionForSubmission,
 } from "~/models/surveys/public.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { formToObject, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { badRequest, notFound } from "~/utils/http.server";

@@ -6,13 +6,9 @@ import { SurveyForm } from "~/components/survey-form";
 import { recordAudit } from "~/models/audit/audit.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { PAPER_ROLES, requireSurvey } from "~/models/surveys/access.server";
-import {
-  listCollectionPoints,
-  loadVersion,
-  parseResponse,
-  storeResponse,
-} from "~/models/surveys/authoring.server";
+import { listCollectionPoints, loadVersion } from "~/models/surveys/lookup.server";
 import { unknownQuestionFields, versionForSubmission } from "~/models/surveys/public.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { formToObject, RESPONSE_LANGUAGES, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";

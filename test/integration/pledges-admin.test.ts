@@ -12,7 +12,8 @@ import {
 } from "~/models/pledges/data.server";
 import { pledgeResults } from "~/models/pledges/results.server";
 import { createApiKey } from "~/models/staff/api-keys.server";
-import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { fieldName } from "~/models/surveys/schema";
 import { action as listAction, loader as listLoader } from "~/routes/admin.pledges._index";
 import { action as pledgeAction, loader as pledgeLoader } from "~/routes/admin.pledges.$id";

@@ -8,7 +8,8 @@ import {
   type DepartmentReport,
   generateDepartmentReport,
 } from "~/models/reports/build.server";
-import { loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import type { ResponseChannel } from "~/models/surveys/schema";
 import { loader as inboxLoader } from "~/routes/reports._index";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";

@@ -4,13 +4,12 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BarChart, TrendChart } from "~/components/charts";
 import { hkMonth } from "~/models/calendar/time";
-import { editSurvey, loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
-import {
-  addMonths,
-  parseResultsFilter,
-  type SurveyResults,
-  startResponseExport,
-} from "~/models/surveys/results.server";
+import { editSurvey } from "~/models/surveys/authoring.server";
+import { startResponseExport } from "~/models/surveys/exports.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
+import type { SurveyResults } from "~/models/surveys/results.server";
+import { addMonths, parseResultsFilter } from "~/models/surveys/results-filter.server";
 import type { ResponseChannel, ResponseLanguage } from "~/models/surveys/schema";
 import { loader as csvLoader } from "~/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.surveys.$id.export[.]xlsx";
