@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SurveyForm } from "~/components/survey-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SurveyForm } from "~/components/surveys/survey-form";
 import { invitationState, redeemInvitation } from "~/models/cases/messages.server";
 import { allowSurveySubmission, isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import {
@@ -129,4 +130,9 @@ export default function CitizenSurvey() {
       />
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.publicSurvey")}</p> }} />;
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BarChart, TrendChart } from "~/components/charts";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { denyAccess, requireUser, seesAllDepartments } from "~/models/staff/auth.server";
 import { getSurvey, listCollectionPoints } from "~/models/surveys/lookup.server";
 import { getSurveyResults } from "~/models/surveys/results.server";
@@ -326,4 +327,9 @@ function Figure({ term, value }: { term: string; value: string }) {
       <dd style={{ margin: 0, fontWeight: 700, fontSize: "1.2rem" }}>{value}</dd>
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.survey")}</p> }} />;
 }
