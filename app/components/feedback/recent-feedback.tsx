@@ -1,11 +1,11 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/forms";
-import type { listFeedback } from "~/models/feedback/entries.server";
+import type { FeedbackListRow } from "~/models/feedback/entries.server";
 import { FEEDBACK_CHANNELS, FEEDBACK_KINDS } from "~/models/feedback/schema";
 import { formats } from "~/utils/formats";
 
-type Entry = Awaited<ReturnType<typeof listFeedback>>[number] & { service: string | null };
+type Entry = FeedbackListRow & { service: string | null };
 
 /** The "recent feedback" section of the feedback log: its filters (a GET form) and the table. */
 export function RecentFeedback({
