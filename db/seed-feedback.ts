@@ -7,7 +7,8 @@
  */
 import { lastCompleteMonths } from "../app/models/calendar/periods";
 import { hkMonth } from "../app/models/calendar/time";
-import { insertResponse, loadVersion, parseResponse } from "../app/models/surveys/authoring.server";
+import { loadVersion } from "../app/models/surveys/lookup.server";
+import { insertResponse, parseResponse } from "../app/models/surveys/responses.server";
 import type { Db } from "./client";
 import type { FeedbackChannel, FeedbackKind } from "./schema";
 import { ANNEX_PLEDGES } from "./seed-pledges";

@@ -8,7 +8,8 @@ import { lastCompleteMonths } from "../app/models/calendar/periods";
 import { hkMonth } from "../app/models/calendar/time";
 import { createPledge, type VersionFields } from "../app/models/pledges/registry.server";
 import { insertTransactions, transactionRow } from "../app/models/pledges/transactions.server";
-import { insertResponse, loadVersion } from "../app/models/surveys/authoring.server";
+import { loadVersion } from "../app/models/surveys/lookup.server";
+import { insertResponse } from "../app/models/surveys/responses.server";
 import type { Db } from "./client";
 import type { QualityReadingTable } from "./schema";
 

@@ -18,7 +18,8 @@ import { type AppLoadContext, createRequestHandler, type ServerBuild } from "@re
 import SQLite from "better-sqlite3";
 import { hkMonth } from "../app/models/calendar/time";
 import { createSession } from "../app/models/staff/sessions.server";
-import { addMonths, getSurveyResults, parseResultsFilter } from "../app/models/surveys/results.server";
+import { getSurveyResults } from "../app/models/surveys/results.server";
+import { addMonths, parseResultsFilter } from "../app/models/surveys/results-filter.server";
 import { loader as csvLoader } from "../app/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "../app/routes/staff.surveys.$id.export[.]xlsx";
 import { loader as resultsLoader } from "../app/routes/staff.surveys.$id.results";

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SurveyForm } from "~/components/survey-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SurveyForm } from "~/components/surveys/survey-form";
 import { requireUser } from "~/models/staff/auth.server";
 import { requireSurvey } from "~/models/surveys/access.server";
-import { loadVersion } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -41,4 +42,9 @@ export default function Preview() {
       />
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.survey")}</p> }} />;
 }

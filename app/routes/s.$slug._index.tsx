@@ -2,15 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SurveyForm } from "~/components/survey-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SurveyForm } from "~/components/surveys/survey-form";
 import { invitationState, redeemInvitation } from "~/models/cases/messages.server";
 import { allowSurveySubmission, isHoneypotFilled } from "~/models/rate-limits/public-form.server";
-import { parseResponse, storeResponse } from "~/models/surveys/authoring.server";
 import {
   findPublicSurvey,
   unknownQuestionFields,
   versionForSubmission,
 } from "~/models/surveys/public.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { formToObject, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { badRequest, notFound } from "~/utils/http.server";
@@ -129,4 +130,9 @@ export default function CitizenSurvey() {
       />
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.publicSurvey")}</p> }} />;
 }

@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { findPublicSurvey } from "~/models/surveys/public.server";
 import { notFound } from "~/utils/http.server";
 import { tFor } from "~/utils/meta";
@@ -68,4 +69,9 @@ export default function Thanks() {
       </p>
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.publicSurvey")}</p> }} />;
 }

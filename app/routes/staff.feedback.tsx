@@ -1,9 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { RecentFeedback } from "~/components/feedback/recent-feedback";
 import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/components/forms";
 import { listServices, localName } from "~/models/departments/departments.server";
 import { listFeedback, logFeedback } from "~/models/feedback/entries.server";
@@ -11,7 +12,6 @@ import { FEEDBACK_CHANNELS, FEEDBACK_KINDS, FeedbackSchema } from "~/models/feed
 import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
-import { formats } from "~/utils/formats";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
@@ -111,7 +111,6 @@ export default function FeedbackLog() {
     contactPhone: t("feedback.contactPhone"),
     wantsReply: t("feedback.wantsReply"),
   };
-  const f = formats(locale);
   return (
     <div className="container">
       <h1>{t("feedback.title")}</h1>
@@ -259,88 +258,7 @@ export default function FeedbackLog() {
         </button>
       </Form>
 
-      <section aria-labelledby="recent-title">
-        <h2 id="recent-title">{t("feedback.recent")}</h2>
-        <form method="get" className="filters">
-          <SelectField
-            name="fk"
-            label={t("feedback.kind")}
-            defaultValue={filter.kind}
-            options={[
-              { value: "", label: t("feedback.all") },
-              ...FEEDBACK_KINDS.map((k) => ({ value: k, label: t(`feedback.kinds.${k}`) })),
-            ]}
-          />
-          <SelectField
-            name="fc"
-            label={t("feedback.channel")}
-            defaultValue={filter.channel}
-            options={[
-              { value: "", label: t("feedback.all") },
-              ...FEEDBACK_CHANNELS.map((c) => ({ value: c, label: t(`feedback.channels.${c}`) })),
-            ]}
-          />
-          <div className="choice">
-            <input
-              id="filter-important"
-              type="checkbox"
-              name="fi"
-              value="1"
-              defaultChecked={filter.important}
-            />
-            <label htmlFor="filter-important">{t("feedback.importantOnly")}</label>
-          </div>
-          <button type="submit" className="button secondary">
-            {t("feedback.filter")}
-          </button>
-        </form>
-        {entries.length === 0 ? <p>{t("feedback.none")}</p> : null}
-        {entries.length > 0 ? (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t("feedback.recent")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("feedback.when")}</th>
-                  <th scope="col">{labels.kind}</th>
-                  <th scope="col">{labels.channel}</th>
-                  <th scope="col">{labels.serviceId}</th>
-                  <th scope="col">{labels.summary}</th>
-                  <th scope="col">{t("feedback.loggedBy")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.id}>
-                    <td>{f.shortAt(e.logged_at)}</td>
-                    <td>
-                      {t(`feedback.kinds.${e.kind}`)}
-                      {e.important ? (
-                        <>
-                          {" "}
-                          <span className="badge closed">{t("feedback.importantBadge")}</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{t(`feedback.channels.${e.channel}`)}</td>
-                    <td>{e.service ?? "—"}</td>
-                    <td>
-                      {e.summary}
-                      {e.case_reference ? (
-                        <>
-                          <br />
-                          <Link to={`/staff/cases/${e.case_id}`}>{e.case_reference}</Link>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{e.logged_by_name ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
-      </section>
+      <RecentFeedback entries={entries} filter={filter} locale={locale} />
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { stringify } from "csv-stringify/sync";
 import { denyAccess, requireUser, seesAllDepartments } from "~/models/staff/auth.server";
-import { getSurvey } from "~/models/surveys/authoring.server";
-import { parseResultsFilter, safeCell, startResponseExport } from "~/models/surveys/results.server";
+import { startResponseExport } from "~/models/surveys/exports.server";
+import { getSurvey } from "~/models/surveys/lookup.server";
+import { parseResultsFilter } from "~/models/surveys/results-filter.server";
 import { getLocale } from "~/utils/i18n.server";
+import { safeCell } from "~/utils/spreadsheet";
 
 /**
  * Every response the filters hold, one row each, as CSV: UTF-8 with a byte-order mark so Excel

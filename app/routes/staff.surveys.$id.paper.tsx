@@ -2,17 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SurveyForm } from "~/components/survey-form";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SurveyForm } from "~/components/surveys/survey-form";
 import { recordAudit } from "~/models/audit/audit.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { PAPER_ROLES, requireSurvey } from "~/models/surveys/access.server";
-import {
-  listCollectionPoints,
-  loadVersion,
-  parseResponse,
-  storeResponse,
-} from "~/models/surveys/authoring.server";
+import { listCollectionPoints, loadVersion } from "~/models/surveys/lookup.server";
 import { unknownQuestionFields, versionForSubmission } from "~/models/surveys/public.server";
+import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { formToObject, RESPONSE_LANGUAGES, type ResponseLanguage } from "~/models/surveys/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
@@ -147,4 +144,9 @@ export default function PaperEntry() {
       </p>
     </div>
   );
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <GeneralErrorBoundary statusHandlers={{ 404: () => <p>{t("errors.notFound.survey")}</p> }} />;
 }

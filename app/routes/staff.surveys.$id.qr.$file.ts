@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import QRCode from "qrcode";
 import { requireUser } from "~/models/staff/auth.server";
 import { requireSurvey } from "~/models/surveys/access.server";
-import { getCollectionPoint } from "~/models/surveys/authoring.server";
+import { getCollectionPoint } from "~/models/surveys/lookup.server";
 import { expectedOrigin } from "~/utils/csrf.server";
 import { notFound } from "~/utils/http.server";
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { editSurvey, getSurveyBySlug, setSurveyStatus } from "~/models/surveys/authoring.server";
+import { editSurvey, setSurveyStatus } from "~/models/surveys/authoring.server";
+import { getSurveyBySlug } from "~/models/surveys/lookup.server";
 import { action as apiKeysAction, loader as apiKeysLoader } from "~/routes/admin.api-keys";
 import { action as batchAction } from "~/routes/api.v1.responses.batch";
 import { loader as surveysLoader } from "~/routes/api.v1.surveys._index";

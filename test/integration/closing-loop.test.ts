@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
-import { loadVersion } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
 import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";

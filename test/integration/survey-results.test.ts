@@ -4,13 +4,11 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BarChart, TrendChart } from "~/components/reports/charts";
 import { hkMonth } from "~/models/calendar/time";
-import { editSurvey, loadVersion, parseResponse, storeResponse } from "~/models/surveys/authoring.server";
-import {
-  addMonths,
-  parseResultsFilter,
-  type SurveyResults,
-  startResponseExport,
-} from "~/models/surveys/results.server";
+import { editSurvey } from "~/models/surveys/authoring.server";
+import { startResponseExport } from "~/models/surveys/exports.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
+import type { SurveyResults } from "~/models/surveys/results.server";
+import { addMonths, parseResultsFilter } from "~/models/surveys/results-filter.server";
 import type { ResponseChannel, ResponseLanguage } from "~/models/surveys/schema";
 import { loader as csvLoader } from "~/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.surveys.$id.export[.]xlsx";
@@ -19,6 +17,7 @@ import { makeContext, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { getRequest, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { storeTestResponse } from "../setup/survey-responses";
 
 interface Answer {
   at: string;
@@ -56,30 +55,12 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     return row.id;
   }
 
-  /** Stores one response the way the public form does: parsed by the version's schema first. */
+  /** Stores one response the way the public form does (test/setup/survey-responses.ts). */
   async function respond(slug: string, r: Answer): Promise<number> {
-    const survey = await surveyOf(slug);
-    const version = (await loadVersion(t.db, survey.current_version_id!))!;
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(r.answers)) {
-      const q = version.questions.find((x) => x.key === key);
-      if (!q) throw new Error(`no question ${key}`);
-      fields[`q${q.id}`] = value;
-    }
-    const parsed = parseResponse(version, fields);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    return storeResponse(
-      t.db,
-      {
-        survey,
-        version,
-        channel: r.channel ?? "web",
-        language: r.language ?? "en",
-        collectionPointId: r.point === null ? null : await pointId(slug, r.point ?? "web"),
-        submittedAt: r.at,
-      },
-      parsed.answers,
-    );
+    return storeTestResponse(t.db, slug, {
+      ...r,
+      point: r.point === null ? null : `${slug}${r.point ?? "web"}`,
+    });
   }
 
   /** Four responses in March and April 2026, and one in November 2025. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadVersion } from "~/models/surveys/authoring.server";
+import { loadVersion } from "~/models/surveys/lookup.server";
 import { action as editorAction, loader as editorLoader } from "~/routes/admin.surveys.$id";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
 import { action as surveysAction } from "~/routes/staff.surveys._index";

@@ -129,3 +129,6 @@ export async function listFeedback(db: Db, departmentId: number, filter: Feedbac
   if (filter.month) q = q.where("f.month", "=", filter.month);
   return q.execute();
 }
+
+/** One row of the feedback log's list. */
+export type FeedbackListRow = Awaited<ReturnType<typeof listFeedback>>[number];

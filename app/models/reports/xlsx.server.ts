@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { type ExportCell, safeCell } from "../surveys/results.server";
+import { type ExportCell, safeCell } from "../../utils/spreadsheet";
 import type { DepartmentReport } from "./schema";
 
 /*

@@ -1,8 +1,8 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getSurvey } from "~/models/surveys/authoring.server";
 import type { Survey } from "../../../db/schema";
 import { notFound } from "../../utils/http.server";
 import { denyAccess, type SessionUser, seesAllDepartments } from "../staff/auth.server";
+import { getSurvey } from "./lookup.server";
 
 /** The survey named in the URL if the staff member's department owns it; otherwise 404, audited. */
 export async function requireSurvey(

@@ -1,6 +1,6 @@
 import type { Db } from "../../../db/client";
 import type { CollectionPoint, Survey } from "../../../db/schema";
-import { currentVersion, getCollectionPoint, getSurveyBySlug, loadVersion } from "./authoring.server";
+import { currentVersion, getCollectionPoint, getSurveyBySlug, loadVersion } from "./lookup.server";
 import type { VersionDef } from "./schema";
 
 export type PublicSurvey =
@@ -43,4 +43,28 @@ export async function versionForSubmission(
 export function unknownQuestionFields(version: VersionDef, form: FormData): string[] {
   const known = new Set(version.questions.map((q) => `q${q.id}`));
   return [...new Set(form.keys())].filter((k) => /^q\d+$/.test(k) && !known.has(k));
+}
+
+/** Published surveys for the public "give feedback" page, by department. */
+export async function listPublishedSurveys(db: Db) {
+  return db
+    .selectFrom("surveys as s")
+    .innerJoin("departments as d", "d.id", "s.department_id")
+    .innerJoin("survey_versions as v", "v.id", "s.current_version_id")
+    .leftJoin("services as sv", "sv.id", "s.service_id")
+    .select([
+      "s.slug",
+      "d.code as department_code",
+      "d.name_en as department_en",
+      "d.name_zh as department_zh",
+      "v.title_en",
+      "v.title_zh",
+      "sv.name_en as service_en",
+      "sv.name_zh as service_zh",
+    ])
+    .where("s.status", "=", "published")
+    .where("s.listed", "=", 1)
+    .orderBy("d.code")
+    .orderBy("s.id")
+    .execute();
 }

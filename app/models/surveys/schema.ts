@@ -256,3 +256,33 @@ export const CollectionPointSchema = z.object({
   nameZh: bilingual(100),
   channel: z.enum(POINT_CHANNELS, { error: "surveys.errors.channel" }),
 });
+
+// ---- Results filters ----
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+// A filter value that does not parse is dropped (the form is a plain GET link anyone can edit):
+// the page then shows exactly which filters it applied.
+export const ResultsFilterSchema = z.object({
+  from: z.string().regex(MONTH).optional().catch(undefined),
+  to: z.string().regex(MONTH).optional().catch(undefined),
+  point: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  channel: z.enum(RESPONSE_CHANNELS).optional().catch(undefined),
+  language: z.enum(RESPONSE_LANGUAGES).optional().catch(undefined),
+});
+
+// ---- The survey JSON API's request bodies ----
+
+const responseFields = {
+  language: z.enum(RESPONSE_LANGUAGES),
+  collectionPoint: z.string().max(100).nullish(),
+  submittedAt: z.iso.datetime({ offset: true }).nullish(),
+  versionNo: z.number().int().positive().max(1_000_000).nullish(),
+  answers: z.record(z.string(), z.unknown()),
+};
+/** POST /api/v1/surveys/:slug/responses */
+export const ApiResponseSchema = z.strictObject(responseFields);
+export type ApiResponseInput = z.infer<typeof ApiResponseSchema>;
+/** One item of POST /api/v1/responses/batch */
+export const ApiBatchItemSchema = z.strictObject({ survey: z.string().max(100), ...responseFields });
+export const ApiBatchSchema = z.strictObject({ responses: z.array(z.unknown()) });

@@ -3,6 +3,7 @@ import { Form, useSubmit } from "@remix-run/react";
 import { useMemo } from "react";
 import { type FieldErrors as RhfErrors, useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { CsrfInput, ErrorSummary } from "~/components/forms";
 import {
   buildResponseSchema,
   fieldName,
@@ -12,7 +13,6 @@ import {
   textLimit,
   type VersionDef,
 } from "~/models/surveys/schema";
-import { CsrfInput, ErrorSummary } from "./forms";
 
 type Values = Record<string, string | string[] | undefined>;
 
