@@ -146,8 +146,11 @@ export function processorsOf(handlers: JobHandlers): Processors {
   const processors: Processors = {};
   for (const name of Object.keys(JOB_DEFINITIONS) as JobName[]) {
     const handler = handlers[name] as JobHandler<JobName>;
-    const queue = (processors[JOB_DEFINITIONS[name].queue] ??= {});
-    queue[name] = async (data, ctx) => handler(parsePayload(name, data), ctx);
+    const { queue } = JOB_DEFINITIONS[name];
+    processors[queue] = {
+      ...processors[queue],
+      [name]: async (data: unknown, ctx: ProcessorContext) => handler(parsePayload(name, data), ctx),
+    };
   }
   return processors;
 }
