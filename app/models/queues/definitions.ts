@@ -3,7 +3,7 @@ import type { ConnectionOptions, JobsOptions, QueueOptions } from "bullmq";
 /**
  * The queues, as the web (the admin queues page) and the worker both see them: their names, the
  * options every Queue is opened with and the Redis key prefix. The jobs themselves (names,
- * payloads, options, schedules, handlers) are defined in jobs/definitions.ts.
+ * payloads, options, schedules, handlers) are defined beside the worker (its definitions.ts).
  */
 export const QUEUES = {
   reports: "reports",
