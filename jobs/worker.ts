@@ -5,22 +5,15 @@
  */
 import { pathToFileURL } from "node:url";
 import { FlowProducer, Queue, Worker } from "bullmq";
-import {
-  bullPrefix,
-  DEFAULT_JOB_OPTIONS,
-  JOBS,
-  QUEUES,
-  queueOptions,
-  SCHEDULED_JOB_OPTIONS,
-} from "../app/models/queues/definitions";
+import { bullPrefix, QUEUES, queueOptions } from "../app/models/queues/definitions";
 import { loadEnv } from "../app/utils/env.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
 import { createDb } from "../db/client";
 import { producerConnection, workerConnection } from "./connection";
-import { buildProcessors } from "./processors";
+import { SCHEDULES, TIMEZONE } from "./definitions";
+import { buildProcessors, type Processor, type Processors } from "./processors/registry";
 import { enqueueMissingReports } from "./processors/reports";
-import { type Processor, registry } from "./registry";
 
 export interface RunningWorker {
   workers: Worker[];
@@ -33,7 +26,8 @@ export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 
 export async function startWorker(options: {
   redisUrl: string;
   redisPrefix: string;
-  processors?: typeof registry;
+  /** queue → job name → processor: the job definitions' (buildProcessors), or a test's own */
+  processors: Processors;
   /** overrides CONCURRENCY for every queue */
   concurrency?: number;
   /** BullMQ lock duration and stalled-job check interval (ms) */
@@ -42,7 +36,7 @@ export async function startWorker(options: {
   log?: (line: string) => void;
 }): Promise<RunningWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const processors = options.processors ?? registry;
+  const { processors } = options;
   const connection = workerConnection(options.redisUrl);
   let warned = false;
   connection.on("error", () => {
@@ -104,30 +98,9 @@ export async function startWorker(options: {
 }
 
 /**
- * Fixed scheduler ids: upserting them again (every restart, any number of workers) leaves one
- * schedule each (BullMQ "Job Schedulers"). Every 20 s, so important feedback logged at a counter
- * reaches managers within a minute; cron patterns in Hong Kong time for the daily and monthly runs.
+ * Each scheduled job's schedule (jobs/definitions.ts) has a fixed scheduler id: upserting them
+ * again (every restart, any number of workers) leaves one schedule each (BullMQ "Job Schedulers").
  */
-export const SCHEDULES = [
-  { id: "escalate-every-20s", queue: QUEUES.notifications, name: JOBS.notificationsEscalate, every: true },
-  { id: "send-every-20s", queue: QUEUES.notifications, name: JOBS.outboxSend, every: true },
-  // 08:00 every day: officers hear of cases due within two working days.
-  {
-    id: "remind-due-daily",
-    queue: QUEUES.notifications,
-    name: JOBS.casesRemindDue,
-    pattern: "0 8 * * *",
-  },
-  // 02:00 on the 1st: the month just ended is complete (late offline batches have arrived).
-  { id: "reports-monthly", queue: QUEUES.reports, name: JOBS.reportsMonthly, pattern: "0 2 1 * *" },
-  // 02:30 every night: a backup of a SQLite database (ADR 0010; on Postgres the job does nothing).
-  { id: "backup-nightly", queue: QUEUES.maintenance, name: JOBS.backupNightly, pattern: "30 2 * * *" },
-  // 03:00 every night: contact details, attachments and complainants' e-mails past their retention.
-  { id: "retention-nightly", queue: QUEUES.maintenance, name: JOBS.retentionPurge, pattern: "0 3 * * *" },
-] as const;
-
-export const TIMEZONE = "Asia/Hong_Kong";
-
 /** Sets every schedule on its queue; `queues` maps queue names to Queue objects. */
 export async function upsertSchedules(queues: Record<string, Queue>, everyMs = 20_000): Promise<void> {
   for (const s of SCHEDULES) {
@@ -136,8 +109,7 @@ export async function upsertSchedules(queues: Record<string, Queue>, everyMs = 2
     await queue.upsertJobScheduler(
       s.id,
       "pattern" in s ? { pattern: s.pattern, tz: TIMEZONE } : { every: everyMs },
-      // The 20-second jobs are simply run again next time; the daily and monthly ones retry.
-      { name: s.name, data: {}, opts: "pattern" in s ? DEFAULT_JOB_OPTIONS : SCHEDULED_JOB_OPTIONS },
+      { name: s.name, data: {}, opts: s.options },
     );
   }
 }
@@ -162,7 +134,7 @@ async function main() {
     redisPrefix: env.REDIS_PREFIX,
     lockDuration: env.WORKER_LOCK_MS,
     stalledInterval: env.WORKER_STALLED_MS,
-    processors: { ...registry, ...buildProcessors({ db, env, mailer, flow }) },
+    processors: buildProcessors({ db, env, mailer, flow }),
   });
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => {

@@ -12,6 +12,7 @@ import * as m20261127T2200 from "./20261127T2200-report-indexes";
 import * as m20261206T1000 from "./20261206T1000-rate-limits";
 import * as m20261206T1100 from "./20261206T1100-case-event-deadline";
 import * as m20261206T1200 from "./20261206T1200-outbox-complainant";
+import * as m20261206T1300 from "./20261206T1300-drop-bench-rows";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "20261206T1000-rate-limits": m20261206T1000,
   "20261206T1100-case-event-deadline": m20261206T1100,
   "20261206T1200-outbox-complainant": m20261206T1200,
+  "20261206T1300-drop-bench-rows": m20261206T1300,
 };

@@ -7,17 +7,13 @@ import { attachmentsDir } from "../../app/models/cases/intake.server";
 import type { Env } from "../../app/utils/env.server";
 import { createBackup, describeBackup, pruneBackups } from "../../db/backup";
 import { dbKind, sqlitePath } from "../../db/client";
-import { BackupPayload } from "../payloads";
-import type { ProcessorContext } from "../registry";
 
 export type BackupEnv = Pick<Env, "DATABASE_URL" | "DATA_DIR" | "BACKUP_DIR" | "BACKUP_KEEP" | "PII_KEY">;
 
 export async function runNightlyBackup(
   env: BackupEnv,
-  data: unknown,
-  ctx: Pick<ProcessorContext, "log">,
+  ctx: { log: (message: string) => void },
 ): Promise<{ backup: string | null; deleted: number; attachmentProblems: number; ms: number }> {
-  BackupPayload.parse(data);
   if (dbKind(env.DATABASE_URL) === "postgres") {
     ctx.log("Postgres: nothing to do here; back up with pg_dump (README, Backups).");
     return { backup: null, deleted: 0, attachmentProblems: 0, ms: 0 };

@@ -1,6 +1,6 @@
 /**
  * The monthly management reports (issue 6) as plain functions of their dependencies; the worker
- * calls them from jobs/processors/index.ts and `npm run report` calls the same ones.
+ * calls them from jobs/processors/registry.ts and `npm run report` calls the same ones.
  *
  * On the 1st of each month (Hong Kong time) the scheduler's `reports.monthly` job adds one flow:
  * a `report.government` parent whose children are one `report.department` job per department.
@@ -13,14 +13,14 @@ import type { FlowJob, FlowProducer, JobsOptions, Queue } from "bullmq";
 import { shiftMonth } from "../../app/models/calendar/periods";
 import { hkMonth } from "../../app/models/calendar/time";
 import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES } from "../../app/models/queues/definitions";
+import { DEFAULT_JOB_OPTIONS, QUEUES } from "../../app/models/queues/definitions";
 import { generateDepartmentReport } from "../../app/models/reports/build.server";
 import { saveGovernmentSummary } from "../../app/models/reports/government.server";
 import type { DepartmentReport, GovernmentSummary } from "../../app/models/reports/schema";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { tFor } from "../../app/utils/meta";
 import type { Db } from "../../db/client";
-import { DepartmentReportPayload, GovernmentReportPayload, MonthlyPayload } from "../payloads";
+import { DepartmentReportPayload, GovernmentReportPayload, JOBS, type MonthlyPayload } from "../definitions";
 
 /** The month that ended most recently, in Hong Kong: on 1 Dec 00:30 HKT, "2026-11". */
 export function monthJustEnded(now: Date = new Date()): string {
@@ -154,9 +154,9 @@ export interface ReportDeps {
 /** `reports.monthly`: the scheduler's monthly run (or a forced one for a named month). */
 export async function runMonthly(
   deps: ReportDeps & { flow: Pick<FlowProducer, "add">; jobOptions?: JobsOptions },
-  data: unknown,
+  data: MonthlyPayload,
 ): Promise<{ month: string; parentId: string; departments: number }> {
-  const { month = monthJustEnded(deps.now?.() ?? new Date()) } = MonthlyPayload.parse(data ?? {});
+  const { month = monthJustEnded(deps.now?.() ?? new Date()) } = data;
   const r = await enqueueMonthlyReports(deps.db, deps.flow, month, deps.jobOptions);
   return { month, ...r };
 }
@@ -164,9 +164,9 @@ export async function runMonthly(
 /** `report.department`: builds, stores and queues the managers' digests, in one transaction. */
 export async function runDepartmentReport(
   deps: ReportDeps,
-  data: unknown,
+  data: DepartmentReportPayload,
 ): Promise<{ reportId: number; digests: number }> {
-  const { departmentId, month } = DepartmentReportPayload.parse(data);
+  const { departmentId, month } = data;
   let digests = 0;
   const { id } = await generateDepartmentReport(
     deps.db,
@@ -191,9 +191,9 @@ export async function runDepartmentReport(
 /** `report.government`: the summary, once the department reports are done; e-mails reviewers. */
 export async function runGovernmentSummary(
   deps: ReportDeps,
-  data: unknown,
+  data: GovernmentReportPayload,
 ): Promise<{ month: string; reported: number; departments: number }> {
-  const { month } = GovernmentReportPayload.parse(data);
+  const { month } = data;
   const summary = await saveGovernmentSummary(deps.db, month, deps.now?.() ?? new Date());
   await deps.db.transaction().execute(async (trx) => {
     await queueSummaryMail(trx, deps.piiKey, summary);

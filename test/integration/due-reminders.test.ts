@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { remindDueCases } from "~/models/cases/reminders.server";
 import { createCase } from "../../app/models/cases/intake.server";
 import { decryptPii } from "../../app/utils/crypto.server";
 import type { CaseStatus } from "../../db/schema";
-import { remindDueCases } from "../../jobs/processors/reminders";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 
 const CITIZEN = { name: "Chan Tai Man", email: "chan.tai.man@example.com", phone: "9123 4567" };

@@ -5,7 +5,7 @@ import { logFeedback } from "../../app/models/feedback/entries.server";
 import { bullPrefix, QUEUES } from "../../app/models/queues/definitions";
 import { createMailer, type Mailer } from "../../app/utils/mailer.server";
 import { producerConnection } from "../../jobs/connection";
-import { buildProcessors } from "../../jobs/processors";
+import { buildProcessors } from "../../jobs/processors/registry";
 import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
 import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
 import { freshDb, type TestDb } from "../setup/db";

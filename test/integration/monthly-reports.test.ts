@@ -6,9 +6,10 @@ import { loadVersion } from "~/models/surveys/lookup.server";
 import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
-import { bullPrefix, JOBS, QUEUES } from "../../app/models/queues/definitions";
+import { bullPrefix, QUEUES } from "../../app/models/queues/definitions";
 import { producerConnection, workerConnection } from "../../jobs/connection";
-import { buildProcessors } from "../../jobs/processors";
+import { JOBS, TIMEZONE } from "../../jobs/definitions";
+import { buildProcessors } from "../../jobs/processors/registry";
 import {
   departmentJobId,
   digestMessage,
@@ -16,7 +17,7 @@ import {
   monthJustEnded,
   runDepartmentReport,
 } from "../../jobs/processors/reports";
-import { type RunningWorker, startWorker, TIMEZONE, upsertSchedules } from "../../jobs/worker";
+import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
 import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";

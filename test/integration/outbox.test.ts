@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type SendDeps, sendPendingEmails } from "~/models/outbox/delivery.server";
+import { escalateNotifications } from "~/models/outbox/escalation.server";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as signInAction } from "~/routes/staff.sign-in";
 import { createCase } from "../../app/models/cases/intake.server";
@@ -9,7 +11,6 @@ import { enqueueEmail } from "../../app/models/outbox/email.server";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { createMailer, type Mailer } from "../../app/utils/mailer.server";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { escalateNotifications, type SendDeps, sendPendingEmails } from "../../jobs/processors/outbox";
 import { makeContext, ORIGIN, type TestContext } from "../setup/context";
 import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
 import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";

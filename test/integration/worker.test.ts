@@ -2,8 +2,10 @@ import { spawn } from "node:child_process";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { bullPrefix, DEFAULT_JOB_OPTIONS, queueOptions } from "../../app/models/queues/definitions";
+import { bullPrefix, DEFAULT_JOB_OPTIONS, QUEUES, queueOptions } from "../../app/models/queues/definitions";
 import { producerConnection } from "../../jobs/connection";
+import { JOBS } from "../../jobs/definitions";
+import { type JobHandlers, processorsOf } from "../../jobs/processors/registry";
 import { startWorker } from "../../jobs/worker";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 
@@ -86,6 +88,57 @@ describe("the worker on a real Redis (own key prefix)", () => {
       const wait = runs[1]! - runs[0]!;
       expect(wait).toBeGreaterThanOrEqual(2_400);
       expect(wait).toBeLessThan(6_000);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      await worker.close();
+    }
+  });
+
+  it("parses a job's payload once with its schema: one that does not fit fails at once, saying why", async () => {
+    const handled: unknown[] = [];
+    // Every defined job, each with a handler that records the (parsed) data it was given.
+    const handlers = Object.fromEntries(
+      Object.values(JOBS).map((name) => [
+        name,
+        async (data: unknown) => {
+          handled.push(data);
+          return { ok: true };
+        },
+      ]),
+    ) as unknown as JobHandlers;
+    const worker = await startWorker({
+      redisUrl: TEST_REDIS_URL,
+      redisPrefix: prefix,
+      log: () => undefined,
+      processors: processorsOf(handlers),
+    });
+    const connection = producerConnection(TEST_REDIS_URL);
+    // The default options: five attempts, which a payload that does not fit never uses.
+    const queue = new Queue(QUEUES.reports, queueOptions(connection, prefix));
+    try {
+      const settled = (id: string | undefined) =>
+        new Promise((resolve, reject) => {
+          for (const w of worker.workers) {
+            w.on("completed", (j) => (j.id === id ? resolve("completed") : undefined));
+            w.on("failed", (j) => (j?.id === id ? resolve("failed") : undefined));
+          }
+          setTimeout(() => reject(new Error(`job ${id} not settled in 10 s`)), 10_000).unref();
+        });
+      const bad = await queue.add(JOBS.reportDepartment, { departmentId: 1, month: "2026-13" });
+      expect(await settled(bad.id)).toBe("failed");
+      const failed = (await queue.getJob(bad.id!))!;
+      expect(await failed.getState()).toBe("failed");
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toBe("Invalid payload for report.department: month: a month as YYYY-MM");
+      const extra = await queue.add(JOBS.reportGovernment, { month: "2026-10", email: "a@b.c" });
+      expect(await settled(extra.id)).toBe("failed");
+      expect((await queue.getJob(extra.id!))!.failedReason).toMatch(
+        /^Invalid payload for report.government: /,
+      );
+      const good = await queue.add(JOBS.reportDepartment, { departmentId: 1, month: "2026-10" });
+      expect(await settled(good.id)).toBe("completed");
+      expect(handled).toEqual([{ departmentId: 1, month: "2026-10" }]);
     } finally {
       await queue.close();
       connection.disconnect();

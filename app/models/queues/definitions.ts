@@ -1,8 +1,9 @@
 import type { ConnectionOptions, JobsOptions, QueueOptions } from "bullmq";
 
 /**
- * Queue names, job names and default options. Payloads carry ids only, never personal data
- * (BullMQ docs: idempotent jobs, job ids). Processors arrive with the reports issue.
+ * The queues, as the web (the admin queues page) and the worker both see them: their names, the
+ * options every Queue is opened with and the Redis key prefix. The jobs themselves (names,
+ * payloads, options, schedules, handlers) are defined beside the worker (its definitions.ts).
  */
 export const QUEUES = {
   reports: "reports",
@@ -11,33 +12,6 @@ export const QUEUES = {
   maintenance: "maintenance",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
-
-/** Job names (domain.verb). Payloads carry ids and months only (jobs/payloads.ts). */
-export const JOBS = {
-  /** notifications queue: e-mail managers about notifications not yet e-mailed, then send the outbox */
-  notificationsEscalate: "notifications.escalate",
-  /** notifications queue: send unsent outbox messages */
-  outboxSend: "outbox.send",
-  /** notifications queue, daily at 08:00 HK: remind officers of cases due within two working days */
-  casesRemindDue: "cases.remind-due",
-  /** reports queue, on the 1st: fan out one report.department per department, under report.government */
-  reportsMonthly: "reports.monthly",
-  /** reports queue: build and store one department's report, queue its managers' digests */
-  reportDepartment: "report.department",
-  /** reports queue: the parent of a month's fan-out, run once every department's report is done */
-  reportGovernment: "report.government",
-  /** maintenance queue, nightly at 02:30 HK: back up a SQLite database, keep the last BACKUP_KEEP (ADR 0010) */
-  backupNightly: "backup.nightly",
-  /** maintenance queue, nightly at 03:00 HK: delete what the retention periods no longer allow */
-  retentionPurge: "retention.purge",
-} as const;
-
-/** Repeated every 20 s: no retries (the next run retries) and only a short history kept. */
-export const SCHEDULED_JOB_OPTIONS: JobsOptions = {
-  attempts: 1,
-  removeOnComplete: { count: 100 },
-  removeOnFail: { count: 1000 },
-};
 
 /**
  * Retries with exponential backoff (5, 10, 20, 40 s) and jitter: each wait is drawn between half

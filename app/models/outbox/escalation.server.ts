@@ -1,113 +1,15 @@
 /**
- * E-mail from the outbox (issue 6): managers hear about important feedback and overdue cases
- * within a minute, and every queued message is sent once. Plain functions of their dependencies;
- * the worker calls them from jobs/processors/index.ts.
+ * Escalation (issue 6): managers hear about important feedback and overdue cases within a minute,
+ * by e-mail through the outbox. The worker's notifications.escalate job calls it every 20 s.
  */
 import type { Selectable } from "kysely";
-import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
-import { decryptPii, encryptPii } from "../../app/utils/crypto.server";
-import type { Mailer } from "../../app/utils/mailer.server";
-import { tFor } from "../../app/utils/meta";
-import type { Db } from "../../db/client";
-import type { NotificationTable } from "../../db/schema";
+import type { Db } from "../../../db/client";
+import type { NotificationTable } from "../../../db/schema";
+import { encryptPii } from "../../utils/crypto.server";
+import { tFor } from "../../utils/meta";
+import { enqueueEmail, mailableStaff } from "./email.server";
 
 type Notification = Selectable<NotificationTable>;
-
-/** A claim older than this is a worker that died mid-send: the message may be taken again. */
-export const CLAIM_TIMEOUT_MS = 10 * 60_000;
-
-export interface SendDeps {
-  /** null when SMTP_URL is unset: nothing is sent */
-  mailer: Pick<Mailer, "sendMail"> | null;
-  piiKey: string;
-  /** replaces "{{APP_ORIGIN}}" in the messages, e.g. https://pledge.example.gov.hk */
-  appOrigin: string;
-  from: string;
-  now?: () => Date;
-  /** defaults to CLAIM_TIMEOUT_MS */
-  claimTimeoutMs?: number;
-}
-
-/**
- * Sends unsent outbox messages, each by the one worker whose conditional update claimed it.
- * An SMTP error releases the claim and is recorded (without the address) for the next run.
- */
-export async function sendPendingEmails(
-  db: Db,
-  deps: SendDeps,
-  limit = 100,
-): Promise<{ sent: number; failed: number }> {
-  const result = { sent: 0, failed: 0 };
-  const { mailer } = deps;
-  if (!mailer) return result;
-  const now = deps.now ?? (() => new Date());
-  const timeout = deps.claimTimeoutMs ?? CLAIM_TIMEOUT_MS;
-  const staleBefore = () => new Date(now().getTime() - timeout).toISOString();
-  const candidates = await db
-    .selectFrom("outbox_messages")
-    .select(["id", "to_enc", "subject", "body_text"])
-    .where("sent_at", "is", null)
-    .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", staleBefore())]))
-    // Fresh messages first: a few that keep failing never hold up the rest.
-    .orderBy("attempts")
-    .orderBy("id")
-    .limit(limit)
-    .execute();
-  for (const m of candidates) {
-    const claimedAt = now().toISOString();
-    const claim = await db
-      .updateTable("outbox_messages")
-      .set({ claimed_at: claimedAt })
-      .where("id", "=", m.id)
-      .where("sent_at", "is", null)
-      .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", staleBefore())]))
-      .executeTakeFirst();
-    // Another worker claimed (or sent) it between our select and this update.
-    if (Number(claim.numUpdatedRows) !== 1) continue;
-    const origin = (s: string) => s.replaceAll("{{APP_ORIGIN}}", deps.appOrigin);
-    try {
-      const to = decryptPii(deps.piiKey, m.to_enc);
-      if (!to) throw new Error("The message has no recipient");
-      await mailer.sendMail({
-        from: deps.from,
-        to,
-        subject: origin(m.subject),
-        text: origin(m.body_text),
-        // Deterministic: a copy sent twice (a crash after the server accepted it and before
-        // sent_at was stored) carries the same Message-ID and can be recognised as one.
-        messageId: `<outbox-${m.id}@pledge>`,
-      });
-    } catch (e) {
-      await db
-        .updateTable("outbox_messages")
-        .set((eb) => ({
-          claimed_at: null,
-          attempts: eb("attempts", "+", 1),
-          last_error: safeError(e),
-        }))
-        .where("id", "=", m.id)
-        .where("claimed_at", "=", claimedAt)
-        .execute();
-      result.failed++;
-      continue;
-    }
-    await db
-      .updateTable("outbox_messages")
-      .set({ sent_at: now().toISOString(), claimed_at: null })
-      .where("id", "=", m.id)
-      .execute();
-    result.sent++;
-  }
-  return result;
-}
-
-/** An SMTP error as stored and shown: its code and message with any address taken out. */
-function safeError(e: unknown): string {
-  const err = e as { code?: unknown; message?: unknown } | null;
-  const message = String(err?.message ?? e).replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, "[address]");
-  const code = typeof err?.code === "string" ? `${err.code}: ` : "";
-  return `${code}${message}`.slice(0, 500);
-}
 
 /**
  * Queues one e-mail per active manager with an address for every notification not yet e-mailed

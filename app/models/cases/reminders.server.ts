@@ -1,18 +1,18 @@
 /**
  * The morning reminder to case officers (08:00 Hong Kong time, scheduled by the worker): one
  * e-mail per officer listing the cases whose next pledged deadline falls within the "due soon"
- * window of the case queue. A plain function of its dependencies; no BullMQ here.
+ * window of the case queue. The worker's cases.remind-due job calls it.
  */
 
-import { hkDate } from "../../app/models/calendar/time";
-import { daysLeft } from "../../app/models/calendar/working-days";
-import { departmentClosureDates } from "../../app/models/cases/deadlines.server";
-import { NO_DEADLINE_STATUSES } from "../../app/models/cases/lifecycle";
-import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "../../app/models/cases/queue.server";
-import { enqueueEmail } from "../../app/models/outbox/email.server";
-import { encryptPii } from "../../app/utils/crypto.server";
-import { tFor } from "../../app/utils/meta";
-import type { Db } from "../../db/client";
+import type { Db } from "../../../db/client";
+import { encryptPii } from "../../utils/crypto.server";
+import { tFor } from "../../utils/meta";
+import { hkDate } from "../calendar/time";
+import { daysLeft } from "../calendar/working-days";
+import { enqueueEmail } from "../outbox/email.server";
+import { departmentClosureDates } from "./deadlines.server";
+import { NO_DEADLINE_STATUSES } from "./lifecycle";
+import { type Deadline, DUE_SOON_WORKING_DAYS, nextDeadline } from "./queue.server";
 
 /**
  * A calendar window wide enough for DUE_SOON_WORKING_DAYS working days over any run of holidays
