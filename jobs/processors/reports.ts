@@ -12,13 +12,15 @@
 import type { FlowJob, FlowProducer, JobsOptions, Queue } from "bullmq";
 import { shiftMonth } from "../../app/models/calendar/periods";
 import { hkMonth } from "../../app/models/calendar/time";
-import { enqueueEmail, mailableStaff } from "../../app/models/outbox/email.server";
+import { listDepartmentIds } from "../../app/models/departments/departments.server";
 import { DEFAULT_JOB_OPTIONS, QUEUES } from "../../app/models/queues/definitions";
 import { generateDepartmentReport } from "../../app/models/reports/build.server";
-import { saveGovernmentSummary } from "../../app/models/reports/government.server";
-import type { DepartmentReport, GovernmentSummary } from "../../app/models/reports/schema";
-import { encryptPii } from "../../app/utils/crypto.server";
-import { tFor } from "../../app/utils/meta";
+import { queueDigests, queueSummaryMail } from "../../app/models/reports/digests.server";
+import {
+  hasGovernmentSummary,
+  missingReports,
+  saveGovernmentSummary,
+} from "../../app/models/reports/government.server";
 import type { Db } from "../../db/client";
 import { DepartmentReportPayload, GovernmentReportPayload, JOBS, type MonthlyPayload } from "../definitions";
 
@@ -59,16 +61,14 @@ export async function enqueueMonthlyReports(
   departmentIds?: readonly number[],
 ): Promise<{ parentId: string; departments: number }> {
   const payload = GovernmentReportPayload.parse({ month });
-  let q = db.selectFrom("departments").select("id").orderBy("id");
-  if (departmentIds) q = q.where("id", "in", departmentIds.length ? [...departmentIds] : [-1]);
-  const departments = await q.execute();
-  const children: FlowJob[] = departments.map((d) => ({
+  const departments = await listDepartmentIds(db, departmentIds);
+  const children: FlowJob[] = departments.map((id) => ({
     name: JOBS.reportDepartment,
     queueName: QUEUES.reports,
-    data: DepartmentReportPayload.parse({ departmentId: d.id, month }),
+    data: DepartmentReportPayload.parse({ departmentId: id, month }),
     opts: {
       ...jobOptions,
-      jobId: departmentJobId(d.id, month),
+      jobId: departmentJobId(id, month),
       // A department that fails for good is recorded on the parent and does not stop the others
       // nor the summary (which then counts it as not reported).
       ignoreDependencyOnFailure: true,
@@ -82,28 +82,6 @@ export async function enqueueMonthlyReports(
     children,
   });
   return { parentId: node.job.id ?? governmentJobId(month), departments: departments.length };
-}
-
-/** What of a month is not in the database: departments without their report, and the summary. */
-export async function missingReports(
-  db: Db,
-  month: string,
-): Promise<{ departmentIds: number[]; summary: boolean }> {
-  const departments = await db
-    .selectFrom("departments as d")
-    .leftJoin("monthly_reports as r", (j) =>
-      j.onRef("r.department_id", "=", "d.id").on("r.month", "=", month),
-    )
-    .select("d.id")
-    .where("r.id", "is", null)
-    .orderBy("d.id")
-    .execute();
-  const summary = await db
-    .selectFrom("government_summaries")
-    .select("month")
-    .where("month", "=", month)
-    .executeTakeFirst();
-  return { departmentIds: departments.map((d) => d.id), summary: !summary };
 }
 
 export interface CatchUpResult {
@@ -179,12 +157,8 @@ export async function runDepartmentReport(
   );
   // A department retried after the month's summary was built (from the queue page): bring the
   // summary up to date so it counts this report too.
-  const summary = await deps.db
-    .selectFrom("government_summaries")
-    .select("month")
-    .where("month", "=", month)
-    .executeTakeFirst();
-  if (summary) await saveGovernmentSummary(deps.db, month, deps.now?.() ?? new Date());
+  if (await hasGovernmentSummary(deps.db, month))
+    await saveGovernmentSummary(deps.db, month, deps.now?.() ?? new Date());
   return { reportId: id, digests };
 }
 
@@ -199,136 +173,4 @@ export async function runGovernmentSummary(
     await queueSummaryMail(trx, deps.piiKey, summary);
   });
   return { month, reported: summary.reported, departments: summary.departments };
-}
-
-// ---- E-mail ----
-
-const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10}%`);
-/** A change already in percentage points (reports/survey-section.server.ts rounds it to one decimal). */
-const signed = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v)}`);
-
-/** English, then Traditional Chinese: managers read both (as the other notices). */
-function bilingual(render: (t: ReturnType<typeof tFor>, zh: boolean) => { subject: string; body: string }) {
-  const en = render(tFor("en"), false);
-  const zh = render(tFor("zh-HK"), true);
-  return { subject: `${en.subject} / ${zh.subject}`, body: [en.body, "----", zh.body].join("\n\n") };
-}
-
-/** The digest of a department's report: its headline figures and a link, no personal data. */
-export function digestMessage(reportId: number, r: DepartmentReport): { subject: string; body: string } {
-  return bilingual((t, zh) => {
-    const department = zh ? r.department.nameZh : r.department.nameEn;
-    const unrecorded = r.pledges.items.filter((i) => i.status === "not_met" && !i.unmet).length;
-    const lines = [
-      t("digest.intro", { department, month: r.month }),
-      "",
-      t("digest.responses", { count: r.surveys.responses.count }),
-      // Surveys nobody rated this month say nothing: the report itself lists them.
-      ...r.surveys.perSurvey
-        .filter((s) => s.rated > 0)
-        .map((s) =>
-          t("digest.satisfaction", {
-            survey: zh ? s.titleZh : s.titleEn,
-            share: pct(s.share),
-            change: signed(s.change),
-          }),
-        ),
-      t("digest.feedback", { count: r.feedback.total.count }),
-      t("digest.complaints", {
-        received: r.complaints.received.count,
-        closed: r.complaints.closed.count,
-        inTime: r.complaints.closedWithinPledge.count,
-        overdue: r.complaints.overdue.count,
-      }),
-      t("digest.pledges", {
-        met: r.pledges.met,
-        notMet: r.pledges.notMet,
-        insufficient: r.pledges.insufficient,
-      }),
-      ...(unrecorded ? [t("digest.actionItems", { count: unrecorded })] : []),
-      t("digest.important", { count: r.importantFeedback.length }),
-      "",
-      t("digest.link", { url: `{{APP_ORIGIN}}/reports/${reportId}` }),
-      "",
-      t("digest.footer", { department }),
-    ];
-    return { subject: t("digest.subject", { department, month: r.month }), body: lines.join("\n") };
-  });
-}
-
-/** One digest per active manager with an address; returns how many were new. */
-async function queueDigests(
-  trx: Db,
-  piiKey: string,
-  reportId: number,
-  report: DepartmentReport,
-): Promise<number> {
-  const managers = await mailableStaff(trx, "manager", report.department.id);
-  const message = digestMessage(reportId, report);
-  let queued = 0;
-  for (const m of managers) {
-    const toEnc = encryptPii(piiKey, m.email);
-    if (!toEnc) continue;
-    await enqueueEmail(trx, {
-      // One per manager, department and month: a rebuilt report or a retried job sends nothing more.
-      dedupeKey: `report-digest-${report.department.id}-${report.month}-user-${m.id}`,
-      kind: "report.digest",
-      departmentId: report.department.id,
-      toEnc,
-      subject: message.subject,
-      body: message.body,
-    });
-    queued++;
-  }
-  return queued;
-}
-
-export function summaryMessage(s: GovernmentSummary): { subject: string; body: string } {
-  return bilingual((t, zh) => {
-    const name = (d: { nameEn: string; nameZh: string }) => (zh ? d.nameZh : d.nameEn);
-    const lines = [
-      t("digest.government.intro", { month: s.month }),
-      "",
-      t("digest.government.reported", { reported: s.reported, departments: s.departments }),
-      t("digest.government.targets", {
-        met: s.targets.met,
-        judged: s.targets.judged,
-        share: pct(s.targets.share),
-      }),
-      ...(s.mostUnmet.length
-        ? [
-            t("digest.government.mostUnmet", {
-              list: s.mostUnmet.map((d) => `${name(d)} (${d.count})`).join(", "),
-            }),
-          ]
-        : []),
-      ...(s.mostOverdue.length
-        ? [
-            t("digest.government.mostOverdue", {
-              list: s.mostOverdue.map((d) => `${name(d)} (${d.count})`).join(", "),
-            }),
-          ]
-        : []),
-      "",
-      t("digest.link", { url: `{{APP_ORIGIN}}/reports/government?month=${s.month}` }),
-    ];
-    return { subject: t("digest.government.subject", { month: s.month }), body: lines.join("\n") };
-  });
-}
-
-async function queueSummaryMail(trx: Db, piiKey: string, summary: GovernmentSummary): Promise<void> {
-  const reviewers = await mailableStaff(trx, "central_reviewer");
-  const message = summaryMessage(summary);
-  for (const r of reviewers) {
-    const toEnc = encryptPii(piiKey, r.email);
-    if (!toEnc) continue;
-    await enqueueEmail(trx, {
-      dedupeKey: `government-summary-${summary.month}-user-${r.id}`,
-      kind: "report.government",
-      departmentId: null,
-      toEnc,
-      subject: message.subject,
-      body: message.body,
-    });
-  }
 }

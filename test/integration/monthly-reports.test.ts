@@ -1,6 +1,7 @@
 import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { digestMessage } from "~/models/reports/digests.server";
 import { getGovernmentSummary } from "~/models/reports/government.server";
 import { loadVersion } from "~/models/surveys/lookup.server";
 import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
@@ -12,7 +13,6 @@ import { JOBS, TIMEZONE } from "../../jobs/definitions";
 import { buildProcessors } from "../../jobs/processors/registry";
 import {
   departmentJobId,
-  digestMessage,
   governmentJobId,
   monthJustEnded,
   runDepartmentReport,

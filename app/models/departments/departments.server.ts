@@ -26,3 +26,10 @@ export async function listServices(db: Db, departmentId: number): Promise<Servic
 export function localName(row: { name_en: string; name_zh: string }, locale: string): string {
   return locale.startsWith("zh") ? row.name_zh : row.name_en;
 }
+
+/** Department ids in order: all of them, or only those of `only` that exist. */
+export async function listDepartmentIds(db: Db, only?: readonly number[]): Promise<number[]> {
+  let q = db.selectFrom("departments").select("id").orderBy("id");
+  if (only) q = q.where("id", "in", only.length ? [...only] : [-1]);
+  return (await q.execute()).map((d) => d.id);
+}

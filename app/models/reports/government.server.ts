@@ -139,3 +139,35 @@ export async function listGovernmentSummaryMonths(db: Db): Promise<string[]> {
   const rows = await db.selectFrom("government_summaries").select("month").orderBy("month", "desc").execute();
   return rows.map((r) => r.month);
 }
+
+/** What of a month is not in the database: departments without their report, and the summary. */
+export async function missingReports(
+  db: Db,
+  month: string,
+): Promise<{ departmentIds: number[]; summary: boolean }> {
+  const departments = await db
+    .selectFrom("departments as d")
+    .leftJoin("monthly_reports as r", (j) =>
+      j.onRef("r.department_id", "=", "d.id").on("r.month", "=", month),
+    )
+    .select("d.id")
+    .where("r.id", "is", null)
+    .orderBy("d.id")
+    .execute();
+  const summary = await db
+    .selectFrom("government_summaries")
+    .select("month")
+    .where("month", "=", month)
+    .executeTakeFirst();
+  return { departmentIds: departments.map((d) => d.id), summary: !summary };
+}
+
+/** Whether the month's government summary has been built. */
+export async function hasGovernmentSummary(db: Db, month: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("government_summaries")
+    .select("month")
+    .where("month", "=", month)
+    .executeTakeFirst();
+  return row !== undefined;
+}
