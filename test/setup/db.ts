@@ -52,11 +52,15 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
   const dropSchema = async () => {
     const c = new pg.Client({ connectionString: base });
     await c.connect();
-    await c.query(`drop schema if exists ${schema} cascade`);
-    await c.end();
+    try {
+      await c.query("select pg_advisory_lock($1)", [SCHEMA_DROP_LOCK]);
+      await c.query(`drop schema if exists ${schema} cascade`);
+    } finally {
+      await c.end();
+    }
   };
   try {
-    await migrateToLatest(db, schema);
+    await migrateWhileNoSchemaIsDropped(base, db, schema);
     await seed(db);
   } catch (e) {
     await db.destroy();
@@ -80,4 +84,24 @@ function withSearchPath(base: string, schema: string): string {
   const u = new URL(base);
   u.searchParams.set("options", `-c search_path=${schema}`);
   return u.toString();
+}
+
+/**
+ * Tests side by side each drop their schema when done. Kysely's migrator starts by listing the
+ * tables of every schema (its introspection joins pg_namespace with has_schema_privilege), and
+ * that query fails with 'schema "t_…" does not exist' when a schema is dropped during it. So a
+ * drop takes this advisory lock exclusively and a migration takes it shared: migrations still run
+ * side by side, a drop waits for them (and they for it).
+ */
+const SCHEMA_DROP_LOCK = 7_302_118;
+
+async function migrateWhileNoSchemaIsDropped(base: string, db: Db, schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  try {
+    await c.query("select pg_advisory_lock_shared($1)", [SCHEMA_DROP_LOCK]);
+    await migrateToLatest(db, schema);
+  } finally {
+    await c.end();
+  }
 }
