@@ -2,8 +2,6 @@ import { FlowProducer, Job, Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getGovernmentSummary } from "~/models/reports/government.server";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
 import { bullPrefix, QUEUES } from "../../app/models/queues/definitions";
@@ -24,6 +22,7 @@ import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { storeTestResponse } from "../setup/survey-responses";
 
 const MONTH = "2026-10";
 
@@ -54,20 +53,7 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
       .id;
 
   async function respond(slug: string, at: string, overall: string) {
-    const survey = await app.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", slug)
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(app.db, survey.current_version_id!))!;
-    const q = version.questions.find((x) => x.key === "overall")!;
-    const parsed = parseResponse(version, { [`q${q.id}`]: overall });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    await storeResponse(
-      app.db,
-      { survey, version, channel: "web", language: "en", collectionPointId: null, submittedAt: at },
-      parsed.answers,
-    );
+    await storeTestResponse(app.db, slug, { at, answers: { overall } });
   }
 
   /** A second IMMD manager and one for Hongkong Post, so each gets their own digest. */

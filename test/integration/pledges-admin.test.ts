@@ -8,9 +8,6 @@ import { pledgeResults } from "~/models/pledges/results.server";
 import { recordTransaction } from "~/models/pledges/transactions.server";
 import { importTransactions } from "~/models/pledges/transactions-import.server";
 import { createApiKey } from "~/models/staff/api-keys.server";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
-import { fieldName } from "~/models/surveys/schema";
 import { action as listAction, loader as listLoader } from "~/routes/admin.pledges._index";
 import { action as pledgeAction, loader as pledgeLoader } from "~/routes/admin.pledges.$id";
 import { action as importAction } from "~/routes/admin.pledges.$id_.import";
@@ -20,6 +17,7 @@ import { ORIGIN } from "../setup/context";
 import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { storeTestResponse } from "../setup/survey-responses";
 
 type Fields = Record<string, string>;
 
@@ -693,29 +691,12 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
   });
 
   it("judges a satisfaction target from survey responses: 17 of 20 rate 4 or 5 = 85% ≥ 80%", async () => {
-    const survey = await app.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", "cstdicsat")
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(app.db, survey.current_version_id!))!;
-    const overall = version.questions.find((q) => q.key === "overall")!;
     const scores = [5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 2, 1];
     for (const [i, score] of scores.entries()) {
-      const parsed = parseResponse(version, { [fieldName(overall)]: String(score) });
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      await storeResponse(
-        app.db,
-        {
-          survey,
-          version,
-          channel: "web",
-          language: "en",
-          collectionPointId: null,
-          submittedAt: `2026-10-${String(i + 1).padStart(2, "0")}T02:00:00.000Z`,
-        },
-        parsed.answers,
-      );
+      await storeTestResponse(app.db, "cstdicsat", {
+        at: `2026-10-${String(i + 1).padStart(2, "0")}T02:00:00.000Z`,
+        answers: { overall: String(score) },
+      });
     }
     const p = await pledge("CSTDI-COURSE-RATING"); // 80% rate good or excellent, judged on 20 or more
     const [oct, sep] = await pledgeResults(app.db, p, ["2026-10", "2026-09"]);

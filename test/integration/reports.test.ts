@@ -6,8 +6,6 @@ import { logFeedback } from "~/models/feedback/entries.server";
 import { buildDepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
 import { buildGovernmentSummary } from "~/models/reports/government.server";
 import type { DepartmentReport } from "~/models/reports/schema";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import type { ResponseChannel } from "~/models/surveys/schema";
 import { loader as inboxLoader } from "~/routes/reports._index";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
@@ -17,6 +15,7 @@ import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { storeTestResponse } from "../setup/survey-responses";
 
 const NOW = new Date("2026-11-27T04:00:00Z");
 const MONTH = "2026-10";
@@ -48,32 +47,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     channel: ResponseChannel = "web",
     point: string | null = `${slug}web`,
   ) {
-    const survey = await app.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", slug)
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(app.db, survey.current_version_id!))!;
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(answers)) {
-      fields[`q${version.questions.find((q) => q.key === key)!.id}`] = value;
-    }
-    const parsed = parseResponse(version, fields);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const pointId = point
-      ? (
-          await app.db
-            .selectFrom("collection_points")
-            .select("id")
-            .where("code", "=", point)
-            .executeTakeFirstOrThrow()
-        ).id
-      : null;
-    await storeResponse(
-      app.db,
-      { survey, version, channel, language: "en", collectionPointId: pointId, submittedAt: at },
-      parsed.answers,
-    );
+    await storeTestResponse(app.db, slug, { at, answers, channel, point });
   }
 
   /** Known activity of the Immigration Department around October 2026. */
