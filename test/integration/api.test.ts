@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { editSurvey, setSurveyStatus } from "~/models/surveys/authoring.server";
 import { getSurveyBySlug } from "~/models/surveys/lookup.server";
 import { action as apiKeysAction, loader as apiKeysLoader } from "~/routes/admin.api-keys";
 import { action as batchAction } from "~/routes/api.v1.responses.batch";
 import { loader as surveysLoader } from "~/routes/api.v1.surveys._index";
 import { action as responseAction } from "~/routes/api.v1.surveys.$slug.responses";
-import { makeContext, ORIGIN, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { ORIGIN } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -16,25 +17,15 @@ interface ApiErrorBody {
 }
 
 describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
-
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   async function adminPost(cookie: string, fields: Record<string, string>, csrf?: string | null) {
     return settle(() =>
       apiKeysAction({
-        request: postForm("/admin/api-keys", fields, { csrfToken: c.csrfToken, cookie, csrf }),
-        context: c.context,
+        request: postForm("/admin/api-keys", fields, { csrfToken: app.csrfToken, cookie, csrf }),
+        context: app.context,
         params: {},
       }),
     );
@@ -69,7 +60,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     return settle(() =>
       responseAction({
         request: apiRequest("POST", `/api/v1/surveys/${slug}/responses`, key, body),
-        context: c.context,
+        context: app.context,
         params: { slug },
       }),
     );
@@ -85,7 +76,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
           body,
           idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -93,7 +84,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
 
   async function counts() {
     const n = async (table: "survey_responses" | "survey_answers" | "response_batches") => {
-      const row = await t.db
+      const row = await app.db
         .selectFrom(table)
         .select((eb) => eb.fn.countAll().as("n"))
         .executeTakeFirstOrThrow();
@@ -107,14 +98,14 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
   }
 
   async function surveyRow(slug: string) {
-    const s = await getSurveyBySlug(t.db, slug);
+    const s = await getSurveyBySlug(app.db, slug);
     if (!s) throw new Error(`no survey ${slug}`);
     return s;
   }
 
   /** The IMMD administrator, as the actor of survey edits made directly through the model. */
   async function immdAdmin() {
-    const u = await t.db
+    const u = await app.db
       .selectFrom("staff_users")
       .select(["id", "department_id"])
       .where("username", "=", "admin.immd")
@@ -129,7 +120,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
 
     const noToken = await adminPost(cookie, { intent: "create", name: "Kiosks" }, null);
     expect(noToken.status).toBe(403);
-    expect(await t.db.selectFrom("api_keys").selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom("api_keys").selectAll().execute()).toEqual([]);
 
     const blank = await adminPost(cookie, { intent: "create", name: "  " });
     expect(blank.status).toBe(400);
@@ -143,11 +134,11 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(created.prefix).toBe(created.key.slice(0, 8));
 
     // Only the hash and the prefix are kept; the audit log never holds the key.
-    const rows = await t.db.selectFrom("api_keys").selectAll().execute();
+    const rows = await app.db.selectFrom("api_keys").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(created.key);
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .selectAll()
       .where("action", "like", "api-key.%")
@@ -156,7 +147,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(JSON.stringify(audit)).not.toContain(created.key);
 
     const page = await settle(() =>
-      apiKeysLoader({ request: getRequest("/admin/api-keys", { cookie }), context: c.context, params: {} }),
+      apiKeysLoader({ request: getRequest("/admin/api-keys", { cookie }), context: app.context, params: {} }),
     );
     expect(page.status).toBe(200);
     const listed = (await page.json()) as { keys: { id: number; name: string; prefix: string }[] };
@@ -168,7 +159,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const before = await settle(() =>
       surveysLoader({
         request: apiRequest("GET", "/api/v1/surveys", created.key),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -183,13 +174,13 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const after = await settle(() =>
       surveysLoader({
         request: apiRequest("GET", "/api/v1/surveys", created.key),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
     expect(after.status).toBe(401);
     expect(((await after.json()) as ApiErrorBody).error.code).toBe("invalid_api_key");
-    const actions = await t.db
+    const actions = await app.db
       .selectFrom("audit_events")
       .select("action")
       .where("action", "like", "api-key.%")
@@ -199,13 +190,13 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
 
   it("gives another department's administrator 404 for a key, and other roles 404 for the page", async () => {
     await newKey("admin.immd");
-    const key = await t.db.selectFrom("api_keys").select("id").executeTakeFirstOrThrow();
+    const key = await app.db.selectFrom("api_keys").select("id").executeTakeFirstOrThrow();
     const hkp = await sessionOf("admin.hkp");
     const res = await adminPost(hkp, { intent: "revoke", keyId: String(key.id) });
     expect(res.status).toBe(404);
-    const row = await t.db.selectFrom("api_keys").select("revoked_at").executeTakeFirstOrThrow();
+    const row = await app.db.selectFrom("api_keys").select("revoked_at").executeTakeFirstOrThrow();
     expect(row.revoked_at).toBeNull();
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select(["entity_type", "entity_id"])
       .where("action", "=", "access.denied")
@@ -215,7 +206,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const hkpList = await settle(() =>
       apiKeysLoader({
         request: getRequest("/admin/api-keys", { cookie: hkp }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -225,7 +216,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const page = await settle(() =>
       apiKeysLoader({
         request: getRequest("/admin/api-keys", { cookie: manager }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -235,14 +226,18 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
   it("lists the department's surveys with questions and collection points", async () => {
     const key = await newKey();
     const missing = await settle(() =>
-      surveysLoader({ request: apiRequest("GET", "/api/v1/surveys", null), context: c.context, params: {} }),
+      surveysLoader({
+        request: apiRequest("GET", "/api/v1/surveys", null),
+        context: app.context,
+        params: {},
+      }),
     );
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(((await missing.json()) as ApiErrorBody).error.code).toBe("missing_api_key");
 
     const res = await settle(() =>
-      surveysLoader({ request: apiRequest("GET", "/api/v1/surveys", key), context: c.context, params: {} }),
+      surveysLoader({ request: apiRequest("GET", "/api/v1/surveys", key), context: app.context, params: {} }),
     );
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
@@ -289,13 +284,13 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(res.status).toBe(201);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const { id } = (await res.json()) as { id: number };
-    const response = await t.db
+    const response = await app.db
       .selectFrom("survey_responses")
       .selectAll()
       .where("id", "=", id)
       .executeTakeFirstOrThrow();
     const survey = await surveyRow("immdcsat");
-    const point = await t.db
+    const point = await app.db
       .selectFrom("collection_points")
       .select("id")
       .where("code", "=", "immdcsatctr")
@@ -309,7 +304,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
       language: "zh-HK",
       batch_id: null,
     });
-    const answers = await t.db
+    const answers = await app.db
       .selectFrom("survey_answers")
       .select(["question_key", "value_number", "value_text", "not_applicable", "channel"])
       .where("response_id", "=", id)
@@ -328,7 +323,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
       },
     ]);
     expect(await counts()).toEqual({ responses: 1, answers: 4, batches: 0 });
-    const used = await t.db.selectFrom("api_keys").select("last_used_at").executeTakeFirstOrThrow();
+    const used = await app.db.selectFrom("api_keys").select("last_used_at").executeTakeFirstOrThrow();
     expect(used.last_used_at).not.toBeNull();
   });
 
@@ -337,7 +332,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const hkpKey = await newKey("admin.hkp", "HKP tablets");
     // A choice question, to test option codes (the survey has no responses, so it is edited in place).
     const survey = await surveyRow("immdcsat");
-    const edit = await editSurvey(t.db, await immdAdmin(), survey, {
+    const edit = await editSurvey(app.db, await immdAdmin(), survey, {
       kind: "add-question",
       input: {
         intent: "add-question",
@@ -443,7 +438,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(foreign.status).toBe(404);
     expect(((await foreign.json()) as ApiErrorBody).error.code).toBe("survey_not_found");
     expect(await counts()).toEqual({ responses: 0, answers: 0, batches: 0 });
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select("entity_type")
       .where("action", "=", "access.denied")
@@ -463,7 +458,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     ]);
 
     // A closed survey: 410.
-    await setSurveyStatus(t.db, await immdAdmin(), await surveyRow("immdcsat"), "closed");
+    await setSurveyStatus(app.db, await immdAdmin(), await surveyRow("immdcsat"), "closed");
     const closed = await postResponse("immdcsat", key, ok);
     expect(closed.status).toBe(410);
     expect(((await closed.json()) as ApiErrorBody).error.code).toBe("survey_closed");
@@ -477,7 +472,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     );
     const before = await surveyRow("immdcsat");
     // A response exists, so this edit makes version 2 (with a multiple-choice question).
-    const edit = await editSurvey(t.db, await immdAdmin(), before, {
+    const edit = await editSurvey(app.db, await immdAdmin(), before, {
       kind: "add-question",
       input: {
         intent: "add-question",
@@ -518,7 +513,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
       field: "q6",
     });
 
-    const stored = await t.db
+    const stored = await app.db
       .selectFrom("survey_responses")
       .select(["id", "version_id"])
       .orderBy("id")
@@ -528,7 +523,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
       after.current_version_id,
       before.current_version_id,
     ]);
-    const chosen = await t.db
+    const chosen = await app.db
       .selectFrom("survey_answers")
       .select("option_id")
       .where("response_id", "=", stored[1]!.id)
@@ -559,7 +554,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(await counts()).toEqual({ responses: 3, answers: 9, batches: 1 });
 
     // Every response carries the batch, its own time and month, and its own answers.
-    const rows = await t.db
+    const rows = await app.db
       .selectFrom("survey_responses as r")
       .innerJoin("survey_answers as a", "a.response_id", "r.id")
       .select(["r.batch_id", "r.submitted_at", "r.month", "r.language", "a.value_number", "a.value_text"])
@@ -572,7 +567,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
       [firstBody.batchId, "Response 2", "en"],
     ]);
     expect(rows.map((r) => r.submitted_at)).toEqual(body.responses.map((r) => r.submittedAt));
-    const overall = await t.db
+    const overall = await app.db
       .selectFrom("survey_responses as r")
       .innerJoin("survey_answers as a", "a.response_id", "r.id")
       .select(["r.submitted_at", "a.value_number"])
@@ -652,7 +647,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
           "Idempotency-Key": "declared-too-large",
           "Content-Length": String(6 * 1024 * 1024),
         }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -687,7 +682,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     const key = await newKey();
     const body = batchOf(2);
     expect((await postBatch(key, "before-closing-01", body)).status).toBe(201);
-    await setSurveyStatus(t.db, await immdAdmin(), await surveyRow("immdcsat"), "closed");
+    await setSurveyStatus(app.db, await immdAdmin(), await surveyRow("immdcsat"), "closed");
     expect((await postBatch(key, "before-closing-01", body)).status).toBe(200);
     const fresh = await postBatch(key, "after-closing-01", batchOf(1));
     expect(fresh.status).toBe(422);

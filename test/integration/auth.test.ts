@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loader as auditLoader } from "~/routes/admin.audit";
 import { action as editStaffAction, loader as editStaffLoader } from "~/routes/admin.staff.$id";
 import { action as newStaffAction } from "~/routes/admin.staff.new";
@@ -6,22 +6,12 @@ import { loader as staffHomeLoader } from "~/routes/staff._index";
 import { action as signInAction } from "~/routes/staff.sign-in";
 import { action as signOutAction } from "~/routes/staff.sign-out";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
 
 describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
-
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
+  const app = useTestApp(kind);
 
   async function signIn(username: string, password = DEMO_PASSWORD) {
     return settle(() =>
@@ -29,9 +19,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
         request: postForm(
           "/staff/sign-in",
           { username, password, redirectTo: "/staff" },
-          { csrfToken: c.csrfToken },
+          { csrfToken: app.csrfToken },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -44,12 +34,12 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   }
 
   async function auditActions(): Promise<string[]> {
-    const rows = await t.db.selectFrom("audit_events").select("action").orderBy("id").execute();
+    const rows = await app.db.selectFrom("audit_events").select("action").orderBy("id").execute();
     return rows.map((r) => r.action);
   }
 
   async function userId(username: string): Promise<number> {
-    const row = await t.db
+    const row = await app.db
       .selectFrom("staff_users")
       .select("id")
       .where("username", "=", username)
@@ -67,26 +57,26 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const cookie = cookieFrom(res, "pledge_session");
 
     const home = await settle(() =>
-      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: c.context, params: {} }),
+      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: app.context, params: {} }),
     );
     expect(home.status).toBe(200);
     expect(await home.json()).toMatchObject({ role: "manager", displayName: "Lee Ka Yan" });
 
     const out = await settle(() =>
       signOutAction({
-        request: postForm("/staff/sign-out", {}, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm("/staff/sign-out", {}, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: {},
       }),
     );
     expect(out.status).toBe(302);
-    const sessions = await t.db.selectFrom("sessions").select("revoked_at").execute();
+    const sessions = await app.db.selectFrom("sessions").select("revoked_at").execute();
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.revoked_at).not.toBeNull();
 
     // The old cookie no longer opens staff pages: the session was revoked on the server.
     const after = await settle(() =>
-      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: c.context, params: {} }),
+      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: app.context, params: {} }),
     );
     expect(after.status).toBe(302);
     expect(after.headers.get("location")).toMatch(/^\/staff\/sign-in\?/);
@@ -101,7 +91,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     expect(await wrong.json()).toEqual({ ...(await unknown.json()), username: "manager.immd" });
     expect(wrong.headers.get("set-cookie")).toBeNull();
     expect(await auditActions()).toEqual(["sign-in.failed", "sign-in.failed"]);
-    const detail = await t.db.selectFrom("audit_events").select(["detail", "entity_id"]).execute();
+    const detail = await app.db.selectFrom("audit_events").select(["detail", "entity_id"]).execute();
     expect(JSON.stringify(detail)).not.toContain("nobody.here");
   });
 
@@ -112,7 +102,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     expect(sixth.status).toBe(429);
     expect(sixth.headers.get("retry-after")).toBe("60");
     expect(sixth.headers.get("set-cookie")).toBeNull();
-    expect(await t.db.selectFrom("sessions").selectAll().execute()).toHaveLength(0);
+    expect(await app.db.selectFrom("sessions").selectAll().execute()).toHaveLength(0);
     expect((await auditActions()).at(-1)).toBe("sign-in.throttled");
   });
 
@@ -123,7 +113,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
   it("refuses a token-less or cross-origin POST with 403 and writes nothing", async () => {
     const cookie = await sessionOf("admin.immd");
-    const before = await t.db.selectFrom("staff_users").select("id").execute();
+    const before = await app.db.selectFrom("staff_users").select("id").execute();
     const fields = {
       username: "new.person",
       displayName: "New Person",
@@ -133,8 +123,8 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
     const noToken = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie, csrf: null }),
-        context: c.context,
+        request: postForm("/admin/staff/new", fields, { csrfToken: app.csrfToken, cookie, csrf: null }),
+        context: app.context,
         params: {},
       }),
     );
@@ -143,11 +133,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const wrongToken = await settle(() =>
       newStaffAction({
         request: postForm("/admin/staff/new", fields, {
-          csrfToken: c.csrfToken,
+          csrfToken: app.csrfToken,
           cookie,
           csrf: "x".repeat(43),
         }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -156,11 +146,11 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const crossOrigin = await settle(() =>
       newStaffAction({
         request: postForm("/admin/staff/new", fields, {
-          csrfToken: c.csrfToken,
+          csrfToken: app.csrfToken,
           cookie,
           origin: "https://evil.example",
         }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -168,26 +158,26 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
     const noOrigin = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie, origin: null }),
-        context: c.context,
+        request: postForm("/admin/staff/new", fields, { csrfToken: app.csrfToken, cookie, origin: null }),
+        context: app.context,
         params: {},
       }),
     );
     expect(noOrigin.status).toBe(403);
 
-    expect(await t.db.selectFrom("staff_users").select("id").execute()).toEqual(before);
+    expect(await app.db.selectFrom("staff_users").select("id").execute()).toEqual(before);
     expect(await auditActions()).toEqual(["sign-in"]);
 
     // The same form with the token from our own page goes through.
     const ok = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm("/admin/staff/new", fields, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: {},
       }),
     );
     expect(ok.status).toBe(302);
-    const created = await t.db
+    const created = await app.db
       .selectFrom("staff_users as u")
       .innerJoin("departments as d", "d.id", "u.department_id")
       .select(["u.role", "d.code"])
@@ -205,7 +195,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const own = await settle(() =>
       editStaffLoader({
         request: getRequest(`/admin/staff/${immdOfficer}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(immdOfficer) },
       }),
     );
@@ -214,7 +204,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const foreign = await settle(() =>
       editStaffLoader({
         request: getRequest(`/admin/staff/${hkpAdmin}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(hkpAdmin) },
       }),
     );
@@ -225,21 +215,21 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
         request: postForm(
           `/admin/staff/${hkpAdmin}`,
           { intent: "update", displayName: "Hijacked", role: "counter_staff", isActive: "0" },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: { id: String(hkpAdmin) },
       }),
     );
     expect(foreignPost.status).toBe(404);
-    const untouched = await t.db
+    const untouched = await app.db
       .selectFrom("staff_users")
       .select(["display_name", "role", "is_active"])
       .where("id", "=", hkpAdmin)
       .executeTakeFirstOrThrow();
     expect(untouched).toEqual({ display_name: "Yip Hoi Yan", role: "department_admin", is_active: 1 });
 
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select(["action", "entity_type", "entity_id"])
       .where("action", "=", "access.denied")
@@ -253,7 +243,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
   it("gives a counter officer 404 on administration pages", async () => {
     const cookie = await sessionOf("counter.immd");
     const res = await settle(() =>
-      auditLoader({ request: getRequest("/admin/audit", { cookie }), context: c.context, params: {} }),
+      auditLoader({ request: getRequest("/admin/audit", { cookie }), context: app.context, params: {} }),
     );
     expect(res.status).toBe(404);
   });
@@ -262,7 +252,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     await signIn("admin.hkp", "wrong-password-here");
     const cookie = await sessionOf("admin.immd");
     const res = await settle(() =>
-      auditLoader({ request: getRequest("/admin/audit", { cookie }), context: c.context, params: {} }),
+      auditLoader({ request: getRequest("/admin/audit", { cookie }), context: app.context, params: {} }),
     );
     const body = (await res.json()) as { events: { action: string; department_code: string }[] };
     expect(body.events.map((e) => [e.action, e.department_code])).toEqual([["sign-in", "IMMD"]]);
@@ -270,17 +260,17 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
 
   it("keeps the audit log append-only in the database itself", async () => {
     await signIn("manager.immd");
-    await expect(t.db.updateTable("audit_events").set({ action: "tampered" }).execute()).rejects.toThrow(
+    await expect(app.db.updateTable("audit_events").set({ action: "tampered" }).execute()).rejects.toThrow(
       /append-only/,
     );
-    await expect(t.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);
+    await expect(app.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);
     expect(await auditActions()).toEqual(["sign-in"]);
   });
 
   it("ends an idle session: a page goes to sign-in, a form post gets 401 and writes nothing", async () => {
     const cookie = await sessionOf("admin.immd");
     const longAgo = new Date(Date.now() - 31 * 60_000).toISOString();
-    await t.db.updateTable("sessions").set({ last_seen_at: longAgo }).execute();
+    await app.db.updateTable("sessions").set({ last_seen_at: longAgo }).execute();
     const fields = {
       username: "late.person",
       displayName: "Late",
@@ -289,18 +279,18 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     };
     const post = await settle(() =>
       newStaffAction({
-        request: postForm("/admin/staff/new", fields, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm("/admin/staff/new", fields, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: {},
       }),
     );
     expect(post.status).toBe(401);
     expect(await post.json()).toEqual({ code: "sessionExpired" });
     expect(
-      await t.db.selectFrom("staff_users").select("id").where("username", "=", "late.person").execute(),
+      await app.db.selectFrom("staff_users").select("id").where("username", "=", "late.person").execute(),
     ).toEqual([]);
     const page = await settle(() =>
-      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: c.context, params: {} }),
+      staffHomeLoader({ request: getRequest("/staff", { cookie }), context: app.context, params: {} }),
     );
     expect(page.status).toBe(302);
     expect(page.headers.get("location")).toContain("reason=expired");
@@ -314,16 +304,16 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
         request: postForm(
           "/admin/staff/new",
           { username: "short.pw", displayName: "Short", role: "counter_staff", password: "1234567" },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ errors: { password: "validation.passwordTooShort" } });
     expect(
-      await t.db.selectFrom("staff_users").select("id").where("username", "=", "short.pw").execute(),
+      await app.db.selectFrom("staff_users").select("id").where("username", "=", "short.pw").execute(),
     ).toEqual([]);
   });
 
@@ -334,15 +324,15 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
         request: postForm(
           "/admin/staff/new",
           { username: "sneaky", displayName: "Sneaky", role: "system_admin", password: "long-enough-1" },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
     expect(res.status).toBe(400);
     expect(
-      await t.db.selectFrom("staff_users").select("id").where("username", "=", "sneaky").execute(),
+      await app.db.selectFrom("staff_users").select("id").where("username", "=", "sneaky").execute(),
     ).toEqual([]);
   });
 
@@ -355,9 +345,9 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
         request: postForm(
           `/admin/staff/${officer}`,
           { intent: "reset-password", password: "a brand new passphrase" },
-          { csrfToken: c.csrfToken, cookie: adminCookie },
+          { csrfToken: app.csrfToken, cookie: adminCookie },
         ),
-        context: c.context,
+        context: app.context,
         params: { id: String(officer) },
       }),
     );
@@ -365,7 +355,7 @@ describe.each(DB_KINDS)("staff sign-in and access control [%s]", (kind) => {
     const page = await settle(() =>
       staffHomeLoader({
         request: getRequest("/staff", { cookie: officerCookie }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );

@@ -1,7 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hkDate } from "~/models/calendar/time";
 
 import { lodgeAppeal } from "~/models/cases/appeal.server";
@@ -10,8 +9,8 @@ import { createCase } from "~/models/cases/intake.server";
 import { action as queueAction, loader as queueLoader } from "~/routes/staff.cases._index";
 import { action as caseAction, loader as caseLoader } from "~/routes/staff.cases.$id";
 import { loader as attachmentLoader } from "~/routes/staff.cases.$id.attachments.$attachmentId";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -19,26 +18,13 @@ const EMAIL = "chan.tai.man@example.com";
 const PHONE = "9123 4567";
 
 describe.each(DB_KINDS)("case handling [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
-  let dataDir: string;
+  const app = useTestApp(kind, { dataDir: true });
 
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-cases-"));
-    c = makeContext(t.db, { env: { DATA_DIR: dataDir } });
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   async function staffId(username: string): Promise<number> {
     return (
-      await t.db
+      await app.db
         .selectFrom("staff_users")
         .select("id")
         .where("username", "=", username)
@@ -48,12 +34,12 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
 
   async function departmentId(code: string): Promise<number> {
     return (
-      await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()
+      await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()
     ).id;
   }
 
   async function newCase(options: { code?: string; receivedAt?: string } = {}) {
-    return createCase(t.db, c.context.env.PII_KEY, {
+    return createCase(app.db, app.context.env.PII_KEY, {
       departmentId: await departmentId(options.code ?? "IMMD"),
       serviceId: null,
       channel: "web",
@@ -67,17 +53,17 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
   }
 
   const caseRow = (id: number) =>
-    t.db.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    app.db.selectFrom("cases").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   const events = (id: number) =>
-    t.db.selectFrom("case_events").selectAll().where("case_id", "=", id).orderBy("id").execute();
+    app.db.selectFrom("case_events").selectAll().where("case_id", "=", id).orderBy("id").execute();
   const audits = (action: string) =>
-    t.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
+    app.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
 
   function post(id: number, fields: Record<string, string>, cookie: string, options: { csrf?: null } = {}) {
     return settle(() =>
       caseAction({
-        request: postForm(`/staff/cases/${id}`, fields, { csrfToken: c.csrfToken, cookie, ...options }),
-        context: c.context,
+        request: postForm(`/staff/cases/${id}`, fields, { csrfToken: app.csrfToken, cookie, ...options }),
+        context: app.context,
         params: { id: String(id) },
       }),
     );
@@ -87,7 +73,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     return settle(() =>
       caseLoader({
         request: getRequest(`/staff/cases/${id}${query}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(id) },
       }),
     );
@@ -97,7 +83,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     return settle(() =>
       queueLoader({
         request: getRequest(`/staff/cases?tab=${tab}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -107,7 +93,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     return settle(() =>
       attachmentLoader({
         request: getRequest(`/staff/cases/${caseId}/attachments/${attachmentId}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(caseId), attachmentId: String(attachmentId) },
       }),
     );
@@ -120,9 +106,9 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     originalName = "收據 receipt.pdf",
     mime = "application/pdf",
   ) {
-    fs.mkdirSync(path.join(dataDir, "attachments"), { recursive: true });
-    fs.writeFileSync(path.join(dataDir, "attachments", storedName), content);
-    const row = await t.db
+    fs.mkdirSync(path.join(app.dataDir, "attachments"), { recursive: true });
+    fs.writeFileSync(path.join(app.dataDir, "attachments", storedName), content);
+    const row = await app.db
       .insertInto("case_attachments")
       .values({
         case_id: caseId,
@@ -175,7 +161,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       ack: start.ack_due,
       reply: start.reply_due,
     });
-    const stops = await t.db.selectFrom("case_clock_stops").selectAll().where("case_id", "=", id).execute();
+    const stops = await app.db.selectFrom("case_clock_stops").selectAll().where("case_id", "=", id).execute();
     expect(stops).toHaveLength(1);
     expect(stops[0]!.to_at).not.toBeNull();
 
@@ -246,7 +232,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect(await res.json()).toMatchObject({ errors: { reason: "cases.errors.reasonRequired" } });
     expect((await caseRow(id)).status).toBe("received");
     expect(await events(id)).toEqual(before);
-    expect(await t.db.selectFrom("case_clock_stops").selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom("case_clock_stops").selectAll().execute()).toEqual([]);
   });
 
   it("refuses a post without the CSRF token with 403 and writes nothing", async () => {
@@ -363,7 +349,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     // A stored name that is not one of ours never reaches the filesystem.
     const odd = await addAttachment(id, "ok-name", "x");
     for (const name of ["../pii-key", "..", "a/../b.pdf", "a.pdf.part", "x.html", ".png"]) {
-      await t.db.updateTable("case_attachments").set({ stored_name: name }).where("id", "=", odd).execute();
+      await app.db.updateTable("case_attachments").set({ stored_name: name }).where("id", "=", odd).execute();
       expect((await download(id, odd, immd)).status, name).toBe(404);
     }
     // Whatever type a row claims, only a type recognised from the bytes is ever served as such.
@@ -407,8 +393,8 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     const late = await newCase();
     const soon = await newCase();
     await newCase(); // neither
-    await t.db.updateTable("cases").set({ ack_due: "2020-01-02" }).where("id", "=", late.id).execute();
-    await t.db
+    await app.db.updateTable("cases").set({ ack_due: "2020-01-02" }).where("id", "=", late.id).execute();
+    await app.db
       .updateTable("cases")
       .set({ ack_due: hkDate(new Date()) })
       .where("id", "=", soon.id)
@@ -433,14 +419,14 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect(dueSoon.rows[0]!.next.left).toBe(0);
 
     const notices = () =>
-      t.db.selectFrom("notifications").selectAll().where("kind", "=", "case_overdue").execute();
+      app.db.selectFrom("notifications").selectAll().where("kind", "=", "case_overdue").execute();
     // The queue is a GET: it writes nothing. The worker tells managers (its escalate job runs
     // flagOverdueCases), once per case however often it runs.
     expect(await notices()).toHaveLength(0);
-    await flagOverdueCases(t.db, hkDate(new Date()));
+    await flagOverdueCases(app.db, hkDate(new Date()));
     expect((await notices()).map((n) => n.entity_id)).toEqual([late.id]);
     await queue(cookie, "unassigned");
-    await flagOverdueCases(t.db, hkDate(new Date()));
+    await flagOverdueCases(app.db, hkDate(new Date()));
     expect(await notices()).toHaveLength(1);
     const unassigned = (await (await queue(cookie, "unassigned")).json()) as { rows: unknown[] };
     expect(unassigned.rows).toHaveLength(3);
@@ -463,7 +449,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     );
     expect(referred.status).toBe(302);
     expect((await caseRow(id)).status).toBe("referred");
-    const ref = await t.db
+    const ref = await app.db
       .selectFrom("case_referrals")
       .selectAll()
       .where("case_id", "=", id)
@@ -482,9 +468,9 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         request: postForm(
           "/staff/cases",
           { intent: "accept-referral", referralId: String(ref.id) },
-          { csrfToken: c.csrfToken, cookie: hkp },
+          { csrfToken: app.csrfToken, cookie: hkp },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -496,7 +482,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect((await events(id)).map((e) => e.kind).slice(-2)).toEqual(["refer", "refer-accept"]);
     expect(
       (
-        await t.db
+        await app.db
           .selectFrom("case_referrals")
           .select("status")
           .where("id", "=", ref.id)
@@ -513,9 +499,9 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         request: postForm(
           "/staff/cases",
           { intent: "return-referral", referralId: String(ref.id), returnNote: "No" },
-          { csrfToken: c.csrfToken, cookie: hkp },
+          { csrfToken: app.csrfToken, cookie: hkp },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -532,7 +518,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       { intent: "refer", toDepartmentId: String(await departmentId("HKP")), referReason: "Theirs?" },
       immd,
     );
-    const ref = await t.db
+    const ref = await app.db
       .selectFrom("case_referrals")
       .selectAll()
       .where("case_id", "=", id)
@@ -540,8 +526,8 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     const decide = (fields: Record<string, string>, cookie: string) =>
       settle(() =>
         queueAction({
-          request: postForm("/staff/cases", fields, { csrfToken: c.csrfToken, cookie }),
-          context: c.context,
+          request: postForm("/staff/cases", fields, { csrfToken: app.csrfToken, cookie }),
+          context: app.context,
           params: {},
         }),
       );
@@ -579,7 +565,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         .status,
     ).toBe(302);
 
-    const lodged = await lodgeAppeal(t.db, await caseRow(id), {
+    const lodged = await lodgeAppeal(app.db, await caseRow(id), {
       by: "citizen",
       grounds: "Nobody explained the delay.",
     });
@@ -600,7 +586,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     );
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ errors: { form: "cases.appeals.errors.originalHandler" } });
-    const still = await t.db
+    const still = await app.db
       .selectFrom("appeals")
       .selectAll()
       .where("id", "=", appealId)
@@ -619,7 +605,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
       manager,
     );
     expect(decided.status).toBe(302);
-    const row = await t.db
+    const row = await app.db
       .selectFrom("appeals")
       .selectAll()
       .where("id", "=", appealId)
@@ -661,7 +647,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     await post(id, { intent: "move", move: "acknowledge" }, officer);
     expect((await post(id, { intent: "move", move: "reply", reply: "Done." }, manager)).status).toBe(302);
 
-    const first = await lodgeAppeal(t.db, await caseRow(id), { by: "citizen", grounds: "Too slow." });
+    const first = await lodgeAppeal(app.db, await caseRow(id), { by: "citizen", grounds: "Too slow." });
     const firstId = first.ok ? first.id : 0;
     const decideAs = (cookie: string, appealId: number, reply: string) =>
       post(
@@ -670,7 +656,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
         cookie,
       );
     const appealRow = (appealId: number) =>
-      t.db.selectFrom("appeals").selectAll().where("id", "=", appealId).executeTakeFirstOrThrow();
+      app.db.selectFrom("appeals").selectAll().where("id", "=", appealId).executeTakeFirstOrThrow();
     const view = async (cookie: string) =>
       (await (await page(id, cookie)).json()) as { decideBlock: string | null; openAppealId: number | null };
 
@@ -691,7 +677,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     expect((await decideAs(admin, firstId, "We replied within our pledge.")).status).toBe(302);
 
     // A second appeal on the same case: whoever decided the first one is now involved too.
-    const second = await lodgeAppeal(t.db, await caseRow(id), { by: "staff", grounds: "Still unhappy." });
+    const second = await lodgeAppeal(app.db, await caseRow(id), { by: "staff", grounds: "Still unhappy." });
     const secondId = second.ok ? second.id : 0;
     expect(secondId).toBeGreaterThan(0);
     expect(await view(admin)).toMatchObject({ decideBlock: "involved", openAppealId: secondId });
@@ -710,7 +696,7 @@ describe.each(DB_KINDS)("case handling [%s]", (kind) => {
     await post(id, { intent: "move", move: "reply", reply: "Done." }, cookie);
     expect((await post(id, { intent: "lodge-appeal", grounds: " " }, cookie)).status).toBe(400);
     expect((await post(id, { intent: "lodge-appeal", grounds: "Too slow." }, cookie)).status).toBe(302);
-    const appeal = await t.db
+    const appeal = await app.db
       .selectFrom("appeals")
       .selectAll()
       .where("case_id", "=", id)

@@ -1,37 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { loadVersion } from "~/models/surveys/lookup.server";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, settle } from "../setup/requests";
 
 describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
+  const app = useTestApp(kind);
+  beforeEach(async () => {});
 
   it("queues one acknowledgement, and on closing one survey link that can be answered once", async () => {
-    const key = c.context.env.PII_KEY;
-    const dept = await t.db
+    const key = app.context.env.PII_KEY;
+    const dept = await app.db
       .selectFrom("departments")
       .select("id")
       .where("code", "=", "IMMD")
       .executeTakeFirstOrThrow();
-    const officer = await t.db
+    const officer = await app.db
       .selectFrom("staff_users")
       .select("id")
       .where("username", "=", "officer.immd")
       .executeTakeFirstOrThrow();
-    const { id, reference } = await t.db.transaction().execute((trx) =>
+    const { id, reference } = await app.db.transaction().execute((trx) =>
       createCase(trx, key, {
         departmentId: dept.id,
         serviceId: null,
@@ -43,7 +35,7 @@ describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
         consent: true,
       }),
     );
-    let outbox = await t.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
+    let outbox = await app.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
     expect(outbox.map((m) => m.kind)).toEqual(["case.acknowledgement"]);
     expect(outbox[0]?.subject).toContain(reference);
     expect(outbox[0]?.subject).toContain("我們已收到你的投訴");
@@ -58,9 +50,9 @@ describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
       ["reply", { body: "再次回覆" }],
       ["close", {}],
     ] as const) {
-      expect((await moveCase(t.db, actor, id, action, input)).ok).toBe(true);
+      expect((await moveCase(app.db, actor, id, action, input)).ok).toBe(true);
     }
-    outbox = await t.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
+    outbox = await app.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
     expect(outbox.map((m) => m.kind)).toEqual(["case.acknowledgement", "case.survey-invitation"]);
     const url = /\{\{APP_ORIGIN\}\}(\/s\/([a-z0-9]+)\?t=([A-Za-z0-9_-]+))/.exec(outbox[1]!.body_text);
     expect(url).not.toBeNull();
@@ -68,15 +60,15 @@ describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
     expect(slug).toBe("immdcase");
 
     const page = await settle(() =>
-      citizenLoader({ request: getRequest(path!), context: c.context, params: { slug: slug! } }),
+      citizenLoader({ request: getRequest(path!), context: app.context, params: { slug: slug! } }),
     );
     expect(page.status).toBe(200);
-    const survey = await t.db
+    const survey = await app.db
       .selectFrom("surveys")
       .selectAll()
       .where("slug", "=", slug!)
       .executeTakeFirstOrThrow();
-    const version = (await loadVersion(t.db, survey.current_version_id!))!;
+    const version = (await loadVersion(app.db, survey.current_version_id!))!;
     const overall = `q${version.questions[0]!.id}`;
     const answer = () =>
       settle(() =>
@@ -86,13 +78,13 @@ describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
             headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
             body: new URLSearchParams({ versionId: String(version.id), [overall]: "4" }),
           }),
-          context: c.context,
+          context: app.context,
           params: { slug: slug! },
         }),
       );
     expect((await answer()).status).toBe(302);
     expect((await answer()).status).toBe(410);
-    const responses = await t.db
+    const responses = await app.db
       .selectFrom("survey_responses")
       .select("id")
       .where("survey_id", "=", survey.id)

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { action as settingsAction, loader as settingsLoader } from "~/routes/admin.case-settings";
 import { action as centralAction, loader as centralLoader } from "~/routes/central.closure-days";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -20,12 +20,9 @@ const MONDAY = "2026-11-02T02:00:00.000Z"; // 10:00 in Hong Kong
 const THURSDAY = "2026-11-05T02:00:00.000Z";
 
 describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     for (const code of ["IMMD", "HKP"]) {
       const row = {
         ack_days: 5,
@@ -38,26 +35,22 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
         purge_after_days: 730,
         updated_at: new Date().toISOString(),
       };
-      await t.db
+      await app.db
         .insertInto("case_settings")
         .values({ department_id: await departmentId(code), ...row })
         .onConflict((oc) => oc.column("department_id").doUpdateSet(row))
         .execute();
     }
   });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
 
   async function departmentId(code: string): Promise<number> {
     return (
-      await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()
+      await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()
     ).id;
   }
   async function staffId(username: string): Promise<number> {
     return (
-      await t.db
+      await app.db
         .selectFrom("staff_users")
         .select("id")
         .where("username", "=", username)
@@ -66,7 +59,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   }
 
   async function newCase(code: string, receivedAt = MONDAY) {
-    return createCase(t.db, c.context.env.PII_KEY, {
+    return createCase(app.db, app.context.env.PII_KEY, {
       departmentId: await departmentId(code),
       serviceId: null,
       channel: "web",
@@ -80,7 +73,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   }
 
   const dues = async (id: number) => {
-    const r = await t.db
+    const r = await app.db
       .selectFrom("cases")
       .select(["ack_due", "reply_due"])
       .where("id", "=", id)
@@ -88,7 +81,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
     return { ack: r.ack_due, reply: r.reply_due };
   };
   const deadlineEvents = (id: number) =>
-    t.db
+    app.db
       .selectFrom("case_events")
       .selectAll()
       .where("case_id", "=", id)
@@ -96,14 +89,14 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
       .orderBy("id")
       .execute();
   const audits = (action: string) =>
-    t.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
-  const closures = () => t.db.selectFrom("closure_days").selectAll().orderBy("id").execute();
+    app.db.selectFrom("audit_events").selectAll().where("action", "=", action).orderBy("id").execute();
+  const closures = () => app.db.selectFrom("closure_days").selectAll().orderBy("id").execute();
 
   function postSettings(fields: Record<string, string>, cookie: string, options: { csrf?: null } = {}) {
     return settle(() =>
       settingsAction({
-        request: postForm("/admin/case-settings", fields, { csrfToken: c.csrfToken, cookie, ...options }),
-        context: c.context,
+        request: postForm("/admin/case-settings", fields, { csrfToken: app.csrfToken, cookie, ...options }),
+        context: app.context,
         params: {},
       }),
     );
@@ -116,13 +109,13 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   });
 
   it("moves a department's open cases one working day for its closure day, and back when it is removed", async () => {
-    const admin = await signInAs(c, "admin.immd");
+    const admin = await signInAs(app.c, "admin.immd");
     const open = await newCase("IMMD");
     const later = await newCase("IMMD", THURSDAY); // received after the closure: not covered
     const otherDept = await newCase("HKP");
     const stopped = await newCase("IMMD");
     await moveCase(
-      t.db,
+      app.db,
       { id: await staffId("officer.immd"), departmentId: null },
       stopped.id,
       "stop-clock",
@@ -172,14 +165,14 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   });
 
   it("leaves closed cases, and cases whose window the day is outside, as they were", async () => {
-    const admin = await signInAs(c, "admin.immd");
+    const admin = await signInAs(app.c, "admin.immd");
     const officer = { id: await staffId("officer.immd"), departmentId: await departmentId("IMMD") };
     const closed = await newCase("IMMD");
-    await moveCase(t.db, officer, closed.id, "acknowledge");
-    await moveCase(t.db, officer, closed.id, "reply", { body: "Done." });
-    await moveCase(t.db, officer, closed.id, "close");
+    await moveCase(app.db, officer, closed.id, "acknowledge");
+    await moveCase(app.db, officer, closed.id, "reply", { body: "Done." });
+    await moveCase(app.db, officer, closed.id, "close");
     const closedRow = () =>
-      t.db
+      app.db
         .selectFrom("cases")
         .select(["ack_due", "reply_due", "ack_met", "reply_met"])
         .where("id", "=", closed.id)
@@ -199,7 +192,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   });
 
   it("refuses a bad or repeated date with a message and writes nothing; other departments cannot remove it", async () => {
-    const admin = await signInAs(c, "admin.immd");
+    const admin = await signInAs(app.c, "admin.immd");
     const open = await newCase("IMMD");
     const bad = await postSettings(typhoon("2026-02-30"), admin);
     expect(bad.status).toBe(400);
@@ -212,7 +205,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
     expect(await dues(open.id)).toEqual({ ack: "2026-11-10", reply: "2026-11-17" });
 
     const [day] = await closures();
-    const hkp = await signInAs(c, "admin.hkp");
+    const hkp = await signInAs(app.c, "admin.hkp");
     const foreign = await postSettings({ intent: "remove-closure", closureId: String(day!.id) }, hkp);
     expect(foreign.status).toBe(404);
     expect(await closures()).toHaveLength(1);
@@ -222,7 +215,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
       await settle(() =>
         settingsLoader({
           request: getRequest("/admin/case-settings", { cookie: admin }),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       )
@@ -235,8 +228,8 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   function postCentral(fields: Record<string, string>, cookie: string, options: { csrf?: null } = {}) {
     return settle(() =>
       centralAction({
-        request: postForm("/central/closure-days", fields, { csrfToken: c.csrfToken, cookie, ...options }),
-        context: c.context,
+        request: postForm("/central/closure-days", fields, { csrfToken: app.csrfToken, cookie, ...options }),
+        context: app.context,
         params: {},
       }),
     );
@@ -245,13 +238,13 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
     settle(() =>
       centralLoader({
         request: getRequest("/central/closure-days", { cookie }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
 
   it("lets the central bureau enter a territory-wide closure day that moves every department's cases", async () => {
-    const reviewer = await signInAs(c, "reviewer");
+    const reviewer = await signInAs(app.c, "reviewer");
     const immd = await newCase("IMMD");
     const hkp = await newCase("HKP");
     const black = {
@@ -262,7 +255,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
     };
 
     // Department staff cannot reach the page or its forms.
-    const deptAdmin = await signInAs(c, "admin.immd");
+    const deptAdmin = await signInAs(app.c, "admin.immd");
     expect((await centralPage(deptAdmin)).status).toBe(404);
     expect((await postCentral(black, deptAdmin)).status).toBe(404);
     expect((await postCentral(black, reviewer, { csrf: null })).status).toBe(403);
@@ -288,7 +281,7 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
       await settle(() =>
         settingsLoader({
           request: getRequest("/admin/case-settings", { cookie: deptAdmin }),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       )
@@ -314,8 +307,8 @@ describe.each(DB_KINDS)("closure days move deadlines [%s]", (kind) => {
   });
 
   it("does not move a department's case twice when it already had its own closure that day", async () => {
-    const admin = await signInAs(c, "admin.immd");
-    const reviewer = await signInAs(c, "reviewer");
+    const admin = await signInAs(app.c, "admin.immd");
+    const reviewer = await signInAs(app.c, "reviewer");
     const immd = await newCase("IMMD");
     const hkp = await newCase("HKP");
     expect((await postSettings(typhoon("2026-11-04"), admin)).status).toBe(302);

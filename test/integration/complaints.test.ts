@@ -1,7 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addNote } from "~/models/cases/handling.server";
 import { attachmentsDir } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
@@ -9,8 +8,9 @@ import { makeReference, normaliseReference } from "~/models/cases/reference";
 import { action as complaintAction, loader as complaintLoader } from "~/routes/complaints.new";
 import { loader as submittedLoader } from "~/routes/complaints.submitted";
 import { action as trackAction } from "~/routes/track";
-import { makeContext, ORIGIN, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { ORIGIN } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, settle } from "../setup/requests";
 
 /** A real 1×1 PNG. */
@@ -28,40 +28,30 @@ const NAME = "Chan Tai Man";
 const REF_SHAPE = /^IMMD-\d{4}-\d{5}-[0-9A-Z]$/;
 
 describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
-  let dataDir: string;
+  const app = useTestApp(kind, { dataDir: true });
   let immd: { id: number; serviceId: number };
   let otherService: number;
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-complaints-"));
-    c = makeContext(t.db, { env: { DATA_DIR: dataDir } });
-    const dept = await t.db
+    const dept = await app.db
       .selectFrom("departments")
       .select("id")
       .where("code", "=", "IMMD")
       .executeTakeFirstOrThrow();
-    const service = await t.db
+    const service = await app.db
       .selectFrom("services")
       .select("id")
       .where("department_id", "=", dept.id)
       .orderBy("code")
       .executeTakeFirstOrThrow();
     immd = { id: dept.id, serviceId: service.id };
-    const hkp = await t.db
+    const hkp = await app.db
       .selectFrom("services")
       .innerJoin("departments", "departments.id", "services.department_id")
       .select("services.id")
       .where("departments.code", "=", "HKP")
       .executeTakeFirstOrThrow();
     otherService = hkp.id;
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   function validFields(): Record<string, string> {
@@ -90,7 +80,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
           body,
           headers: { Origin: ORIGIN, Cookie: "pledge_lng=zh-HK" },
         }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -108,14 +98,14 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
             Cookie: "pledge_lng=zh-HK",
           },
         }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
   }
 
   function filesOnDisk(): string[] {
-    const dir = attachmentsDir(dataDir);
+    const dir = attachmentsDir(app.dataDir);
     return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   }
 
@@ -123,7 +113,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     const count = async (table: "cases" | "case_attachments" | "appeals") =>
       Number(
         (
-          await t.db
+          await app.db
             .selectFrom(table)
             .select((eb) => eb.fn.countAll().as("n"))
             .executeTakeFirstOrThrow()
@@ -140,7 +130,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     const res = await complain(fields, files);
     expect(res.status).toBe(303);
     const ref = new URL(res.headers.get("location")!, ORIGIN).searchParams.get("ref")!;
-    const row = await t.db
+    const row = await app.db
       .selectFrom("cases")
       .selectAll()
       .where("reference", "=", ref)
@@ -149,7 +139,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
   }
 
   async function officer() {
-    const o = await t.db
+    const o = await app.db
       .selectFrom("staff_users")
       .select(["id", "department_id"])
       .where("username", "=", "officer.immd")
@@ -162,13 +152,13 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     body = "We have checked the queue records and apologise for the wait.",
   ) {
     const actor = await officer();
-    expect(await moveCase(t.db, actor, caseId, "acknowledge")).toMatchObject({ ok: true });
-    expect(await moveCase(t.db, actor, caseId, "reply", { body })).toMatchObject({ ok: true });
+    expect(await moveCase(app.db, actor, caseId, "acknowledge")).toMatchObject({ ok: true });
+    expect(await moveCase(app.db, actor, caseId, "reply", { body })).toMatchObject({ ok: true });
   }
 
   it("lists every department and its services for the form", async () => {
     const res = await settle(() =>
-      complaintLoader({ request: getRequest("/complaints/new"), context: c.context, params: {} }),
+      complaintLoader({ request: getRequest("/complaints/new"), context: app.context, params: {} }),
     );
     const data = (await res.json()) as {
       departments: { id: number }[];
@@ -188,7 +178,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     expect(ref).toMatch(REF_SHAPE);
     expect(normaliseReference(ref)).toBe(ref);
 
-    const cases = await t.db.selectFrom("cases").selectAll().execute();
+    const cases = await app.db.selectFrom("cases").selectAll().execute();
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({
       reference: ref,
@@ -201,7 +191,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     expect(cases[0]!.consent_at).not.toBeNull();
     expect(cases[0]!.ack_due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const rows = await t.db.selectFrom("case_attachments").selectAll().execute();
+    const rows = await app.db.selectFrom("case_attachments").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       case_id: cases[0]!.id,
@@ -211,16 +201,16 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     });
     expect(rows[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(filesOnDisk()).toEqual([rows[0]!.stored_name]);
-    const onDisk = fs.readFileSync(path.join(attachmentsDir(dataDir), rows[0]!.stored_name));
+    const onDisk = fs.readFileSync(path.join(attachmentsDir(app.dataDir), rows[0]!.stored_name));
     expect(onDisk.equals(PNG)).toBe(true);
     // Outside the public folder, under a name nobody chose.
     expect(rows[0]!.stored_name).not.toContain("photo");
-    expect(path.relative(path.resolve("public"), attachmentsDir(dataDir)).startsWith("..")).toBe(true);
+    expect(path.relative(path.resolve("public"), attachmentsDir(app.dataDir)).startsWith("..")).toBe(true);
 
     const page = await settle(() =>
       submittedLoader({
         request: getRequest(`/complaints/submitted?ref=${ref}&email=1`),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -353,7 +343,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     for (const col of ["contact_name_enc", "contact_email_enc", "contact_phone_enc"] as const) {
       expect(row[col]).toMatch(/^v1\./);
     }
-    const audit = JSON.stringify(await t.db.selectFrom("audit_events").selectAll().execute()).toLowerCase();
+    const audit = JSON.stringify(await app.db.selectFrom("audit_events").selectAll().execute()).toLowerCase();
     expect(audit).not.toContain("example.com");
     expect(audit).not.toContain(PHONE.replace(/\D/g, ""));
   });
@@ -361,7 +351,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
   it("shows the case to whoever has its reference and contact: history without notes or staff names", async () => {
     const row = await fileComplaint();
     const actor = await officer();
-    await addNote(t.db, actor, row, "INTERNAL NOTE: the complainant has written before");
+    await addNote(app.db, actor, row, "INTERNAL NOTE: the complainant has written before");
     await replyTo(row.id, "We have checked the queue records and apologise for the wait.");
 
     const byEmail = await track({
@@ -436,12 +426,12 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
       grounds,
     });
     expect(forged.status).toBe(404);
-    expect(await t.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
 
     const empty = await track({ intent: "appeal", reference: row.reference, contact: PHONE, grounds: " " });
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ errors: { grounds: "complaints.errors.grounds" } });
-    expect(await t.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
 
     const res = await track({ intent: "appeal", reference: row.reference, contact: PHONE, grounds });
     expect(res.status).toBe(200);
@@ -450,7 +440,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
       lodged: true,
       view: { appeal: { state: "open" } },
     });
-    const appeals = await t.db.selectFrom("appeals").selectAll().execute();
+    const appeals = await app.db.selectFrom("appeals").selectAll().execute();
     expect(appeals).toHaveLength(1);
     expect(appeals[0]).toMatchObject({
       case_id: row.id,
@@ -462,14 +452,14 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     const again = await track({ intent: "appeal", reference: row.reference, contact: PHONE, grounds });
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ appealError: "complaints.track.appeal.errors.alreadyOpen" });
-    expect(await t.db.selectFrom("appeals").selectAll().execute()).toHaveLength(1);
+    expect(await app.db.selectFrom("appeals").selectAll().execute()).toHaveLength(1);
   });
 
   it("refuses an appeal out of time and stores nothing", async () => {
     const row = await fileComplaint();
     await replyTo(row.id);
     const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    await t.db.updateTable("cases").set({ replied_at: fortyDaysAgo }).where("id", "=", row.id).execute();
+    await app.db.updateTable("cases").set({ replied_at: fortyDaysAgo }).where("id", "=", row.id).execute();
 
     const view = await track({ reference: row.reference, contact: EMAIL });
     expect(await view.json()).toMatchObject({ view: { appeal: { state: "ended" } } });
@@ -482,8 +472,8 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ appealError: "complaints.track.appeal.errors.outOfTime" });
-    expect(await t.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
-    const events = await t.db
+    expect(await app.db.selectFrom("appeals").selectAll().execute()).toEqual([]);
+    const events = await app.db
       .selectFrom("case_events")
       .select("kind")
       .where("case_id", "=", row.id)
@@ -498,7 +488,7 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
       const res = await settle(() =>
         submittedLoader({
           request: getRequest(`/complaints/submitted?ref=${encodeURIComponent(ref)}`),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       );

@@ -7,19 +7,16 @@ import { createMailer, type Mailer } from "../../app/utils/mailer.server";
 import { producerConnection } from "../../jobs/connection";
 import { buildProcessors } from "../../jobs/processors/registry";
 import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
-import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
-import { freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { deletePrefix, TEST_REDIS_URL } from "../setup/context";
 import { startSmtp, type TestSmtp } from "../setup/smtp";
 
 describe("important feedback reaches managers through the real worker", () => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp("sqlite");
   let smtp: TestSmtp;
   let mailer: Mailer;
 
   beforeEach(async () => {
-    t = await freshDb("sqlite");
-    c = makeContext(t.db);
     smtp = await startSmtp();
     mailer = createMailer({ SMTP_URL: smtp.url }) as Mailer;
   });
@@ -27,22 +24,20 @@ describe("important feedback reaches managers through the real worker", () => {
     mailer.close();
     await smtp.close();
     const redis = new Redis(TEST_REDIS_URL);
-    await deletePrefix(redis, c.prefix);
+    await deletePrefix(redis, app.c.prefix);
     redis.disconnect();
-    await c.close();
-    await t.cleanup();
   });
 
   it("e-mails the manager within a minute, on one schedule however often it is set", async () => {
-    const env = c.context.env;
+    const env = app.context.env;
     const worker: RunningWorker = await startWorker({
       redisUrl: TEST_REDIS_URL,
-      redisPrefix: c.prefix,
+      redisPrefix: app.c.prefix,
       log: () => undefined,
-      processors: buildProcessors({ db: t.db, env, mailer }),
+      processors: buildProcessors({ db: app.db, env, mailer }),
     });
     const connection = producerConnection(TEST_REDIS_URL);
-    const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(c.prefix) });
+    const queue = new Queue(QUEUES.notifications, { connection, prefix: bullPrefix(app.c.prefix) });
     try {
       // A worker restarted three times: still one schedule each. Short intervals keep the test quick.
       for (let i = 0; i < 3; i++) await upsertSchedules({ [QUEUES.notifications]: queue }, 1_000);
@@ -52,14 +47,14 @@ describe("important feedback reaches managers through the real worker", () => {
         "send-every-20s",
       ]);
 
-      const counter = await t.db
+      const counter = await app.db
         .selectFrom("staff_users")
         .select(["id", "department_id"])
         .where("username", "=", "counter.immd")
         .executeTakeFirstOrThrow();
       const loggedAt = Date.now();
       await logFeedback(
-        t.db,
+        app.db,
         env.PII_KEY,
         { id: counter.id, departmentId: counter.department_id! },
         {

@@ -1,24 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { action as homeAction, loader as homeLoader } from "~/routes/staff._index";
 import { action as feedbackAction, loader as feedbackLoader } from "~/routes/staff.feedback";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
 describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
+  const app = useTestApp(kind);
+  beforeEach(async () => {});
 
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   const log = (cookie: string, fields: Record<string, string>, csrf?: null) =>
     settle(() =>
@@ -26,15 +18,15 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
         request: postForm(
           "/staff/feedback",
           { channel: "counter", language: "en", serviceId: "", ...fields },
-          { csrfToken: c.csrfToken, cookie, csrf },
+          { csrfToken: app.csrfToken, cookie, csrf },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
 
   async function count(table: "feedback_entries" | "cases" | "notifications") {
-    const r = await t.db
+    const r = await app.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirst();
@@ -52,7 +44,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     const page = await settle(() =>
       feedbackLoader({
         request: getRequest("/staff/feedback?fk=suggestion", { cookie }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -71,7 +63,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toMatch(/case=IMMD-\d{4}-00001-[0-9A-Z]/);
-    const row = await t.db.selectFrom("cases").selectAll().executeTakeFirstOrThrow();
+    const row = await app.db.selectFrom("cases").selectAll().executeTakeFirstOrThrow();
     const raw = JSON.stringify(row);
     expect(raw).not.toContain("chan.tai.man");
     expect(raw).not.toContain("91234567");
@@ -90,7 +82,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     expect(await noContact.json()).toMatchObject({
       errors: { contactEmail: "feedback.errors.contactNeeded" },
     });
-    const hkpService = await t.db
+    const hkpService = await app.db
       .selectFrom("services as s")
       .innerJoin("departments as d", "d.id", "s.department_id")
       .select("s.id")
@@ -110,7 +102,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     expect(await count("notifications")).toBe(1);
     const manager = await sessionOf("manager.immd");
     const home = await settle(() =>
-      homeLoader({ request: getRequest("/staff", { cookie: manager }), context: c.context, params: {} }),
+      homeLoader({ request: getRequest("/staff", { cookie: manager }), context: app.context, params: {} }),
     );
     const body = (await home.json()) as {
       notifications: { id: number; kind: string; read_at: string | null; feedback_summary: string }[];
@@ -126,15 +118,15 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
         request: postForm(
           "/staff",
           { id: String(body.notifications[0]!.id) },
-          { csrfToken: c.csrfToken, cookie: manager },
+          { csrfToken: app.csrfToken, cookie: manager },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
     const again = (await (
       await settle(() =>
-        homeLoader({ request: getRequest("/staff", { cookie: manager }), context: c.context, params: {} }),
+        homeLoader({ request: getRequest("/staff", { cookie: manager }), context: app.context, params: {} }),
       )
     ).json()) as { notifications: { read_at: string | null }[] };
     expect(again.notifications[0]?.read_at).not.toBeNull();
@@ -142,7 +134,7 @@ describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
     const hkp = await sessionOf("admin.hkp");
     const other = (await (
       await settle(() =>
-        homeLoader({ request: getRequest("/staff", { cookie: hkp }), context: c.context, params: {} }),
+        homeLoader({ request: getRequest("/staff", { cookie: hkp }), context: app.context, params: {} }),
       )
     ).json()) as { notifications: unknown[] };
     expect(other.notifications).toEqual([]);

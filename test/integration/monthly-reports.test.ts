@@ -3,8 +3,6 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { digestMessage } from "~/models/reports/digests.server";
 import { getGovernmentSummary } from "~/models/reports/government.server";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import { action as queuesAction, loader as queuesLoader } from "~/routes/admin.queues";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
 import { bullPrefix, QUEUES } from "../../app/models/queues/definitions";
@@ -18,25 +16,24 @@ import {
   runDepartmentReport,
 } from "../../jobs/processors/reports";
 import { type RunningWorker, startWorker, upsertSchedules } from "../../jobs/worker";
-import { deletePrefix, makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { deletePrefix, TEST_REDIS_URL } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { storeTestResponse } from "../setup/survey-responses";
 
 const MONTH = "2026-10";
 
 describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
   let smtp: TestSmtp;
   let mailer: Mailer;
   let worker: RunningWorker | undefined;
   const closers: (() => unknown)[] = [];
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     smtp = await startSmtp();
     mailer = createMailer({ SMTP_URL: smtp.url }) as Mailer;
   });
@@ -47,30 +44,16 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     mailer.close();
     await smtp.close();
     const redis = new Redis(TEST_REDIS_URL);
-    await deletePrefix(redis, c.prefix);
+    await deletePrefix(redis, app.c.prefix);
     redis.disconnect();
-    await c.close();
-    await t.cleanup();
   });
 
   const deptId = async (code: string) =>
-    (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow())
+      .id;
 
   async function respond(slug: string, at: string, overall: string) {
-    const survey = await t.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", slug)
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(t.db, survey.current_version_id!))!;
-    const q = version.questions.find((x) => x.key === "overall")!;
-    const parsed = parseResponse(version, { [`q${q.id}`]: overall });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    await storeResponse(
-      t.db,
-      { survey, version, channel: "web", language: "en", collectionPointId: null, submittedAt: at },
-      parsed.answers,
-    );
+    await storeTestResponse(app.db, slug, { at, answers: { overall } });
   }
 
   /** A second IMMD manager and one for Hongkong Post, so each gets their own digest. */
@@ -83,7 +66,7 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
       updated_at: now,
       last_sign_in_at: null,
     };
-    await t.db
+    await app.db
       .insertInto("staff_users")
       .values([
         {
@@ -129,7 +112,7 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     await respond("immdcsat", "2026-09-10T03:00:00.000Z", "5");
     await respond("immdcsat", "2026-09-11T03:00:00.000Z", "1");
 
-    const prefix = bullPrefix(c.prefix);
+    const prefix = bullPrefix(app.c.prefix);
     const connection = producerConnection(TEST_REDIS_URL);
     const flow = new FlowProducer({ connection, prefix });
     const reports = new Queue(QUEUES.reports, { connection, prefix });
@@ -161,9 +144,9 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
 
     worker = await startWorker({
       redisUrl: TEST_REDIS_URL,
-      redisPrefix: c.prefix,
+      redisPrefix: app.c.prefix,
       log: () => undefined,
-      processors: buildProcessors({ db: t.db, env: c.context.env, mailer, flow }),
+      processors: buildProcessors({ db: app.db, env: app.context.env, mailer, flow }),
     });
 
     // A forced run of the scheduler's job, for October.
@@ -177,8 +160,12 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     expect(parent, "the monthly job added the flow").toBeDefined();
     const summaryResult = await parent!.waitUntilFinished(events, 60_000);
 
-    const departments = await t.db.selectFrom("departments").select(["id", "code"]).execute();
-    const stored = await t.db.selectFrom("monthly_reports").selectAll().where("month", "=", MONTH).execute();
+    const departments = await app.db.selectFrom("departments").select(["id", "code"]).execute();
+    const stored = await app.db
+      .selectFrom("monthly_reports")
+      .selectAll()
+      .where("month", "=", MONTH)
+      .execute();
     expect(stored).toHaveLength(departments.length);
     expect(new Set(stored.map((r) => r.department_id)).size).toBe(departments.length);
     expect(summaryResult).toEqual({
@@ -198,7 +185,7 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     );
     expect(hkp.surveys.responses.count).toBe(1);
 
-    const summary = await getGovernmentSummary(t.db, MONTH);
+    const summary = await getGovernmentSummary(app.db, MONTH);
     expect(summary).toMatchObject({ month: MONTH, reported: departments.length, readByManagement: 0 });
     expect(summary!.departments).toBe(departments.length);
 
@@ -237,26 +224,30 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     // keeps its id and sends nothing more.
     await reports.add(JOBS.reportsMonthly, { month: MONTH });
     await runDepartmentReport(
-      { db: t.db, piiKey: c.context.env.PII_KEY },
+      { db: app.db, piiKey: app.context.env.PII_KEY },
       { departmentId: immd.department.id, month: MONTH },
     );
     await new Promise((r) => setTimeout(r, 1_500));
-    const again = await t.db.selectFrom("monthly_reports").select("id").where("month", "=", MONTH).execute();
+    const again = await app.db
+      .selectFrom("monthly_reports")
+      .select("id")
+      .where("month", "=", MONTH)
+      .execute();
     expect(again.map((r) => r.id).sort()).toEqual(stored.map((r) => r.id).sort());
     expect(smtp.received).toHaveLength(expected.length);
-    const digests = await t.db.selectFrom("outbox_messages").select(["kind", "sent_at"]).execute();
+    const digests = await app.db.selectFrom("outbox_messages").select(["kind", "sent_at"]).execute();
     expect(digests.filter((m) => m.kind === "report.digest")).toHaveLength(3);
     expect(digests.every((m) => m.sent_at !== null)).toBe(true);
   }, 120_000);
 
   it("a department whose data breaks the report retries, fails alone, shows on the queue page, and can be retried", async () => {
     // Broken data in Hongkong Post: a published survey without a current version.
-    await t.db
+    await app.db
       .updateTable("surveys")
       .set({ current_version_id: null })
       .where("slug", "=", "hkpcsat")
       .execute();
-    const prefix = bullPrefix(c.prefix);
+    const prefix = bullPrefix(app.c.prefix);
     const connection = producerConnection(TEST_REDIS_URL);
     const flow = new FlowProducer({ connection, prefix });
     const reports = new Queue(QUEUES.reports, { connection, prefix });
@@ -270,11 +261,11 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     await events.waitUntilReady();
     worker = await startWorker({
       redisUrl: TEST_REDIS_URL,
-      redisPrefix: c.prefix,
+      redisPrefix: app.c.prefix,
       log: () => undefined,
       processors: buildProcessors({
-        db: t.db,
-        env: c.context.env,
+        db: app.db,
+        env: app.context.env,
         mailer,
         flow,
         // Three tries, quickly: the production default is five, from 5 s doubling.
@@ -290,9 +281,9 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     }
     await parent!.waitUntilFinished(events, 60_000);
 
-    const departments = await t.db.selectFrom("departments").select(["id", "code"]).execute();
+    const departments = await app.db.selectFrom("departments").select(["id", "code"]).execute();
     const hkpId = await deptId("HKP");
-    const stored = await t.db
+    const stored = await app.db
       .selectFrom("monthly_reports")
       .select("department_id")
       .where("month", "=", MONTH)
@@ -300,7 +291,7 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     // The others' reports are there; Hongkong Post's is not, and the summary says so.
     expect(stored).toHaveLength(departments.length - 1);
     expect(stored.map((r) => r.department_id)).not.toContain(hkpId);
-    expect((await getGovernmentSummary(t.db, MONTH))!.reported).toBe(departments.length - 1);
+    expect((await getGovernmentSummary(app.db, MONTH))!.reported).toBe(departments.length - 1);
     const failed = (await Job.fromId(reports, departmentJobId(hkpId, MONTH)))!;
     expect(await failed.getState()).toBe("failed");
     expect(failed.attemptsMade).toBe(3);
@@ -308,10 +299,10 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
 
     // The system administrator sees it with its error on the queue page, and retries it once
     // the data is mended.
-    const cookie = await signInAs(c, "sysadmin");
+    const cookie = await signInAs(app.c, "sysadmin");
     const page = await queuesLoader({
       request: getRequest("/admin/queues", { cookie }),
-      context: c.context,
+      context: app.context,
       params: {},
     });
     if (page.overview.state !== "up") throw new Error("queue page says Redis is down");
@@ -320,18 +311,18 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     expect(reportsQueue.failed.map((f) => [f.id, f.failedReason])).toEqual([
       [departmentJobId(hkpId, MONTH), "Survey hkpcsat is published but has no current version"],
     ]);
-    const survey = await t.db
+    const survey = await app.db
       .selectFrom("surveys")
       .select("id")
       .where("slug", "=", "hkpcsat")
       .executeTakeFirstOrThrow();
-    const version = await t.db
+    const version = await app.db
       .selectFrom("survey_versions")
       .select("id")
       .where("survey_id", "=", survey.id)
       .orderBy("id", "desc")
       .executeTakeFirstOrThrow();
-    await t.db
+    await app.db
       .updateTable("surveys")
       .set({ current_version_id: version.id })
       .where("id", "=", survey.id)
@@ -341,26 +332,26 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
         request: postForm(
           "/admin/queues",
           { intent: "retry", queue: QUEUES.reports, jobId: departmentJobId(hkpId, MONTH) },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
     expect(retried.status).toBe(302);
     await failed.waitUntilFinished(events, 30_000);
-    const after = await t.db
+    const after = await app.db
       .selectFrom("monthly_reports")
       .select("department_id")
       .where("month", "=", MONTH)
       .execute();
     expect(after).toHaveLength(departments.length);
     // The summary follows the late report.
-    expect((await getGovernmentSummary(t.db, MONTH))!.reported).toBe(departments.length);
+    expect((await getGovernmentSummary(app.db, MONTH))!.reported).toBe(departments.length);
   }, 120_000);
 
   it("rejects a payload that is not ids and a month", async () => {
-    const processors = buildProcessors({ db: t.db, env: c.context.env, mailer: null });
+    const processors = buildProcessors({ db: app.db, env: app.context.env, mailer: null });
     const ctx = { jobId: "x", attempt: 1, log: () => undefined };
     await expect(processors.reports![JOBS.reportDepartment]!({ departmentId: 1 }, ctx)).rejects.toThrow();
     await expect(
@@ -369,6 +360,6 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     await expect(
       processors.reports![JOBS.reportDepartment]!({ departmentId: 1, month: MONTH, email: "a@b.c" }, ctx),
     ).rejects.toThrow();
-    expect(await t.db.selectFrom("monthly_reports").selectAll().execute()).toHaveLength(0);
+    expect(await app.db.selectFrom("monthly_reports").selectAll().execute()).toHaveLength(0);
   });
 });

@@ -11,8 +11,9 @@ import { enqueueEmail } from "../../app/models/outbox/email.server";
 import { encryptPii } from "../../app/utils/crypto.server";
 import { createMailer, type Mailer } from "../../app/utils/mailer.server";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { makeContext, ORIGIN, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { ORIGIN } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { cookieFrom, getRequest, postForm, settle } from "../setup/requests";
 
 interface Received {
@@ -82,8 +83,7 @@ function decodeBody(raw: string): string {
 }
 
 describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let piiKey: string;
   let immd: number;
@@ -96,11 +96,9 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
   });
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-    piiKey = c.context.env.PII_KEY;
+    piiKey = app.context.env.PII_KEY;
     smtp = await startSmtp();
-    const d = await t.db
+    const d = await app.db
       .selectFrom("departments")
       .select("id")
       .where("code", "=", "IMMD")
@@ -109,8 +107,6 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
   });
   afterEach(async () => {
     await smtp.close();
-    await c.close();
-    await t.cleanup();
   });
 
   async function addStaff(
@@ -119,7 +115,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
     email: string | null,
     active = 1,
   ) {
-    await t.db
+    await app.db
       .insertInto("staff_users")
       .values({
         username,
@@ -136,7 +132,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
   }
 
   async function counterStaff() {
-    const u = await t.db
+    const u = await app.db
       .selectFrom("staff_users")
       .select("id")
       .where("username", "=", "counter.immd")
@@ -145,7 +141,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
   }
 
   async function queueOne(key: string, to: string) {
-    await enqueueEmail(t.db, {
+    await enqueueEmail(app.db, {
       dedupeKey: key,
       kind: "test",
       departmentId: immd,
@@ -155,14 +151,14 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
     });
   }
 
-  const outbox = () => t.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
+  const outbox = () => app.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
 
   it("e-mails important feedback to each of the department's active managers, once", async () => {
     await addStaff("manager2.immd", "manager", "manager2.immd@pledge.example");
     await addStaff("manager3.immd", "manager", "gone@pledge.example", 0); // inactive
     await addStaff("manager4.immd", "manager", null); // no address
     const summary = "Waited two hours at the Wan Chai counter; the ticket machine was broken";
-    await logFeedback(t.db, piiKey, await counterStaff(), {
+    await logFeedback(app.db, piiKey, await counterStaff(), {
       kind: "complaint",
       channel: "counter",
       serviceId: null,
@@ -172,8 +168,8 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
       wantsReply: false,
     });
 
-    expect(await escalateNotifications(t.db, piiKey)).toBe(1);
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 2, failed: 0 });
+    expect(await escalateNotifications(app.db, piiKey)).toBe(1);
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 2, failed: 0 });
     expect(smtp.received.map((m) => m.to).sort()).toEqual([
       ["manager.immd@pledge.example"],
       ["manager2.immd@pledge.example"],
@@ -186,15 +182,15 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
       expect(m.text).not.toContain("{{APP_ORIGIN}}");
       expect(m.messageId).toMatch(/^<outbox-\d+@pledge>$/);
     }
-    const notification = await t.db
+    const notification = await app.db
       .selectFrom("notifications")
       .select("emailed_at")
       .executeTakeFirstOrThrow();
     expect(notification.emailed_at).not.toBeNull();
 
     // Again: nothing new to escalate, nothing left to send.
-    expect(await escalateNotifications(t.db, piiKey)).toBe(0);
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 0, failed: 0 });
+    expect(await escalateNotifications(app.db, piiKey)).toBe(0);
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 0, failed: 0 });
     expect(smtp.received).toHaveLength(2);
     const rows = await outbox();
     expect(rows.every((r) => r.sent_at !== null && r.claimed_at === null && r.attempts === 0)).toBe(true);
@@ -203,7 +199,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
   });
 
   it("sends a case's acknowledgement to the complainant with links to this site, once", async () => {
-    await createCase(t.db, piiKey, {
+    await createCase(app.db, piiKey, {
       departmentId: immd,
       serviceId: null,
       channel: "web",
@@ -213,8 +209,8 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
       contact: { email: "Citizen@Example.com" },
       consent: true,
     });
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 0, failed: 0 });
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 0, failed: 0 });
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]!.to).toEqual(["citizen@example.com"]);
     expect(smtp.received[0]!.text).toContain(`${ORIGIN}/track`);
@@ -223,7 +219,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
 
   it("sends each message once when workers run at the same time", async () => {
     for (let i = 0; i < 6; i++) await queueOne(`race-${i}`, `person${i}@example.com`);
-    const results = await Promise.all([1, 2, 3].map(() => sendPendingEmails(t.db, deps(smtp.mailer))));
+    const results = await Promise.all([1, 2, 3].map(() => sendPendingEmails(app.db, deps(smtp.mailer))));
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(6);
     expect(smtp.received).toHaveLength(6);
     expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(6);
@@ -234,7 +230,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
     await queueOne("refused", "someone@example.com");
     const refusing = await startSmtp({ reject: true });
     try {
-      expect(await sendPendingEmails(t.db, deps(refusing.mailer))).toEqual({ sent: 0, failed: 1 });
+      expect(await sendPendingEmails(app.db, deps(refusing.mailer))).toEqual({ sent: 0, failed: 1 });
     } finally {
       await refusing.close();
     }
@@ -243,7 +239,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
     expect(row!.last_error).toBeTruthy();
     expect(row!.last_error).not.toContain("someone@example.com");
 
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
     expect(smtp.received.map((m) => m.to)).toEqual([["someone@example.com"]]);
     expect((await outbox())[0]).toMatchObject({ attempts: 1 });
   });
@@ -253,21 +249,21 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
     await queueOne("recent", "recent@example.com");
     const now = Date.now();
     const setClaim = (key: string, minutesAgo: number) =>
-      t.db
+      app.db
         .updateTable("outbox_messages")
         .set({ claimed_at: new Date(now - minutesAgo * 60_000).toISOString() })
         .where("dedupe_key", "=", key)
         .execute();
     await setClaim("stale", 11);
     await setClaim("recent", 2);
-    expect(await sendPendingEmails(t.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
+    expect(await sendPendingEmails(app.db, deps(smtp.mailer))).toEqual({ sent: 1, failed: 0 });
     expect(smtp.received.map((m) => m.to)).toEqual([["stale@example.com"]]);
   });
 
   it("leaves everything in the outbox when no mail server is configured", async () => {
     await queueOne("no-smtp", "x@example.com");
     expect(createMailer({ SMTP_URL: undefined })).toBeNull();
-    expect(await sendPendingEmails(t.db, { ...deps(smtp.mailer), mailer: null })).toEqual({
+    expect(await sendPendingEmails(app.db, { ...deps(smtp.mailer), mailer: null })).toEqual({
       sent: 0,
       failed: 0,
     });
@@ -283,9 +279,9 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
             request: postForm(
               "/staff/sign-in",
               { username, password: DEMO_PASSWORD },
-              { csrfToken: c.csrfToken },
+              { csrfToken: app.csrfToken },
             ),
-            context: c.context,
+            context: app.context,
             params: {},
           }),
         ),
@@ -295,7 +291,7 @@ describe.each(DB_KINDS)("e-mail from the outbox [%s]", (kind) => {
       const res = await settle(async () =>
         outboxLoader({
           request: getRequest("/admin/outbox", { cookie: await signIn(username) }),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       );

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dueDate } from "~/models/calendar/working-days";
 import { clockStops } from "~/models/cases/deadlines.server";
 import { createCase } from "~/models/cases/intake.server";
@@ -8,17 +8,16 @@ import { pledgeResults } from "~/models/pledges/results.server";
 import { recordTransaction } from "~/models/pledges/transactions.server";
 import { importTransactions } from "~/models/pledges/transactions-import.server";
 import { createApiKey } from "~/models/staff/api-keys.server";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
-import { fieldName } from "~/models/surveys/schema";
 import { action as listAction, loader as listLoader } from "~/routes/admin.pledges._index";
 import { action as pledgeAction, loader as pledgeLoader } from "~/routes/admin.pledges.$id";
 import { action as importAction } from "~/routes/admin.pledges.$id_.import";
 import { action as apiAction } from "~/routes/api.v1.transactions";
-import { makeContext, ORIGIN, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { ORIGIN } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { storeTestResponse } from "../setup/survey-responses";
 
 type Fields = Record<string, string>;
 
@@ -54,32 +53,23 @@ function pledgeForm(serviceId: number, overrides: Fields = {}): Fields {
 }
 
 describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
-
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   const dept = async (code: string) =>
-    (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow())
+      .id;
   const staff = async (username: string) =>
     (
-      await t.db
+      await app.db
         .selectFrom("staff_users")
         .select("id")
         .where("username", "=", username)
         .executeTakeFirstOrThrow()
     ).id;
   async function service(deptCode: string, code: string) {
-    const row = await t.db
+    const row = await app.db
       .selectFrom("services as s")
       .innerJoin("departments as d", "d.id", "s.department_id")
       .select("s.id")
@@ -89,11 +79,11 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     return row.id;
   }
   async function pledge(code: string) {
-    return t.db.selectFrom("pledges").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
+    return app.db.selectFrom("pledges").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
   }
   async function currentVersion(code: string) {
     const p = await pledge(code);
-    return t.db
+    return app.db
       .selectFrom("pledge_versions")
       .selectAll()
       .where("id", "=", p.current_version_id!)
@@ -109,7 +99,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       | "audit_events"
       | "pledge_unmet_notes",
   ): Promise<number> {
-    const r = await t.db
+    const r = await app.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirstOrThrow();
@@ -119,16 +109,16 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
   const listPost = (cookie: string, fields: Fields) =>
     settle(() =>
       listAction({
-        request: postForm("/admin/pledges", fields, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm("/admin/pledges", fields, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: {},
       }),
     );
   const pledgePost = (cookie: string, id: number, fields: Fields) =>
     settle(() =>
       pledgeAction({
-        request: postForm(`/admin/pledges/${id}`, fields, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm(`/admin/pledges/${id}`, fields, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: { id: String(id) },
       }),
     );
@@ -136,7 +126,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     settle(() =>
       pledgeLoader({
         request: getRequest(`/admin/pledges/${id}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(id) },
       }),
     );
@@ -147,14 +137,14 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     file: { name: string; text: string } | { paste: string },
   ) => {
     const body = new FormData();
-    body.set("csrf", c.csrfToken);
+    body.set("csrf", app.csrfToken);
     if ("paste" in file) body.set("csv", file.paste);
     else body.set("file", new File([file.text], file.name, { type: "text/csv" }));
-    const headers = new Headers({ Cookie: `pledge_csrf=${c.csrfToken}; ${cookie}`, Origin: ORIGIN });
+    const headers = new Headers({ Cookie: `pledge_csrf=${app.csrfToken}; ${cookie}`, Origin: ORIGIN });
     return settle(() =>
       importAction({
         request: new Request(`${ORIGIN}/admin/pledges/${id}/import`, { method: "POST", headers, body }),
-        context: c.context,
+        context: app.context,
         params: { id: String(id) },
       }),
     );
@@ -169,7 +159,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
   it("lists the department's own pledges with their latest result and creates a draft from the form", async () => {
     const cookie = await sessionOf("admin.immd");
     const list = await settle(() =>
-      listLoader({ request: getRequest("/admin/pledges", { cookie }), context: c.context, params: {} }),
+      listLoader({ request: getRequest("/admin/pledges", { cookie }), context: app.context, params: {} }),
     );
     expect(list.status).toBe(200);
     const body = (await list.json()) as { rows: { code: string; status: string; result: unknown }[] };
@@ -182,7 +172,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     const passport = await service("IMMD", "PASSPORT");
     const audits = await count("audit_events");
     const id = createdId(await listPost(cookie, pledgeForm(passport, { code: "immd-passport" })));
-    const p = await t.db.selectFrom("pledges").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    const p = await app.db.selectFrom("pledges").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(p).toMatchObject({ code: "IMMD-PASSPORT", status: "draft", service_id: passport });
     const v = await currentVersion("IMMD-PASSPORT");
     expect(v).toMatchObject({
@@ -199,7 +189,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       survey_id: null,
       measure_en: null,
     });
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .selectAll()
       .orderBy("id", "desc")
@@ -233,7 +223,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
 
   it("refuses a satisfaction target that cannot be measured, naming the field, and stores nothing", async () => {
     const cookie = await sessionOf("admin.immd");
-    const survey = await t.db
+    const survey = await app.db
       .selectFrom("surveys")
       .select("id")
       .where("slug", "=", "immdcsat")
@@ -267,7 +257,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     });
 
     // Another department's survey cannot measure this department's pledge either.
-    const hkp = await t.db
+    const hkp = await app.db
       .selectFrom("surveys")
       .select("id")
       .where("slug", "=", "hkpcsat")
@@ -335,7 +325,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
 
     const res = await pledgePost(cookie, id, { ...strengthened, changeReason: "strengthened" });
     expect(res.headers.get("location")).toBe(`/admin/pledges/${id}?saved=new-version`);
-    const versions = await t.db
+    const versions = await app.db
       .selectFrom("pledge_versions")
       .selectAll()
       .where("pledge_id", "=", id)
@@ -384,7 +374,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     ).toBe(404);
     expect(await pledge("IMMD-ID-CARD")).toMatchObject({ status: "published" });
     expect(await count("service_transactions")).toBe(0);
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select(["action", "entity_type", "entity_id"])
       .orderBy("id", "desc")
@@ -403,7 +393,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
         await settle(() =>
           listLoader({
             request: getRequest("/admin/pledges", { cookie: officer }),
-            context: c.context,
+            context: app.context,
             params: {},
           }),
         )
@@ -432,7 +422,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/admin/pledges/${p.id}?saved=import&rows=46`);
 
-    const rows = await t.db
+    const rows = await app.db
       .selectFrom("service_transactions")
       .select(["external_ref", "month", "working_days", "calendar_days", "received_at", "completed_at"])
       .execute();
@@ -454,10 +444,10 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
         ...Array.from({ length: 5 }, (_, i) => `SEP-${i}`),
       ].sort(),
     );
-    const imp = await t.db.selectFrom("data_imports").selectAll().executeTakeFirstOrThrow();
+    const imp = await app.db.selectFrom("data_imports").selectAll().executeTakeFirstOrThrow();
     expect(imp).toMatchObject({ kind: "transactions", filename: "id-cards.csv", rows: 46 });
 
-    const [sep, oct, q3, q4] = await pledgeResults(t.db, p, ["2026-09", "2026-10", "2026-Q3", "2026-Q4"]);
+    const [sep, oct, q3, q4] = await pledgeResults(app.db, p, ["2026-09", "2026-10", "2026-Q3", "2026-Q4"]);
     // 5 rows < min_sample 30: not enough data to judge, whatever the share.
     expect(sep).toEqual({
       period: "2026-09",
@@ -508,7 +498,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
         recorded_by_name: "Cheung Wai Kit",
       }),
     ]);
-    const audits = await t.db
+    const audits = await app.db
       .selectFrom("audit_events")
       .select("action")
       .where("action", "in", ["pledge.unmet-note", "data.import"])
@@ -534,7 +524,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     expect(done.headers.get("location")).toBe(`/admin/pledges/${p.id}?saved=transaction-updated`);
     // Fri 2 Oct → Mon 5 (1), Tue 6 (2), Wed 7 (3), Thu 8 (4), Fri 9 (5).
     expect(
-      await t.db
+      await app.db
         .selectFrom("service_transactions")
         .select(["transaction_type", "working_days", "month"])
         .execute(),
@@ -559,7 +549,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       completedAt: "pledgesAdmin.errors.completedBeforeReceived",
     });
     expect(await count("service_transactions")).toBe(1);
-    const audits = await t.db
+    const audits = await app.db
       .selectFrom("audit_events")
       .select("action")
       .where("action", "=", "transaction.create")
@@ -575,9 +565,9 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     for (let d = 1; d <= 29; d++)
       good.push(`2026-10-${String(d).padStart(2, "0")},${d === 1 ? "15" : (15 + d / 10).toFixed(1)},`);
     good.push('2026-10-30,14.9,"Pumping station 3, main under repair"');
-    const r = await importReadings(t.db, actor, salt, version, "salt-water-oct.csv", good.join("\n"));
+    const r = await importReadings(app.db, actor, salt, version, "salt-water-oct.csv", good.join("\n"));
     expect(r).toMatchObject({ ok: true, rows: 30 });
-    const [oct] = await pledgeResults(t.db, salt, ["2026-10"]);
+    const [oct] = await pledgeResults(app.db, salt, ["2026-10"]);
     expect(oct).toEqual({
       period: "2026-10",
       achieved: 96.7,
@@ -586,7 +576,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       target: 98,
       status: "not_met",
     });
-    const note = await t.db
+    const note = await app.db
       .selectFrom("quality_readings")
       .select("evidence_note")
       .where("taken_on", "=", "2026-10-30")
@@ -595,7 +585,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
 
     // A file with one reading off the scale and one in the future stores nothing and names both.
     const bad = await importReadings(
-      t.db,
+      app.db,
       actor,
       salt,
       version,
@@ -617,7 +607,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       ],
     });
     expect(await count("quality_readings")).toBe(30);
-    const one = await recordReading(t.db, actor, salt, version, { takenOn: "2026-11-02", value: "-3" });
+    const one = await recordReading(app.db, actor, salt, version, { takenOn: "2026-11-02", value: "-3" });
     expect(one).toMatchObject({ ok: false, errors: { value: "pledgesAdmin.errors.implausible" } });
     expect(await count("quality_readings")).toBe(30);
   });
@@ -670,11 +660,11 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     });
     expect(ok.headers.get("location")).toBe(`/admin/pledges/${id}?saved=reading`);
     expect(
-      await t.db.selectFrom("quality_readings").select(["month", "value", "evidence_note"]).execute(),
+      await app.db.selectFrom("quality_readings").select(["month", "value", "evidence_note"]).execute(),
     ).toEqual([{ month: "2026-10", value: 99.6, evidence_note: "Register audit 10/2026" }]);
     expect(
       (
-        await t.db
+        await app.db
           .selectFrom("audit_events")
           .select("action")
           .orderBy("id", "desc")
@@ -701,32 +691,15 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
   });
 
   it("judges a satisfaction target from survey responses: 17 of 20 rate 4 or 5 = 85% ≥ 80%", async () => {
-    const survey = await t.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", "cstdicsat")
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(t.db, survey.current_version_id!))!;
-    const overall = version.questions.find((q) => q.key === "overall")!;
     const scores = [5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 2, 1];
     for (const [i, score] of scores.entries()) {
-      const parsed = parseResponse(version, { [fieldName(overall)]: String(score) });
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      await storeResponse(
-        t.db,
-        {
-          survey,
-          version,
-          channel: "web",
-          language: "en",
-          collectionPointId: null,
-          submittedAt: `2026-10-${String(i + 1).padStart(2, "0")}T02:00:00.000Z`,
-        },
-        parsed.answers,
-      );
+      await storeTestResponse(app.db, "cstdicsat", {
+        at: `2026-10-${String(i + 1).padStart(2, "0")}T02:00:00.000Z`,
+        answers: { overall: String(score) },
+      });
     }
     const p = await pledge("CSTDI-COURSE-RATING"); // 80% rate good or excellent, judged on 20 or more
-    const [oct, sep] = await pledgeResults(t.db, p, ["2026-10", "2026-09"]);
+    const [oct, sep] = await pledgeResults(app.db, p, ["2026-10", "2026-09"]);
     expect(oct).toEqual({
       period: "2026-10",
       achieved: 85,
@@ -744,7 +717,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     const actor = { id: await staff("sysadmin"), departmentId: gpa };
     const at = (iso: string) => new Date(iso);
     const open = (receivedAt: string) =>
-      createCase(t.db, c.context.env.PII_KEY, {
+      createCase(app.db, app.context.env.PII_KEY, {
         departmentId: gpa,
         serviceId: property,
         channel: "email",
@@ -765,11 +738,13 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
      * October: 9 of 10 = 90% < 95%: not met.
      */
     const a = await open("2026-09-30T02:00:00.000Z");
-    expect((await moveCase(t.db, actor, a.id, "acknowledge", {}, at("2026-09-30T03:00:00Z"))).ok).toBe(true);
+    expect((await moveCase(app.db, actor, a.id, "acknowledge", {}, at("2026-09-30T03:00:00Z"))).ok).toBe(
+      true,
+    );
     expect(
       (
         await moveCase(
-          t.db,
+          app.db,
           actor,
           a.id,
           "stop-clock",
@@ -778,33 +753,33 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
         )
       ).ok,
     ).toBe(true);
-    expect((await moveCase(t.db, actor, a.id, "resume", {}, at("2026-10-02T02:00:00Z"))).ok).toBe(true);
+    expect((await moveCase(app.db, actor, a.id, "resume", {}, at("2026-10-02T02:00:00Z"))).ok).toBe(true);
     expect(
-      (await moveCase(t.db, actor, a.id, "reply", { body: "Repaired." }, at("2026-10-06T08:00:00Z"))).ok,
+      (await moveCase(app.db, actor, a.id, "reply", { body: "Repaired." }, at("2026-10-06T08:00:00Z"))).ok,
     ).toBe(true);
 
     const p = await pledge("GPA-PROPERTY-COMPLAINTS"); // 95% within 2 working days, judged on 10 or more
-    const october = async () => (await pledgeResults(t.db, p, ["2026-10"]))[0]!;
+    const october = async () => (await pledgeResults(app.db, p, ["2026-10"]))[0]!;
     const twoWorkingDays = { days: 2, unit: "working" as const };
-    expect(dueDate("2026-09-30T02:00:00.000Z", twoWorkingDays, { stops: await clockStops(t.db, a.id) })).toBe(
-      "2026-10-06",
-    );
+    expect(
+      dueDate("2026-09-30T02:00:00.000Z", twoWorkingDays, { stops: await clockStops(app.db, a.id) }),
+    ).toBe("2026-10-06");
     expect(await october()).toMatchObject({ compliant: 1, sample: 1 });
 
     const b = await open("2026-09-30T02:00:00.000Z");
-    await moveCase(t.db, actor, b.id, "acknowledge", {}, at("2026-09-30T03:00:00Z"));
-    await moveCase(t.db, actor, b.id, "reply", { body: "Repaired." }, at("2026-10-06T08:00:00Z"));
-    expect(dueDate("2026-09-30T02:00:00.000Z", twoWorkingDays, { stops: await clockStops(t.db, b.id) })).toBe(
-      "2026-10-05",
-    );
+    await moveCase(app.db, actor, b.id, "acknowledge", {}, at("2026-09-30T03:00:00Z"));
+    await moveCase(app.db, actor, b.id, "reply", { body: "Repaired." }, at("2026-10-06T08:00:00Z"));
+    expect(
+      dueDate("2026-09-30T02:00:00.000Z", twoWorkingDays, { stops: await clockStops(app.db, b.id) }),
+    ).toBe("2026-10-05");
     expect(await october()).toMatchObject({ compliant: 1, sample: 2 });
 
     for (let i = 0; i < 8; i++) {
       const x = await open("2026-10-12T02:00:00.000Z");
-      await moveCase(t.db, actor, x.id, "acknowledge", {}, at("2026-10-12T03:00:00Z"));
-      await moveCase(t.db, actor, x.id, "reply", { body: "Done." }, at("2026-10-12T09:00:00Z"));
+      await moveCase(app.db, actor, x.id, "acknowledge", {}, at("2026-10-12T03:00:00Z"));
+      await moveCase(app.db, actor, x.id, "reply", { body: "Done." }, at("2026-10-12T09:00:00Z"));
     }
-    const [sep, oct] = await pledgeResults(t.db, p, ["2026-09", "2026-10"]);
+    const [sep, oct] = await pledgeResults(app.db, p, ["2026-09", "2026-10"]);
     expect(sep).toMatchObject({ sample: 0, status: "insufficient" });
     expect(oct).toEqual({
       period: "2026-10",
@@ -821,7 +796,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     const actor = { id: await staff("admin.immd") };
     expect(
       (
-        await recordTransaction(t.db, actor, immd, {
+        await recordTransaction(app.db, actor, immd, {
           transactionType: "ID-CARD",
           externalRef: "STORED1",
           receivedAt: "2026-09-01 10:00",
@@ -842,7 +817,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       "2026-09-02 10:00,ID-CARD,STORED1,2026-09-01 10:00",
       "",
     ].join("\n");
-    const r = await importTransactions(t.db, actor, immd, "mixed.csv", text);
+    const r = await importTransactions(app.db, actor, immd, "mixed.csv", text);
     const col = (column: string) => ({ column, values: { column } });
     expect(r).toEqual({
       ok: false,
@@ -868,7 +843,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     // Header problems are named column by column.
     expect(
       await importTransactions(
-        t.db,
+        app.db,
         actor,
         immd,
         "h.csv",
@@ -892,12 +867,12 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
         },
       ],
     });
-    expect(await importTransactions(t.db, actor, immd, "e.csv", "")).toMatchObject({
+    expect(await importTransactions(app.db, actor, immd, "e.csv", "")).toMatchObject({
       errors: [{ line: 1, key: "pledgesAdmin.import.errors.empty" }],
     });
     expect(
       await importTransactions(
-        t.db,
+        app.db,
         actor,
         immd,
         "q.csv",
@@ -910,7 +885,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     // 150 bad rows: 100 listed, all 150 counted.
     const many = ["transaction_type,external_ref,received_at,completed_at"];
     for (let i = 0; i < 150; i++) many.push(`ID-CARD,M${i},not a date,`);
-    const capped = await importTransactions(t.db, actor, immd, "many.csv", many.join("\n"));
+    const capped = await importTransactions(app.db, actor, immd, "many.csv", many.join("\n"));
     expect(capped).toMatchObject({ ok: false, errorCount: 150 });
     if (!capped.ok) {
       expect(capped.errors).toHaveLength(100);
@@ -922,13 +897,17 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       .split("\n")
       .filter((l, i) => i === 0 || l.includes("OK1,2026-09-22") || l.includes("Q,"))
       .join("\r\n");
-    expect(await importTransactions(t.db, actor, immd, "fixed.csv", fixed)).toMatchObject({
+    expect(await importTransactions(app.db, actor, immd, "fixed.csv", fixed)).toMatchObject({
       ok: true,
       rows: 2,
     });
     expect(
       (
-        await t.db.selectFrom("service_transactions").select("external_ref").orderBy("external_ref").execute()
+        await app.db
+          .selectFrom("service_transactions")
+          .select("external_ref")
+          .orderBy("external_ref")
+          .execute()
       ).map((x) => x.external_ref),
     ).toEqual(["OK1", 'Q,"1"', "STORED1"]);
   });
@@ -936,7 +915,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
   it("takes transactions from the JSON API: validated whole, stored once, completed later, scoped to the key's department", async () => {
     const immd = await dept("IMMD");
     const { key } = await createApiKey(
-      t.db,
+      app.db,
       { id: await staff("admin.immd"), departmentId: immd },
       "Card system",
     );
@@ -950,7 +929,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
             headers,
             body: JSON.stringify(body),
           }),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       );
@@ -976,7 +955,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       transactions: [first[0], { ...first[1], completedAt: "2026-10-09T15:00:00+08:00" }],
     });
     expect(await r3.json()).toEqual({ stored: 0, updated: 1, unchanged: 1 });
-    const api2 = await t.db
+    const api2 = await app.db
       .selectFrom("service_transactions")
       .select(["working_days", "month"])
       .where("external_ref", "=", "API-2")
@@ -1020,7 +999,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
     // The same ref from another department's key is that department's own transaction.
     const hkp = await dept("HKP");
     const other = await createApiKey(
-      t.db,
+      app.db,
       { id: await staff("admin.hkp"), departmentId: hkp },
       "Mail system",
     );
@@ -1029,7 +1008,7 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       updated: 0,
       unchanged: 0,
     });
-    const audits = await t.db
+    const audits = await app.db
       .selectFrom("audit_events")
       .select("department_id")
       .where("action", "=", "transaction.create")
@@ -1078,9 +1057,9 @@ describe.each(DB_KINDS)("pledge registry for department staff [%s]", (kind) => {
       expect(stored.status).toBe(302);
       expect(stored.headers.get("location")).toBe(`/admin/pledges/${p.id}?saved=import&rows=100000`);
       expect(await count("service_transactions")).toBe(100_000);
-      const imp = await t.db.selectFrom("data_imports").selectAll().executeTakeFirstOrThrow();
+      const imp = await app.db.selectFrom("data_imports").selectAll().executeTakeFirstOrThrow();
       expect(imp).toMatchObject({ rows: 100_000, kind: "transactions" });
-      const linked = await t.db
+      const linked = await app.db
         .selectFrom("service_transactions")
         .select((eb) => eb.fn.countAll().as("n"))
         .where("import_id", "=", imp.id)

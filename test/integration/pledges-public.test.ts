@@ -10,8 +10,8 @@ import { loader as csvLoader } from "~/routes/pledges[.]csv";
 import { loader as jsonLoader } from "~/routes/pledges[.]json";
 import { DEPARTMENTS } from "../../db/seed-data";
 import { ANNEX_PLEDGES, seedActivity } from "../../db/seed-pledges";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -54,33 +54,28 @@ function parseCsv(text: string): string[][] {
 type PageData = Awaited<ReturnType<typeof pledgesLoader>>;
 
 describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     // Only Date is faked: the loaders' "now" is fixed, timers and I/O run as usual.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
   });
   afterEach(async () => {
     vi.useRealTimers();
-    await c.close();
-    await t.cleanup();
   });
 
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   const page = async (path = "/pledges", lng = "en"): Promise<PageData> =>
     pledgesLoader({
       request: getRequest(path, { cookie: `pledge_lng=${lng}` }),
-      context: c.context,
+      context: app.context,
       params: {},
     });
 
   it("shows every annex pledge with twelve months of results, and the JSON and CSV say exactly the same", async () => {
-    await seedActivity(t.db, c.context.env.PII_KEY, NOW);
+    await seedActivity(app.db, app.context.env.PII_KEY, NOW);
     const data = await page();
     const pledges = data.view.departments.flatMap((d) => d.pledges);
     expect(pledges.map((p) => p.code).sort()).toEqual(ANNEX_PLEDGES.map((p) => p.code).sort());
@@ -124,7 +119,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
       }));
 
     // JSON
-    const json = await jsonLoader({ request: getRequest("/pledges.json"), context: c.context, params: {} });
+    const json = await jsonLoader({ request: getRequest("/pledges.json"), context: app.context, params: {} });
     expect(json.status).toBe(200);
     expect(json.headers.get("Cache-Control")).toBe("public, max-age=300");
     expect(json.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -156,7 +151,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     expect(body.pledges.map((p) => p.statement)).toEqual(pledges.map((p) => p.statement));
 
     // CSV
-    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: c.context, params: {} });
+    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: app.context, params: {} });
     expect(csv.status).toBe(200);
     expect(csv.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -209,7 +204,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     // A department's page and its open data carry the same pledges as the government page.
     const dept = await departmentLoader({
       request: getRequest("/pledges/wsd"),
-      context: c.context,
+      context: app.context,
       params: { dept: "wsd" },
     });
     const wsd = dept.view.departments[0]!;
@@ -217,14 +212,14 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     expect(wsd.pledges).toEqual(data.view.departments.find((d) => d.code === "WSD")!.pledges);
     const deptJson = await departmentJsonLoader({
       request: getRequest("/pledges/WSD.json"),
-      context: c.context,
+      context: app.context,
       params: { dept: "WSD" },
     });
     const deptBody = (await deptJson.json()) as typeof body;
     expect(deptBody.pledges.map((p) => p.code)).toEqual(["WSD-DRINKING-WATER", "WSD-SALT-WATER"]);
     const deptCsv = await departmentCsvLoader({
       request: getRequest("/pledges/WSD.csv"),
-      context: c.context,
+      context: app.context,
       params: { dept: "WSD" },
     });
     const deptRows = parseCsv((await deptCsv.text()).replace(/^\uFEFF/, "")).slice(1);
@@ -235,7 +230,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
   it("gives a department's page in any case, and 404 for an unknown department", async () => {
     const res = await departmentLoader({
       request: getRequest("/pledges/immd", { cookie: "pledge_lng=zh-HK" }),
-      context: c.context,
+      context: app.context,
       params: { dept: "immd" },
     });
     expect(res.locale).toBe("zh-HK");
@@ -246,14 +241,14 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
 
     for (const load of [departmentLoader, departmentJsonLoader, departmentCsvLoader]) {
       const r = await settle(() =>
-        load({ request: getRequest("/pledges/NOPE"), context: c.context, params: { dept: "NOPE" } }),
+        load({ request: getRequest("/pledges/NOPE"), context: app.context, params: { dept: "NOPE" } }),
       );
       expect(r.status).toBe(404);
     }
   });
 
   it("lists only published pledges, and departments without any", async () => {
-    await t.db
+    await app.db
       .updateTable("pledges")
       .set({ status: "draft", published_at: null })
       .where("code", "=", "HKO-SPECIAL-FORECASTS")
@@ -265,17 +260,17 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
   });
 
   it("neutralises CSV cells a spreadsheet would run as formulas", async () => {
-    const v = await t.db
+    const v = await app.db
       .selectFrom("pledges")
       .select("current_version_id")
       .where("code", "=", "EU-CONSULTANCY-RATING")
       .executeTakeFirstOrThrow();
-    await t.db
+    await app.db
       .updateTable("pledge_versions")
       .set({ statement_en: '=HYPERLINK("http://evil")', statement_zh: "@SUM(1)" })
       .where("id", "=", v.current_version_id!)
       .execute();
-    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: c.context, params: {} });
+    const csv = await csvLoader({ request: getRequest("/pledges.csv"), context: app.context, params: {} });
     const rows = parseCsv((await csv.text()).replace(/^\uFEFF/, ""));
     const eu = rows.find((r) => r[0] === "EU-CONSULTANCY-RATING")!;
     expect(eu[4]).toBe('\'=HYPERLINK("http://evil")');
@@ -284,9 +279,9 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
 
   it("works out the overview's figures exactly from known data", async () => {
     const id = async (code: string) =>
-      await t.db.selectFrom("pledges").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
+      await app.db.selectFrom("pledges").selectAll().where("code", "=", code).executeTakeFirstOrThrow();
     // Every annex pledge in force since 2023, so the months below are all in force.
-    await t.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
+    await app.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
 
     const salt = await id("WSD-SALT-WATER");
     const tunnel = await id("TD-TUNNEL-VISIBILITY");
@@ -302,7 +297,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     });
     const many = (n: number, pledgeId: number, month: string, value: number) =>
       Array.from({ length: n }, () => reading(pledgeId, month, value));
-    await t.db
+    await app.db
       .insertInto("quality_readings")
       .values([
         ...many(10, salt.id, "2026-03", 16), // met (100% ≥ 98%)
@@ -316,12 +311,12 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
       ])
       .execute();
     // The tunnel pledge retired in April 2026; the consultancy pledge long before the window.
-    await t.db
+    await app.db
       .updateTable("pledges")
       .set({ status: "retired", retired_at: "2026-04-15T02:00:00.000Z" })
       .where("id", "=", tunnel.id)
       .execute();
-    await t.db
+    await app.db
       .updateTable("pledges")
       .set({ status: "retired", retired_at: "2022-05-01T02:00:00.000Z" })
       .where("code", "=", "EU-CONSULTANCY-RATING")
@@ -330,18 +325,22 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     // 2020 (before the window) and a strengthening of import licences not in force yet.
     const addVersion = async (code: string, reason: "strengthened" | "new_service", from: string) => {
       const p = await id(code);
-      const v = await t.db
+      const v = await app.db
         .selectFrom("pledge_versions")
         .selectAll()
         .where("id", "=", p.current_version_id!)
         .executeTakeFirstOrThrow();
       const { id: _old, ...rest } = v;
-      const row = await t.db
+      const row = await app.db
         .insertInto("pledge_versions")
         .values({ ...rest, version_no: v.version_no + 1, change_reason: reason, effective_from: from })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await t.db.updateTable("pledges").set({ current_version_id: row.id }).where("id", "=", p.id).execute();
+      await app.db
+        .updateTable("pledges")
+        .set({ current_version_id: row.id })
+        .where("id", "=", p.id)
+        .execute();
     };
     await addVersion("IMMD-ID-CARD", "strengthened", "2025-01-01");
     await addVersion("HKP-LOCAL-MAIL", "new_service", "2020-06-01");
@@ -350,7 +349,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     const cookie = await sessionOf("reviewer");
     const { overview: o } = await overviewLoader({
       request: getRequest("/central/overview", { cookie }),
-      context: c.context,
+      context: app.context,
       params: {},
     });
     expect(o.lastMonth).toBe("2026-10");
@@ -397,14 +396,14 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
       const res = await settle(() =>
         overviewLoader({
           request: getRequest("/central/overview", { cookie }),
-          context: c.context,
+          context: app.context,
           params: {},
         }),
       );
       expect(res.status, user).toBe(status);
     }
     const anonymous = await settle(() =>
-      overviewLoader({ request: getRequest("/central/overview"), context: c.context, params: {} }),
+      overviewLoader({ request: getRequest("/central/overview"), context: app.context, params: {} }),
     );
     expect(anonymous.status).toBe(302);
   });

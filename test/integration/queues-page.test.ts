@@ -9,8 +9,9 @@ import { createWebRedis } from "~/utils/redis.server";
 import { bullPrefix } from "../../app/models/queues/definitions";
 import { producerConnection } from "../../jobs/connection";
 import { type RunningWorker, startWorker } from "../../jobs/worker";
-import { makeContext, TEST_REDIS_URL, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { TEST_REDIS_URL } from "../setup/context";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 import { until, unusedPort } from "../setup/wait";
@@ -18,8 +19,7 @@ import { until, unusedPort } from "../setup/wait";
 type PageData = Awaited<ReturnType<typeof loader>>;
 
 describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
   let producer: Redis;
   let queue: Queue;
   let worker: RunningWorker;
@@ -27,12 +27,10 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   const healed = new Set<string>();
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     healed.clear();
     worker = await startWorker({
       redisUrl: TEST_REDIS_URL,
-      redisPrefix: c.prefix,
+      redisPrefix: app.c.prefix,
       log: () => undefined,
       processors: {
         reports: {
@@ -44,14 +42,12 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
       },
     });
     producer = producerConnection(TEST_REDIS_URL);
-    queue = new Queue("reports", { connection: producer, prefix: bullPrefix(c.prefix) });
+    queue = new Queue("reports", { connection: producer, prefix: bullPrefix(app.c.prefix) });
   });
   afterEach(async () => {
     await worker.close();
     await queue.close();
     producer.disconnect();
-    await c.close();
-    await t.cleanup();
   });
 
   /** Adds a job that fails twice (attempts: 2, short backoff) and waits until it has failed. */
@@ -66,7 +62,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
 
   async function page(cookie: string): Promise<PageData> {
     const res = await settle(() =>
-      loader({ request: getRequest("/admin/queues", { cookie }), context: c.context, params: {} }),
+      loader({ request: getRequest("/admin/queues", { cookie }), context: app.context, params: {} }),
     );
     expect(res.status).toBe(200);
     return (await res.json()) as PageData;
@@ -75,8 +71,8 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   const post = (cookie: string, fields: Record<string, string>, options: { csrf?: null } = {}) =>
     settle(() =>
       action({
-        request: postForm("/admin/queues", fields, { csrfToken: c.csrfToken, cookie, ...options }),
-        context: c.context,
+        request: postForm("/admin/queues", fields, { csrfToken: app.csrfToken, cookie, ...options }),
+        context: app.context,
         params: {},
       }),
     );
@@ -84,7 +80,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   it("shows counts, schedules and the failed job with its error to a system administrator", async () => {
     await failingJob("boom-7");
     await queue.upsertJobScheduler("test-every-hour", { every: 3_600_000 }, { name: "report.tick" });
-    const data = await page(await signInAs(c, "sysadmin"));
+    const data = await page(await signInAs(app.c, "sysadmin"));
     expect(data.overview.state).toBe("up");
     if (data.overview.state !== "up") return;
     expect(data.redisHelp).toBeNull();
@@ -123,21 +119,21 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   });
 
   it("is not there for a manager (404, audited), page or form", async () => {
-    const cookie = await signInAs(c, "manager.immd");
+    const cookie = await signInAs(app.c, "manager.immd");
     const res = await settle(() =>
-      loader({ request: getRequest("/admin/queues", { cookie }), context: c.context, params: {} }),
+      loader({ request: getRequest("/admin/queues", { cookie }), context: app.context, params: {} }),
     );
     expect(res.status).toBe(404);
     const posted = await post(cookie, { intent: "retry-all", queue: "reports" });
     expect(posted.status).toBe(404);
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select("action")
       .where("action", "=", "access.denied")
       .execute();
     expect(denied.length).toBe(2);
     const signedOut = await settle(() =>
-      loader({ request: getRequest("/admin/queues"), context: c.context, params: {} }),
+      loader({ request: getRequest("/admin/queues"), context: app.context, params: {} }),
     );
     expect(signedOut.status).toBe(302);
     expect(signedOut.headers.get("location")).toBe("/staff/sign-in?redirectTo=%2Fadmin%2Fqueues");
@@ -145,7 +141,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
 
   it("retries a failed job only with CSRF, audits it, and the job then completes", async () => {
     await failingJob("boom-7");
-    const cookie = await signInAs(c, "sysadmin");
+    const cookie = await signInAs(app.c, "sysadmin");
     healed.add("boom-7");
 
     const forged = await post(cookie, { intent: "retry", queue: "reports", jobId: "boom-7" }, { csrf: null });
@@ -157,7 +153,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     expect(res.headers.get("location")).toBe("/admin/queues?queue=reports&retried=boom-7");
     await until("boom-7 to complete", async () => (await queue.getJobState("boom-7")) === "completed");
 
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .selectAll()
       .where("action", "=", "queue.retry")
@@ -170,7 +166,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     const after = await settle(() =>
       loader({
         request: getRequest("/admin/queues?queue=reports&retried=boom-7", { cookie }),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -185,12 +181,12 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ notice: { kind: "notFailed", queue: "reports", id: "boom-7" } });
     expect(
-      await t.db.selectFrom("audit_events").select("id").where("action", "=", "queue.retry").execute(),
+      await app.db.selectFrom("audit_events").select("id").where("action", "=", "queue.retry").execute(),
     ).toHaveLength(1);
   });
 
   it("refuses unknown queues and jobs with 404 and a bad intent with 400", async () => {
-    const cookie = await signInAs(c, "sysadmin");
+    const cookie = await signInAs(app.c, "sysadmin");
     expect((await post(cookie, { intent: "retry", queue: "nope", jobId: "1" })).status).toBe(404);
     expect((await post(cookie, { intent: "retry-all", queue: "reports:x" })).status).toBe(404);
     expect((await post(cookie, { intent: "retry", queue: "reports", jobId: "no-such-job" })).status).toBe(
@@ -204,7 +200,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   it("retries all failed jobs of a queue and audits it once with the count", async () => {
     await failingJob("boom-8", 8);
     await failingJob("boom-9", 9);
-    const cookie = await signInAs(c, "sysadmin");
+    const cookie = await signInAs(app.c, "sysadmin");
     healed.add("boom-8");
     healed.add("boom-9");
     const res = await post(cookie, { intent: "retry-all", queue: "reports" });
@@ -216,7 +212,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
         (await queue.getJobState("boom-8")) === "completed" &&
         (await queue.getJobState("boom-9")) === "completed",
     );
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .selectAll()
       .where("action", "=", "queue.retry-all")
@@ -227,10 +223,10 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
   });
 
   it("still renders, within about 2 s, when Redis cannot be reached", async () => {
-    const cookie = await signInAs(c, "sysadmin");
+    const cookie = await signInAs(app.c, "sysadmin");
     const down = createWebRedis(`redis://127.0.0.1:${await unusedPort()}`);
     try {
-      const context = { ...c.context, redis: down } as AppLoadContext;
+      const context = { ...app.context, redis: down } as AppLoadContext;
       const started = Date.now();
       const res = await settle(() =>
         loader({ request: getRequest("/admin/queues", { cookie }), context, params: {} }),
@@ -250,7 +246,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
           request: postForm(
             "/admin/queues",
             { intent: "retry", queue: "reports", jobId: "boom-7" },
-            { csrfToken: c.csrfToken, cookie },
+            { csrfToken: app.csrfToken, cookie },
           ),
           context,
           params: {},
@@ -271,7 +267,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     const redis = createWebRedis(`redis://127.0.0.1:${port}`);
     try {
       const started = Date.now();
-      expect(await queueOverview(redis, c.prefix, { timeoutMs: 300 })).toEqual({ state: "down" });
+      expect(await queueOverview(redis, app.c.prefix, { timeoutMs: 300 })).toEqual({ state: "down" });
       expect(Date.now() - started).toBeLessThan(1_500);
     } finally {
       redis.disconnect();

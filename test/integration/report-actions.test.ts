@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateDepartmentReport } from "~/models/reports/build.server";
 import type { DepartmentReport } from "~/models/reports/schema";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -24,17 +24,16 @@ interface NoteResult {
 }
 
 describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
   let immd: number;
   let pledgeId: number;
   let reportId: number;
 
   const idOf = async (table: "departments" | "pledges", code: string) =>
-    (await t.db.selectFrom(table).select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom(table).select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
   const userId = async (username: string) =>
     (
-      await t.db
+      await app.db
         .selectFrom("staff_users")
         .select("id")
         .where("username", "=", username)
@@ -43,13 +42,13 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
 
   /** ID-card transactions of October: `late` of them past the 10 working days. */
   async function transactions(count: number, late: number, from = 0) {
-    const pledge = await t.db
+    const pledge = await app.db
       .selectFrom("pledges as p")
       .innerJoin("pledge_versions as v", "v.id", "p.current_version_id")
       .select("v.transaction_type")
       .where("p.id", "=", pledgeId)
       .executeTakeFirstOrThrow();
-    await t.db
+    await app.db
       .insertInto("service_transactions")
       .values(
         Array.from({ length: count }, (_, i) => ({
@@ -69,28 +68,24 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   }
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
     immd = await idOf("departments", "IMMD");
     pledgeId = await idOf("pledges", "IMMD-ID-CARD");
-    await t.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
+    await app.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
     // 36 of 40 on time in October: 90%, under the 99% target.
     await transactions(40, 4);
-    reportId = (await generateDepartmentReport(t.db, immd, MONTH, NOW)).id;
+    reportId = (await generateDepartmentReport(app.db, immd, MONTH, NOW)).id;
   });
   afterEach(async () => {
     vi.useRealTimers();
-    await c.close();
-    await t.cleanup();
   });
 
   const view = async (cookie: string) => {
     const res = await settle(() =>
       reportLoader({
         request: getRequest(`/reports/${reportId}`, { cookie }),
-        context: c.context,
+        context: app.context,
         params: { id: String(reportId) },
       }),
     );
@@ -100,8 +95,8 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   const post = (cookie: string, fields: Record<string, string>, csrf?: null) =>
     settle(() =>
       reportAction({
-        request: postForm(`/reports/${reportId}`, fields, { csrfToken: c.csrfToken, cookie, csrf }),
-        context: c.context,
+        request: postForm(`/reports/${reportId}`, fields, { csrfToken: app.csrfToken, cookie, csrf }),
+        context: app.context,
         params: { id: String(reportId) },
       }),
     );
@@ -117,11 +112,11 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
     [`note-${id}-correctiveProposal`]: correctiveProposal,
     ...extra,
   });
-  const notes = () => t.db.selectFrom("pledge_unmet_notes").selectAll().execute();
+  const notes = () => app.db.selectFrom("pledge_unmet_notes").selectAll().execute();
   const storedSnapshot = async () =>
     JSON.parse(
       (
-        await t.db
+        await app.db
           .selectFrom("monthly_reports")
           .select("data")
           .where("id", "=", reportId)
@@ -130,7 +125,7 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
     ) as DepartmentReport;
 
   it("lets the department's manager record the reason and proposal, shown on the report at once", async () => {
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     let page = await view(manager);
     expect(page.canRecordNotes).toBe(true);
     expect(page.report.data.pledges.items).toEqual([
@@ -156,7 +151,7 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
         recorded_at: NOW.toISOString(),
       }),
     ]);
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .selectAll()
       .where("action", "=", "pledge.unmet-note")
@@ -173,7 +168,7 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
     expect((await storedSnapshot()).pledges.items[0]!.unmet).toBeNull();
 
     // The department's administrator updates it: one note per pledge and month.
-    const admin = await signInAs(c, "admin.immd");
+    const admin = await signInAs(app.c, "admin.immd");
     expect((await post(admin, note(pledgeId, "Counters closed", "Extra sessions"))).status).toBe(302);
     expect((await notes()).map((n) => [n.reason, n.corrective_proposal, n.recorded_by])).toEqual([
       ["Counters closed", "Extra sessions", await userId("admin.immd")],
@@ -182,7 +177,7 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   });
 
   it("refuses missing or over-long fields with their errors and what was typed, storing nothing", async () => {
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     const missing = await post(manager, note(pledgeId, "Two counters closed", "   "));
     expect(missing.status).toBe(400);
     expect((await missing.json()) as NoteResult).toEqual({
@@ -207,13 +202,13 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   });
 
   it("treats another department's pledge as not there", async () => {
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     const hkpPledge = await idOf("pledges", "HKP-LOCAL-MAIL");
     const res = await post(manager, note(hkpPledge, "Reason", "Proposal"));
     expect(res.status).toBe(404);
     expect((await post(manager, note(pledgeId, "Reason", "Proposal", { pledgeId: "abc" }))).status).toBe(404);
     expect(await notes()).toEqual([]);
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select(["entity_type", "entity_id"])
       .where("action", "=", "access.denied")
@@ -223,16 +218,16 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
 
   it("lets no one else record a note: counter staff, another department, the central reviewer", async () => {
     for (const username of ["counter.immd", "officer.immd", "admin.hkp", "reviewer"]) {
-      const res = await post(await signInAs(c, username), note(pledgeId, "Reason", "Proposal"));
+      const res = await post(await signInAs(app.c, username), note(pledgeId, "Reason", "Proposal"));
       expect(res.status, username).toBe(404);
     }
     // The reviewer reads the report but sees no form.
-    expect((await view(await signInAs(c, "reviewer"))).canRecordNotes).toBe(false);
+    expect((await view(await signInAs(app.c, "reviewer"))).canRecordNotes).toBe(false);
     expect(await notes()).toEqual([]);
   });
 
   it("refuses a post without the CSRF token", async () => {
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     expect((await post(manager, note(pledgeId, "Reason", "Proposal"), null)).status).toBe(403);
     expect(await notes()).toEqual([]);
   });
@@ -240,7 +235,7 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   it("says so when on today's figures the month's target was met, storing nothing", async () => {
     // Late-arriving records: 436 of 440 on time, 99.1%, over the target. The report still says "not met".
     await transactions(400, 0, 1000);
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     const res = await post(manager, note(pledgeId, "Reason", "Proposal"));
     expect(res.status).toBe(400);
     expect(((await res.json()) as NoteResult).errors).toEqual({ form: "reports.pledges.note.notUnmet" });
@@ -248,14 +243,14 @@ describe.each(DB_KINDS)("managers act on unmet targets from the monthly report [
   });
 
   it("still acknowledges, with intent=acknowledge or none, and refuses an unknown intent", async () => {
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     expect((await post(manager, { intent: "nope" })).status).toBe(400);
-    expect(await t.db.selectFrom("report_reads").selectAll().execute()).toEqual([]);
+    expect(await app.db.selectFrom("report_reads").selectAll().execute()).toEqual([]);
     const ack = await post(manager, { intent: "acknowledge" });
     expect(ack.status).toBe(302);
     expect(ack.headers.get("location")).toBe(`/reports/${reportId}?acknowledged=1`);
     expect((await post(manager, {})).status).toBe(302);
-    const reads = await t.db.selectFrom("report_reads").selectAll().execute();
+    const reads = await app.db.selectFrom("report_reads").selectAll().execute();
     expect(reads).toEqual([expect.objectContaining({ acknowledged_at: NOW.toISOString() })]);
   });
 });

@@ -3,8 +3,7 @@ import { logFeedback } from "~/models/feedback/entries.server";
 import { generateDepartmentReport } from "~/models/reports/build.server";
 import { loader as pdfLoader } from "~/routes/reports.$id_[.]pdf";
 import { LOCALE_COOKIE } from "~/utils/cookies.server";
-import { makeContext, type TestContext } from "../setup/context";
-import { freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
 import { getRequest, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -12,36 +11,32 @@ const NOW = new Date("2026-11-27T04:00:00Z");
 const MONTH = "2026-10";
 
 describe("monthly report as PDF", () => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp("sqlite");
 
   beforeEach(async () => {
-    t = await freshDb("sqlite");
-    c = makeContext(t.db);
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
   });
   afterEach(async () => {
     vi.useRealTimers();
-    await c.close();
-    await t.cleanup();
   });
 
   const deptId = async (code: string) =>
-    (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow())
+      .id;
 
   /** IMMD's October report, with an important feedback entry written in Chinese. */
   async function immdReport() {
     const immd = await deptId("IMMD");
-    const counter = await t.db
+    const counter = await app.db
       .selectFrom("staff_users")
       .select("id")
       .where("username", "=", "counter.immd")
       .executeTakeFirstOrThrow();
     vi.setSystemTime(new Date("2026-10-10T02:00:00.000Z"));
     await logFeedback(
-      t.db,
-      c.context.env.PII_KEY,
+      app.db,
+      app.context.env.PII_KEY,
       { id: counter.id, departmentId: immd },
       {
         kind: "complaint",
@@ -54,7 +49,7 @@ describe("monthly report as PDF", () => {
       },
     );
     vi.setSystemTime(NOW);
-    return generateDepartmentReport(t.db, immd, MONTH, NOW);
+    return generateDepartmentReport(app.db, immd, MONTH, NOW);
   }
 
   const fetchPdf = (id: number, cookie: string, locale?: string) =>
@@ -63,14 +58,14 @@ describe("monthly report as PDF", () => {
         request: getRequest(`/reports/${id}.pdf`, {
           cookie: locale ? `${cookie}; ${LOCALE_COOKIE}=${locale}` : cookie,
         }),
-        context: c.context,
+        context: app.context,
         params: { id_: String(id) },
       }),
     );
 
   it("gives the department's manager a PDF in English or Chinese, set in the CJK font", async () => {
     const { id } = await immdReport();
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
 
     for (const locale of ["en", "zh-HK"]) {
       const res = await fetchPdf(id, manager, locale);
@@ -91,22 +86,22 @@ describe("monthly report as PDF", () => {
   it("hides another department's report (404), and says plainly when the font is missing (503)", async () => {
     const { id } = await immdReport();
     // Hongkong Post's administrator, made a manager here: a reader of reports, of another department.
-    await t.db
+    await app.db
       .updateTable("staff_users")
       .set({ role: "manager" })
       .where("username", "=", "admin.hkp")
       .execute();
-    const other = await fetchPdf(id, await signInAs(c, "admin.hkp"));
+    const other = await fetchPdf(id, await signInAs(app.c, "admin.hkp"));
     expect(other.status).toBe(404);
-    const denied = await t.db
+    const denied = await app.db
       .selectFrom("audit_events")
       .select(["entity_type", "entity_id"])
       .where("action", "=", "access.denied")
       .execute();
     expect(denied).toContainEqual({ entity_type: "report", entity_id: String(id) });
-    expect(await fetchPdf(id, await signInAs(c, "counter.immd")).then((r) => r.status)).toBe(404);
+    expect(await fetchPdf(id, await signInAs(app.c, "counter.immd")).then((r) => r.status)).toBe(404);
 
-    const manager = await signInAs(c, "manager.immd");
+    const manager = await signInAs(app.c, "manager.immd");
     const saved = process.env.PDF_FONT;
     process.env.PDF_FONT = "/nonexistent/NotoSansCJK-Regular.ttc";
     try {

@@ -6,44 +6,39 @@ import { logFeedback } from "~/models/feedback/entries.server";
 import { buildDepartmentReport, generateDepartmentReport } from "~/models/reports/build.server";
 import { buildGovernmentSummary } from "~/models/reports/government.server";
 import type { DepartmentReport } from "~/models/reports/schema";
-import { loadVersion } from "~/models/surveys/lookup.server";
-import { parseResponse, storeResponse } from "~/models/surveys/responses.server";
 import type { ResponseChannel } from "~/models/surveys/schema";
 import { loader as inboxLoader } from "~/routes/reports._index";
 import { action as reportAction, loader as reportLoader } from "~/routes/reports.$id";
 import { loader as xlsxLoader } from "~/routes/reports.$id_[.]xlsx";
 import { DEPARTMENTS } from "../../db/seed-data";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
+import { storeTestResponse } from "../setup/survey-responses";
 
 const NOW = new Date("2026-11-27T04:00:00Z");
 const MONTH = "2026-10";
 
 describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
   beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
     // Only Date is faked: feedback and case moves take "now" from it.
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(NOW);
   });
   afterEach(async () => {
     vi.useRealTimers();
-    await c.close();
-    await t.cleanup();
   });
 
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   const deptId = async (code: string) =>
-    (await t.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow())
+      .id;
   const userOf = async (username: string) =>
-    t.db.selectFrom("staff_users").selectAll().where("username", "=", username).executeTakeFirstOrThrow();
+    app.db.selectFrom("staff_users").selectAll().where("username", "=", username).executeTakeFirstOrThrow();
 
   async function respond(
     slug: string,
@@ -52,32 +47,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     channel: ResponseChannel = "web",
     point: string | null = `${slug}web`,
   ) {
-    const survey = await t.db
-      .selectFrom("surveys")
-      .selectAll()
-      .where("slug", "=", slug)
-      .executeTakeFirstOrThrow();
-    const version = (await loadVersion(t.db, survey.current_version_id!))!;
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(answers)) {
-      fields[`q${version.questions.find((q) => q.key === key)!.id}`] = value;
-    }
-    const parsed = parseResponse(version, fields);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const pointId = point
-      ? (
-          await t.db
-            .selectFrom("collection_points")
-            .select("id")
-            .where("code", "=", point)
-            .executeTakeFirstOrThrow()
-        ).id
-      : null;
-    await storeResponse(
-      t.db,
-      { survey, version, channel, language: "en", collectionPointId: pointId, submittedAt: at },
-      parsed.answers,
-    );
+    await storeTestResponse(app.db, slug, { at, answers, channel, point });
   }
 
   /** Known activity of the Immigration Department around October 2026. */
@@ -106,7 +76,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     // Feedback: three entries in October, one in September, one in November (HK time).
     const log = async (iso: string, input: Partial<Parameters<typeof logFeedback>[3]>) => {
       at(iso);
-      return logFeedback(t.db, c.context.env.PII_KEY, actor, {
+      return logFeedback(app.db, app.context.env.PII_KEY, actor, {
         kind: "compliment",
         channel: "counter",
         serviceId: null,
@@ -136,7 +106,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
 
     // Cases: one received in September and closed in October (acknowledged in time, replied late:
     // 30 calendar days from 21 September), one received in October never acknowledged (overdue).
-    const b = await createCase(t.db, c.context.env.PII_KEY, {
+    const b = await createCase(app.db, app.context.env.PII_KEY, {
       departmentId: immd,
       serviceId: null,
       channel: "email",
@@ -149,15 +119,15 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     });
     const staff = { id: officer.id, departmentId: immd };
     expect(
-      await moveCase(t.db, staff, b.id, "acknowledge", {}, new Date("2026-09-22T02:00:00.000Z")),
+      await moveCase(app.db, staff, b.id, "acknowledge", {}, new Date("2026-09-22T02:00:00.000Z")),
     ).toEqual({
       ok: true,
       status: "acknowledged",
     });
-    await moveCase(t.db, staff, b.id, "reply", { body: "Found it." }, new Date("2026-10-28T02:00:00.000Z"));
+    await moveCase(app.db, staff, b.id, "reply", { body: "Found it." }, new Date("2026-10-28T02:00:00.000Z"));
     // 23:30 HKT on 31 October: closed in October.
-    await moveCase(t.db, staff, b.id, "close", {}, new Date("2026-10-31T15:30:00.000Z"));
-    await createCase(t.db, c.context.env.PII_KEY, {
+    await moveCase(app.db, staff, b.id, "close", {}, new Date("2026-10-31T15:30:00.000Z"));
+    await createCase(app.db, app.context.env.PII_KEY, {
       departmentId: immd,
       serviceId: null,
       channel: "web",
@@ -183,7 +153,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
       decided_at: decided,
       met: decided ? 1 : null,
     });
-    await t.db
+    await app.db
       .insertInto("appeals")
       .values([
         appeal("2026-10-25T02:00:00.000Z", "2026-10-30T02:00:00.000Z", "partly_upheld"),
@@ -192,18 +162,18 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
       .execute();
 
     // The ID-card pledge: 36 of 40 issued within 10 working days in October = 90%, under its target.
-    await t.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
-    const pledge = await t.db
+    await app.db.updateTable("pledge_versions").set({ effective_from: "2023-01-01" }).execute();
+    const pledge = await app.db
       .selectFrom("pledges")
       .selectAll()
       .where("code", "=", "IMMD-ID-CARD")
       .executeTakeFirstOrThrow();
-    const v = await t.db
+    const v = await app.db
       .selectFrom("pledge_versions")
       .selectAll()
       .where("id", "=", pledge.current_version_id!)
       .executeTakeFirstOrThrow();
-    await t.db
+    await app.db
       .insertInto("service_transactions")
       .values(
         Array.from({ length: 40 }, (_, i) => ({
@@ -226,20 +196,20 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
 
   it("works out every figure of a department's month exactly from known data", async () => {
     const { immd, pledge } = await seedKnown();
-    const r = await buildDepartmentReport(t.db, immd, MONTH, NOW);
-    const csat = await t.db
+    const r = await buildDepartmentReport(app.db, immd, MONTH, NOW);
+    const csat = await app.db
       .selectFrom("surveys")
       .select("id")
       .where("slug", "=", "immdcsat")
       .executeTakeFirstOrThrow();
-    const cases = await t.db
+    const cases = await app.db
       .selectFrom("surveys")
       .select("id")
       .where("slug", "=", "immdcase")
       .executeTakeFirstOrThrow();
     const point = async (code: string) =>
       (
-        await t.db
+        await app.db
           .selectFrom("collection_points")
           .select("id")
           .where("code", "=", code)
@@ -392,8 +362,8 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
 
   it("stores one report per department and month, rebuilt in place, with the progress note once recorded", async () => {
     const { immd, pledge } = await seedKnown();
-    const first = await generateDepartmentReport(t.db, immd, MONTH, NOW);
-    await t.db
+    const first = await generateDepartmentReport(app.db, immd, MONTH, NOW);
+    await app.db
       .insertInto("pledge_unmet_notes")
       .values({
         pledge_id: pledge.id,
@@ -405,9 +375,9 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
       })
       .execute();
     const later = new Date("2026-11-28T01:00:00Z");
-    const second = await generateDepartmentReport(t.db, immd, MONTH, later);
+    const second = await generateDepartmentReport(app.db, immd, MONTH, later);
     expect(second.id).toBe(first.id);
-    const rows = await t.db.selectFrom("monthly_reports").selectAll().execute();
+    const rows = await app.db.selectFrom("monthly_reports").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.generated_at).toBe(later.toISOString());
     const stored = JSON.parse(rows[0]!.data) as DepartmentReport;
@@ -420,13 +390,13 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
 
   it("marks a report read on view, acknowledges it on a CSRF-checked post, and hides it from other departments", async () => {
     const { immd } = await seedKnown();
-    const { id } = await generateDepartmentReport(t.db, immd, MONTH, NOW);
-    const hkp = await generateDepartmentReport(t.db, await deptId("HKP"), MONTH, NOW);
+    const { id } = await generateDepartmentReport(app.db, immd, MONTH, NOW);
+    const hkp = await generateDepartmentReport(app.db, await deptId("HKP"), MONTH, NOW);
     const manager = await sessionOf("manager.immd");
     const inbox = async (cookie: string) =>
       (await (
         await settle(() =>
-          inboxLoader({ request: getRequest("/reports", { cookie }), context: c.context, params: {} }),
+          inboxLoader({ request: getRequest("/reports", { cookie }), context: app.context, params: {} }),
         )
       ).json()) as {
         rows: { id: number; month: string; state: string; departmentCode: string }[];
@@ -436,7 +406,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
       settle(() =>
         reportLoader({
           request: getRequest(`/reports/${reportId}`, { cookie }),
-          context: c.context,
+          context: app.context,
           params: { id: String(reportId) },
         }),
       );
@@ -459,8 +429,8 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     const post = (cookie: string, csrf?: null, reportId = id) =>
       settle(() =>
         reportAction({
-          request: postForm(`/reports/${reportId}`, {}, { csrfToken: c.csrfToken, cookie, csrf }),
-          context: c.context,
+          request: postForm(`/reports/${reportId}`, {}, { csrfToken: app.csrfToken, cookie, csrf }),
+          context: app.context,
           params: { id: String(reportId) },
         }),
       );
@@ -471,7 +441,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     expect(ack.headers.get("location")).toBe(`/reports/${id}?acknowledged=1`);
     box = await inbox(manager);
     expect(box.rows[0]!.state).toBe("acknowledged");
-    const reads = await t.db.selectFrom("report_reads").selectAll().execute();
+    const reads = await app.db.selectFrom("report_reads").selectAll().execute();
     expect(reads).toEqual([
       {
         report_id: id,
@@ -489,7 +459,7 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     const xlsx = await settle(() =>
       xlsxLoader({
         request: getRequest(`/reports/${id}.xlsx`, { cookie: admin }),
-        context: c.context,
+        context: app.context,
         params: { id_: String(id) },
       }),
     );
@@ -507,13 +477,13 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     ]);
     expect((await view(reviewer, hkp.id)).status).toBe(200);
     expect((await post(reviewer, undefined, hkp.id)).status).toBe(404);
-    expect(await t.db.selectFrom("report_reads").selectAll().execute()).toHaveLength(1);
+    expect(await app.db.selectFrom("report_reads").selectAll().execute()).toHaveLength(1);
 
     // The export: one sheet per section, text a spreadsheet would run neutralised.
     const file = await settle(() =>
       xlsxLoader({
         request: getRequest(`/reports/${id}.xlsx`, { cookie: manager }),
-        context: c.context,
+        context: app.context,
         params: { id_: String(id) },
       }),
     );
@@ -538,20 +508,20 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
   it("works out the government summary: departments read by management and targets met", async () => {
     const { immd } = await seedKnown();
     const hkpId = await deptId("HKP");
-    const immdReport = await generateDepartmentReport(t.db, immd, MONTH, NOW);
-    const hkpReport = await generateDepartmentReport(t.db, hkpId, MONTH, NOW);
+    const immdReport = await generateDepartmentReport(app.db, immd, MONTH, NOW);
+    const hkpReport = await generateDepartmentReport(app.db, hkpId, MONTH, NOW);
     // IMMD's manager opens theirs; HKP's department administrator opens theirs (not a manager).
     await reportLoader({
       request: getRequest(`/reports/${immdReport.id}`, { cookie: await sessionOf("manager.immd") }),
-      context: c.context,
+      context: app.context,
       params: { id: String(immdReport.id) },
     });
     await reportLoader({
       request: getRequest(`/reports/${hkpReport.id}`, { cookie: await sessionOf("admin.hkp") }),
-      context: c.context,
+      context: app.context,
       params: { id: String(hkpReport.id) },
     });
-    const s = await buildGovernmentSummary(t.db, MONTH, NOW);
+    const s = await buildGovernmentSummary(app.db, MONTH, NOW);
     expect(s).toMatchObject({
       month: MONTH,
       departments: DEPARTMENTS.length,

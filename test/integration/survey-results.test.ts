@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BarChart, TrendChart } from "~/components/reports/charts";
 import { hkMonth } from "~/models/calendar/time";
 import { editSurvey } from "~/models/surveys/authoring.server";
@@ -13,8 +13,8 @@ import type { ResponseChannel, ResponseLanguage } from "~/models/surveys/schema"
 import { loader as csvLoader } from "~/routes/staff.surveys.$id.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.surveys.$id.export[.]xlsx";
 import { loader as resultsLoader } from "~/routes/staff.surveys.$id.results";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 import { storeTestResponse } from "../setup/survey-responses";
@@ -28,26 +28,16 @@ interface Answer {
 }
 
 describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind);
 
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db);
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
-
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   async function surveyOf(slug = "immdcsat") {
-    return t.db.selectFrom("surveys").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
+    return app.db.selectFrom("surveys").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
   }
 
   async function pointId(slug: string, which: "web" | "ctr") {
-    const row = await t.db
+    const row = await app.db
       .selectFrom("collection_points")
       .select("id")
       .where("code", "=", `${slug}${which}`)
@@ -57,7 +47,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
 
   /** Stores one response the way the public form does (test/setup/survey-responses.ts). */
   async function respond(slug: string, r: Answer): Promise<number> {
-    return storeTestResponse(t.db, slug, {
+    return storeTestResponse(app.db, slug, {
       ...r,
       point: r.point === null ? null : `${slug}${r.point ?? "web"}`,
     });
@@ -93,7 +83,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     return settle(() =>
       resultsLoader({
         request: getRequest(path, { cookie, headers }),
-        context: c.context,
+        context: app.context,
         params: { id: String(surveyId) },
       }),
     );
@@ -116,7 +106,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     return settle(() =>
       loader({
         request: getRequest(`/staff/surveys/${surveyId}/export.${format}?${query}`, { cookie, headers }),
-        context: c.context,
+        context: app.context,
         params: { id: String(surveyId) },
       }),
     );
@@ -212,7 +202,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
   });
 
   it("adds up answers across versions by question key, with scores out of ten and choices", async () => {
-    const admin = await t.db
+    const admin = await app.db
       .selectFrom("staff_users")
       .select(["id", "department_id"])
       .where("username", "=", "admin.immd")
@@ -234,13 +224,13 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
         options: "Counter | 櫃位\nWebsite | 網站\nPhone | 電話",
       },
     ]) {
-      const edit = await editSurvey(t.db, actor, await surveyOf(), {
+      const edit = await editSurvey(app.db, actor, await surveyOf(), {
         kind: "add-question",
         input: { intent: "add-question", required: false, ...input },
       });
       expect(edit.ok).toBe(true);
     }
-    const v2 = (await loadVersion(t.db, (await surveyOf()).current_version_id!))!;
+    const v2 = (await loadVersion(app.db, (await surveyOf()).current_version_id!))!;
     expect(v2.versionNo).toBe(2);
     const [nps, contact] = v2.questions.slice(-2).map((q) => q.key) as [string, string];
     await respond("immdcsat", {
@@ -325,7 +315,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     expect(text).toContain("職員很有禮貌");
     expect(text).not.toMatch(/,=cmd/);
 
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .select(["action", "entity_type", "entity_id", "detail"])
       .where("action", "=", "survey.export")
@@ -340,7 +330,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     await seedResponses();
     const survey = await surveyOf();
     const out = await startResponseExport(
-      t.db,
+      app.db,
       { id: 1, departmentId: survey.department_id },
       survey,
       parseResultsFilter(new URLSearchParams("from=2025-01&to=2026-12")),
@@ -352,7 +342,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     for await (const page of out.pages) pages.push(page.map((row) => Number(row[0])));
     // November 2025 (one response), then March and April 2026 (two each), pages of at most two.
     expect(pages.map((p) => p.length)).toEqual([1, 2, 2]);
-    const expected = await t.db
+    const expected = await app.db
       .selectFrom("survey_responses")
       .select("id")
       .where("survey_id", "=", survey.id)
@@ -408,7 +398,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     expect(row(3)[11]).toBe("'=cmd()");
     expect(row(3)[8]).toBe("N/A");
     expect(row(4)[11]).toBe("職員很有禮貌");
-    const audit = await t.db
+    const audit = await app.db
       .selectFrom("audit_events")
       .select("detail")
       .where("action", "=", "survey.export")
@@ -424,7 +414,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     expect((await exportOf(csvLoader, "csv", cookie, survey.id)).status).toBe(404);
     expect((await exportOf(xlsxLoader, "xlsx", cookie, survey.id)).status).toBe(404);
     expect((await results(cookie, 999_999)).status).toBe(404);
-    const events = await t.db
+    const events = await app.db
       .selectFrom("audit_events")
       .select(["action", "entity_type", "entity_id"])
       .where("action", "in", ["access.denied", "survey.export"])

@@ -1,43 +1,37 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadVersion } from "~/models/surveys/lookup.server";
 import { action as editorAction, loader as editorLoader } from "~/routes/admin.surveys.$id";
 import { action as citizenAction, loader as citizenLoader } from "~/routes/s.$slug._index";
 import { action as surveysAction } from "~/routes/staff.surveys._index";
 import { action as paperAction, loader as paperLoader } from "~/routes/staff.surveys.$id.paper";
 import { loader as qrLoader } from "~/routes/staff.surveys.$id.qr.$file";
-import { makeContext, type TestContext } from "../setup/context";
-import { DB_KINDS, freshDb, type TestDb } from "../setup/db";
+import { useTestApp } from "../setup/app";
+import { DB_KINDS } from "../setup/db";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
 describe.each(DB_KINDS)("surveys [%s]", (kind) => {
-  let t: TestDb;
-  let c: TestContext;
+  const app = useTestApp(kind, { env: { SURVEY_RATE_PER_ADDRESS: "3" } });
 
-  beforeEach(async () => {
-    t = await freshDb(kind);
-    c = makeContext(t.db, { env: { SURVEY_RATE_PER_ADDRESS: "3" } });
-  });
-  afterEach(async () => {
-    await c.close();
-    await t.cleanup();
-  });
-
-  const sessionOf = (username: string) => signInAs(c, username);
+  const sessionOf = (username: string) => signInAs(app.c, username);
 
   async function survey(slug = "immdcsat") {
-    const s = await t.db.selectFrom("surveys").selectAll().where("slug", "=", slug).executeTakeFirstOrThrow();
-    const version = (await loadVersion(t.db, s.current_version_id!))!;
+    const s = await app.db
+      .selectFrom("surveys")
+      .selectAll()
+      .where("slug", "=", slug)
+      .executeTakeFirstOrThrow();
+    const version = (await loadVersion(app.db, s.current_version_id!))!;
     const q = Object.fromEntries(version.questions.map((x) => [x.key, `q${x.id}`]));
     return { ...s, version, q };
   }
 
   async function counts() {
-    const r = await t.db
+    const r = await app.db
       .selectFrom("survey_responses")
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirst();
-    const a = await t.db
+    const a = await app.db
       .selectFrom("survey_answers")
       .select((eb) => eb.fn.countAll().as("n"))
       .executeTakeFirst();
@@ -58,7 +52,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         },
         body,
       }),
-      context: c.context,
+      context: app.context,
       params: { slug },
     });
   }
@@ -79,10 +73,10 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     );
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/s/${s.slug}/thanks?p=${s.slug}ctr`);
-    const rows = await t.db.selectFrom("survey_responses").selectAll().execute();
+    const rows = await app.db.selectFrom("survey_responses").selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: "counter", language: "zh-HK", version_id: s.version.id });
-    const answers = await t.db
+    const answers = await app.db
       .selectFrom("survey_answers")
       .select(["question_key", "value_number", "value_text", "not_applicable"])
       .orderBy("question_key")
@@ -138,7 +132,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
 
   it("answers a closed survey with 410 and a draft or unknown one with 404", async () => {
     const s = await survey();
-    await t.db.updateTable("surveys").set({ status: "closed" }).where("id", "=", s.id).execute();
+    await app.db.updateTable("surveys").set({ status: "closed" }).where("id", "=", s.id).execute();
     expect(
       (await settle(() => citizenPost(s.slug, { versionId: String(s.version.id), [s.q.overall!]: "4" })))
         .status,
@@ -148,19 +142,19 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         await settle(() =>
           citizenLoader({
             request: getRequest(`/s/${s.slug}`),
-            context: c.context,
+            context: app.context,
             params: { slug: s.slug },
           }),
         )
       ).status,
     ).toBe(410);
-    await t.db.updateTable("surveys").set({ status: "draft" }).where("id", "=", s.id).execute();
+    await app.db.updateTable("surveys").set({ status: "draft" }).where("id", "=", s.id).execute();
     expect(
       (
         await settle(() =>
           citizenLoader({
             request: getRequest(`/s/${s.slug}`),
-            context: c.context,
+            context: app.context,
             params: { slug: s.slug },
           }),
         )
@@ -169,7 +163,11 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     expect(
       (
         await settle(() =>
-          citizenLoader({ request: getRequest("/s/nosuch"), context: c.context, params: { slug: "nosuch" } }),
+          citizenLoader({
+            request: getRequest("/s/nosuch"),
+            context: app.context,
+            params: { slug: "nosuch" },
+          }),
         )
       ).status,
     ).toBe(404);
@@ -212,9 +210,9 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         request: postForm(
           "/staff/surveys",
           { template: "csat5", serviceId: "" },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: {},
       }),
     );
@@ -223,15 +221,15 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     const edit = (fields: Record<string, string>) =>
       settle(() =>
         editorAction({
-          request: postForm(`/admin/surveys/${id}`, fields, { csrfToken: c.csrfToken, cookie }),
-          context: c.context,
+          request: postForm(`/admin/surveys/${id}`, fields, { csrfToken: app.csrfToken, cookie }),
+          context: app.context,
           params: { id: String(id) },
         }),
       );
     expect((await edit({ intent: "publish" })).status).toBe(302);
-    const s1 = await t.db.selectFrom("surveys").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    const s1 = await app.db.selectFrom("surveys").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(s1.status).toBe("published");
-    const v1 = (await loadVersion(t.db, s1.current_version_id!))!;
+    const v1 = (await loadVersion(app.db, s1.current_version_id!))!;
     expect(v1.questions.map((q) => q.key)).toEqual(["overall", "courtesy", "waiting", "clarity", "comments"]);
 
     // Before any response, edits change the version in place.
@@ -248,7 +246,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     ).toBe(302);
     expect(
       (
-        await t.db
+        await app.db
           .selectFrom("surveys")
           .select("current_version_id")
           .where("id", "=", id)
@@ -271,14 +269,14 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     });
     expect(added.status).toBe(302);
     expect(added.headers.get("location")).toContain("saved=new-version");
-    const s2 = await t.db.selectFrom("surveys").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    const v2 = (await loadVersion(t.db, s2.current_version_id!))!;
+    const s2 = await app.db.selectFrom("surveys").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    const v2 = (await loadVersion(app.db, s2.current_version_id!))!;
     expect(v2.versionNo).toBe(2);
     expect(v2.questions).toHaveLength(6);
     expect(v1.questions[0]!.key).toBe(v2.questions[0]!.key);
-    const old = await t.db.selectFrom("survey_responses").select("version_id").execute();
+    const old = await app.db.selectFrom("survey_responses").select("version_id").execute();
     expect(old).toEqual([{ version_id: v1.id }]);
-    const v1Again = (await loadVersion(t.db, v1.id))!;
+    const v1Again = (await loadVersion(app.db, v1.id))!;
     expect(v1Again.questions).toHaveLength(5);
     expect(v1Again.titleEn).toBe("Counter survey");
 
@@ -286,7 +284,11 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     expect((await settle(() => citizenPost(s1.slug, { versionId: String(v1.id), [q1]: "4" }))).status).toBe(
       302,
     );
-    const byVersion = await t.db.selectFrom("survey_responses").select("version_id").orderBy("id").execute();
+    const byVersion = await app.db
+      .selectFrom("survey_responses")
+      .select("version_id")
+      .orderBy("id")
+      .execute();
     expect(byVersion.map((r) => r.version_id)).toEqual([v1.id, v1.id]);
   });
 
@@ -304,15 +306,15 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
             promptZh: "選",
             options: "only one line",
           },
-          { csrfToken: c.csrfToken, cookie },
+          { csrfToken: app.csrfToken, cookie },
         ),
-        context: c.context,
+        context: app.context,
         params: { id: String(s.id) },
       }),
     );
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ errors: { options: "surveys.errors.optionFormat" } });
-    expect((await loadVersion(t.db, s.version.id))!.questions).toHaveLength(5);
+    expect((await loadVersion(app.db, s.version.id))!.questions).toHaveLength(5);
   });
 
   it("lets counter staff key in a paper form: channel paper, entered by them, CSRF required", async () => {
@@ -327,11 +329,11 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     const noToken = await settle(() =>
       paperAction({
         request: postForm(`/staff/surveys/${s.id}/paper`, fields, {
-          csrfToken: c.csrfToken,
+          csrfToken: app.csrfToken,
           cookie,
           csrf: null,
         }),
-        context: c.context,
+        context: app.context,
         params: { id: String(s.id) },
       }),
     );
@@ -339,14 +341,14 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     expect((await counts()).responses).toBe(0);
     const res = await settle(() =>
       paperAction({
-        request: postForm(`/staff/surveys/${s.id}/paper`, fields, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm(`/staff/surveys/${s.id}/paper`, fields, { csrfToken: app.csrfToken, cookie }),
+        context: app.context,
         params: { id: String(s.id) },
       }),
     );
     expect(res.status).toBe(302);
-    const row = await t.db.selectFrom("survey_responses").selectAll().executeTakeFirstOrThrow();
-    const counter = await t.db
+    const row = await app.db.selectFrom("survey_responses").selectAll().executeTakeFirstOrThrow();
+    const counter = await app.db
       .selectFrom("staff_users")
       .select("id")
       .where("username", "=", "counter.immd")
@@ -363,7 +365,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         await settle(() =>
           editorLoader({
             request: getRequest(`/admin/surveys/${s.id}`, { cookie }),
-            context: c.context,
+            context: app.context,
             params,
           }),
         )
@@ -374,7 +376,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         await settle(() =>
           paperLoader({
             request: getRequest(`/staff/surveys/${s.id}/paper`, { cookie }),
-            context: c.context,
+            context: app.context,
             params,
           }),
         )
@@ -385,7 +387,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
         await settle(() =>
           qrLoader({
             request: getRequest(`/staff/surveys/${s.id}/qr/${s.slug}web.png`, { cookie }),
-            context: c.context,
+            context: app.context,
             params: { ...params, file: `${s.slug}web.png` },
           }),
         )
@@ -393,14 +395,18 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
     ).toBe(404);
     const publish = await settle(() =>
       editorAction({
-        request: postForm(`/admin/surveys/${s.id}`, { intent: "close" }, { csrfToken: c.csrfToken, cookie }),
-        context: c.context,
+        request: postForm(
+          `/admin/surveys/${s.id}`,
+          { intent: "close" },
+          { csrfToken: app.csrfToken, cookie },
+        ),
+        context: app.context,
         params,
       }),
     );
     expect(publish.status).toBe(404);
     expect(
-      (await t.db.selectFrom("surveys").select("status").where("id", "=", s.id).executeTakeFirstOrThrow())
+      (await app.db.selectFrom("surveys").select("status").where("id", "=", s.id).executeTakeFirstOrThrow())
         .status,
     ).toBe("published");
   });
@@ -412,7 +418,7 @@ describe.each(DB_KINDS)("surveys [%s]", (kind) => {
       const res = await settle(() =>
         qrLoader({
           request: getRequest(`/staff/surveys/${s.id}/qr/${s.slug}ctr.${ext}`, { cookie }),
-          context: c.context,
+          context: app.context,
           params: { id: String(s.id), file: `${s.slug}ctr.${ext}` },
         }),
       );
