@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { loadVersion } from "~/models/surveys/lookup.server";
@@ -9,7 +9,6 @@ import { getRequest, settle } from "../setup/requests";
 
 describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
   const app = useTestApp(kind);
-  beforeEach(async () => {});
 
   it("queues one acknowledgement, and on closing one survey link that can be answered once", async () => {
     const key = app.context.env.PII_KEY;

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { action as homeAction, loader as homeLoader } from "~/routes/staff._index";
 import { action as feedbackAction, loader as feedbackLoader } from "~/routes/staff.feedback";
 import { useTestApp } from "../setup/app";
@@ -8,7 +8,6 @@ import { signInAs } from "../setup/session";
 
 describe.each(DB_KINDS)("counter feedback log [%s]", (kind) => {
   const app = useTestApp(kind);
-  beforeEach(async () => {});
 
   const sessionOf = (username: string) => signInAs(app.c, username);
 
