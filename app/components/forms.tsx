@@ -67,27 +67,22 @@ interface FieldProps {
   maxLength?: number;
 }
 
-/** The label (marked optional when it is), hint and error every text field has. */
-function FieldChrome({
-  id,
-  label,
-  hint,
-  error,
-  required,
-}: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  required?: boolean;
-}) {
+/** A field's label, marked optional when it is. */
+export function FieldLabel({ id, label, required }: { id: string; label: string; required?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <label htmlFor={id}>
+      {label}
+      {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+    </label>
+  );
+}
+
+/** A field's hint and error, with the ids its aria-describedby names (describedByOf). */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string }) {
   const { t } = useTranslation();
   return (
     <>
-      <label htmlFor={id}>
-        {label}
-        {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-      </label>
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -102,7 +97,29 @@ function FieldChrome({
   );
 }
 
-function describedByOf(id: string, hint?: string, error?: string): string {
+/** The label (marked optional when it is), hint and error every text field has. */
+function FieldChrome({
+  id,
+  label,
+  hint,
+  error,
+  required,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+}) {
+  return (
+    <>
+      <FieldLabel id={id} label={label} required={required} />
+      <FieldNotes id={id} hint={hint} error={error} />
+    </>
+  );
+}
+
+export function describedByOf(id: string, hint?: string, error?: string): string {
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
 }
 

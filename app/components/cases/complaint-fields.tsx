@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { describedByOf, FieldLabel, FieldNotes } from "~/components/forms";
 import { ATTACHMENT_ACCEPT, ATTACHMENT_LIMITS } from "~/models/cases/schema";
 
 /* Fields of the citizen's complaint form (complaints.new) that the shared form kit has not got. */
@@ -113,38 +114,6 @@ export function ConsentField({
   );
 }
 
-function describedBy(id: string, hint?: string, error?: string) {
-  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-}
-
-function FieldLabel({ id, label, required }: { id: string; label: string; required?: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <label htmlFor={id}>
-      {label}
-      {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
-    </label>
-  );
-}
-
-function FieldNotes({ id, hint, error }: { id: string; hint?: string; error?: string }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="error-message" id={`${id}-error`}>
-          <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
 interface FieldProps {
   name: string;
   label: string;
@@ -175,7 +144,7 @@ export function Select({
         defaultValue={defaultValue}
         aria-invalid={error ? true : undefined}
         aria-required={required || undefined}
-        aria-describedby={describedBy(id, hint, error)}
+        aria-describedby={describedByOf(id, hint, error) || undefined}
         {...registration}
       >
         {children}
