@@ -11,7 +11,7 @@ import { loadVersion } from "../app/models/surveys/lookup.server";
 import { insertResponse, parseResponse } from "../app/models/surveys/responses.server";
 import type { Db } from "./client";
 import type { FeedbackChannel, FeedbackKind } from "./schema";
-import { ANNEX_PLEDGES } from "./seed-pledges";
+import { ANNEX_PLEDGES } from "./seed-annex";
 
 function rng(seed: string) {
   let h = 2166136261;

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANNEX_PLEDGES } from "../../db/seed-annex";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { ANNEX_PLEDGES } from "../../db/seed-pledges";
 import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
