@@ -11,10 +11,10 @@ import {
   updateStaff,
 } from "~/models/staff/accounts.server";
 import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
-import { EditStaffSchema, ResetPasswordSchema } from "~/models/staff/schema";
+import { EditStaffSchema, ResetPasswordSchema, STAFF_EMAIL_MAX } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
-import { type FieldErrors, parseForm } from "~/utils/forms";
+import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -49,24 +49,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const target = await loadTarget(context, user, params.id);
   if (form.get("intent") === "reset-password") {
     const parsed = parseForm(ResetPasswordSchema, form);
-    if (!parsed.ok) return json({ intent: "reset-password", errors: parsed.errors }, 400);
+    if (!parsed.ok) return json({ intent: "reset-password", errors: parsed.errors, values: {} }, 400);
     await resetStaffPassword(context.db, user, target, parsed.data.password);
     return redirect(`/admin/staff/${target.id}?saved=password`);
   }
   const parsed = parseForm(EditStaffSchema, form);
-  if (!parsed.ok) return json({ intent: "update", errors: parsed.errors }, 400);
+  if (!parsed.ok) return json({ intent: "update", errors: parsed.errors, values: parsed.values }, 400);
   if (target.id === user.id && parsed.data.isActive === "0") {
     const errors: FieldErrors = { isActive: "admin.errors.cannotDeactivateSelf" };
-    return json({ intent: "update", errors }, 400);
+    return json({ intent: "update", errors, values: formValues(form) }, 400);
   }
   const result = await updateStaff(context.db, user, target, {
     displayName: parsed.data.displayName,
+    email: parsed.data.email,
     role: parsed.data.role,
     isActive: parsed.data.isActive === "1",
   });
   if (!result.ok) {
     const errors: FieldErrors = { [result.field]: `admin.errors.${result.error}` };
-    return json({ intent: "update", errors }, 400);
+    return json({ intent: "update", errors, values: formValues(form) }, 400);
   }
   return redirect(`/admin/staff/${target.id}?saved=details`);
 }
@@ -77,6 +78,8 @@ export default function EditStaff() {
   const actionData = useActionData<typeof action>();
   const updateErrors: FieldErrors = actionData?.intent === "update" ? actionData.errors : {};
   const resetErrors: FieldErrors = actionData?.intent === "reset-password" ? actionData.errors : {};
+  // After a refused change, what the administrator typed; otherwise the account as stored.
+  const typed: Record<string, string | undefined> = actionData?.intent === "update" ? actionData.values : {};
   const roleOptions = (roles.includes(target.role) ? roles : [target.role, ...roles]).map((r) => ({
     value: r,
     label: t(`roles.${r}`),
@@ -93,7 +96,12 @@ export default function EditStaff() {
         <h2 id="details-title">{t("admin.details")}</h2>
         <ErrorSummary
           errors={updateErrors}
-          labels={{ displayName: t("admin.displayName"), role: t("admin.role"), isActive: t("admin.status") }}
+          labels={{
+            displayName: t("admin.displayName"),
+            email: t("admin.email"),
+            role: t("admin.role"),
+            isActive: t("admin.status"),
+          }}
         />
         <Form method="post" noValidate>
           <CsrfInput />
@@ -102,20 +110,30 @@ export default function EditStaff() {
             name="displayName"
             label={t("admin.displayName")}
             required
-            defaultValue={target.display_name}
+            defaultValue={typed.displayName ?? target.display_name}
             error={updateErrors.displayName}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label={t("admin.email")}
+            hint={t("admin.emailHint")}
+            autoComplete="off"
+            maxLength={STAFF_EMAIL_MAX}
+            defaultValue={typed.email ?? target.email ?? ""}
+            error={updateErrors.email}
           />
           <SelectField
             name="role"
             label={t("admin.role")}
-            defaultValue={target.role}
+            defaultValue={typed.role ?? target.role}
             error={updateErrors.role}
             options={roleOptions}
           />
           <SelectField
             name="isActive"
             label={t("admin.status")}
-            defaultValue={target.is_active ? "1" : "0"}
+            defaultValue={typed.isActive ?? (target.is_active ? "1" : "0")}
             error={updateErrors.isActive}
             options={[
               { value: "1", label: t("admin.active") },

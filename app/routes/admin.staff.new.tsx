@@ -8,7 +8,7 @@ import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/
 import { listDepartments, localName } from "~/models/departments/departments.server";
 import { assignableRoles, createStaff } from "~/models/staff/accounts.server";
 import { requireUser } from "~/models/staff/auth.server";
-import { NewStaffSchema } from "~/models/staff/schema";
+import { NewStaffSchema, STAFF_EMAIL_MAX } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
@@ -62,6 +62,7 @@ export default function NewStaff() {
   const labels = {
     username: t("auth.username"),
     displayName: t("admin.displayName"),
+    email: t("admin.email"),
     role: t("admin.role"),
     departmentId: t("admin.department"),
     password: t("admin.initialPassword"),
@@ -97,6 +98,17 @@ export default function NewStaff() {
           error={errors.displayName}
           defaultValue={v.displayName}
           registration={register("displayName")}
+        />
+        <TextField
+          name="email"
+          type="email"
+          label={labels.email}
+          hint={t("admin.emailHint")}
+          autoComplete="off"
+          maxLength={STAFF_EMAIL_MAX}
+          error={errors.email}
+          defaultValue={v.email}
+          registration={register("email")}
         />
         <SelectField
           name="role"

@@ -72,6 +72,8 @@ export interface StaffRow {
   department_id: number | null;
   department_code: string | null;
   last_sign_in_at: string | null;
+  /** the work address the worker e-mails; null when none was given */
+  email: string | null;
 }
 
 function staffRows(db: Db) {
@@ -87,6 +89,7 @@ function staffRows(db: Db) {
       "u.department_id",
       "d.code as department_code",
       "u.last_sign_in_at",
+      "u.email",
     ]);
 }
 
@@ -110,7 +113,15 @@ export type StaffWriteError = "usernameTaken" | "roleNotAllowed" | "departmentRe
 export async function createStaff(
   db: Db,
   actor: Actor,
-  input: { username: string; displayName: string; role: Role; departmentId?: number; password: string },
+  input: {
+    username: string;
+    displayName: string;
+    /** "" for none (the schema requires one for managers and case officers) */
+    email: string;
+    role: Role;
+    departmentId?: number;
+    password: string;
+  },
 ): Promise<{ ok: true; id: number } | { ok: false; error: StaffWriteError; field: string }> {
   if (!assignableRoles(actor).includes(input.role))
     return { ok: false, error: "roleNotAllowed", field: "role" };
@@ -143,6 +154,7 @@ export async function createStaff(
         is_active: 1,
         created_at: now,
         updated_at: now,
+        email: input.email || null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -152,18 +164,18 @@ export async function createStaff(
       departmentId,
       entityType: "staff_user",
       entityId: row.id,
-      detail: { role: input.role },
+      detail: { role: input.role, email: input.email !== "" },
     });
     return { ok: true as const, id: row.id };
   });
 }
 
-/** Changes name, role or active flag; deactivating ends the account's sessions. Audited. */
+/** Changes name, e-mail, role or active flag; deactivating ends the account's sessions. Audited. */
 export async function updateStaff(
   db: Db,
   actor: Actor,
   target: StaffRow,
-  input: { displayName: string; role: Role; isActive: boolean },
+  input: { displayName: string; email: string; role: Role; isActive: boolean },
 ): Promise<{ ok: true } | { ok: false; error: StaffWriteError; field: string }> {
   const allowed = assignableRoles(actor);
   if (!allowed.includes(input.role) || !allowed.includes(target.role)) {
@@ -180,6 +192,7 @@ export async function updateStaff(
         display_name: input.displayName,
         role: input.role,
         is_active: input.isActive ? 1 : 0,
+        email: input.email || null,
         updated_at: now,
       })
       .where("id", "=", target.id)
@@ -198,7 +211,11 @@ export async function updateStaff(
       departmentId: target.department_id,
       entityType: "staff_user",
       entityId: target.id,
-      detail: { role: input.role, active: input.isActive },
+      detail: {
+        role: input.role,
+        active: input.isActive,
+        ...((input.email || null) !== target.email ? { emailChanged: true } : {}),
+      },
     });
   });
   return { ok: true };

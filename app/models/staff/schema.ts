@@ -41,28 +41,59 @@ const displayName = z
   .min(1, { error: "validation.required" })
   .max(100, { error: "validation.tooLong" });
 
-export const NewStaffSchema = z.object({
-  username,
-  displayName,
-  role: z.enum(ALL_ROLES, { error: "validation.role" }),
-  departmentId: z.preprocess(
-    (v) => (v === "" ? undefined : v),
-    z.coerce
-      .number({ error: "validation.department" })
-      .int()
-      .positive({ error: "validation.department" })
-      .optional(),
-  ),
-  password,
-});
+/** The longest e-mail address SMTP carries (RFC 5321). */
+export const STAFF_EMAIL_MAX = 254;
+
+/** Roles the worker e-mails (digests, escalations, reminders): their accounts need an address. */
+export const ROLES_NEEDING_EMAIL: readonly Role[] = ["manager", "case_officer"];
+
+export function emailRequiredFor(role: string | undefined): boolean {
+  return (ROLES_NEEDING_EMAIL as readonly string[]).includes(role ?? "");
+}
+
+/** A work e-mail address, "" when left empty (then required or not by role, below). */
+const email = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : ""),
+  z
+    .string()
+    .max(STAFF_EMAIL_MAX, { error: "validation.tooLong" })
+    .pipe(z.union([z.literal(""), z.email({ error: "validation.email" })], { error: "validation.email" })),
+);
+
+/** Managers and case officers must have an address: without one they never get their mail. */
+function requireEmailByRole(v: { role: string; email: string }, ctx: z.RefinementCtx) {
+  if (v.email === "" && emailRequiredFor(v.role))
+    ctx.addIssue({ code: "custom", path: ["email"], message: "validation.emailRequired" });
+}
+
+export const NewStaffSchema = z
+  .object({
+    username,
+    displayName,
+    email,
+    role: z.enum(ALL_ROLES, { error: "validation.role" }),
+    departmentId: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce
+        .number({ error: "validation.department" })
+        .int()
+        .positive({ error: "validation.department" })
+        .optional(),
+    ),
+    password,
+  })
+  .superRefine(requireEmailByRole);
 export type NewStaffInput = z.infer<typeof NewStaffSchema>;
 
-export const EditStaffSchema = z.object({
-  intent: z.literal("update"),
-  displayName,
-  role: z.enum(ALL_ROLES, { error: "validation.role" }),
-  isActive: z.enum(["1", "0"], { error: "validation.required" }),
-});
+export const EditStaffSchema = z
+  .object({
+    intent: z.literal("update"),
+    displayName,
+    email,
+    role: z.enum(ALL_ROLES, { error: "validation.role" }),
+    isActive: z.enum(["1", "0"], { error: "validation.required" }),
+  })
+  .superRefine(requireEmailByRole);
 export type EditStaffInput = z.infer<typeof EditStaffSchema>;
 
 export const ResetPasswordSchema = z.object({
