@@ -12,11 +12,18 @@ import { seedActivity, seedPledges } from "./seed-pledges";
 const SEEDED_AT = "2026-01-01T00:00:00.000Z";
 
 export async function isEmpty(db: Db): Promise<boolean> {
-  const row = await db
-    .selectFrom("departments")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0) === 0;
+  const count = async (table: "departments" | "staff_users") =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
+  // A database with an administrator (npm run admin:create) but no department yet is not empty:
+  // a later `npm start` must not pour the demo over it.
+  return (await count("departments")) === 0 && (await count("staff_users")) === 0;
 }
 
 export interface SeedOptions {

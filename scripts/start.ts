@@ -1,15 +1,15 @@
 /**
- * `npm start`: builds if needed, migrates, seeds an empty database, then runs the web server and
- * the worker together. Ctrl-C stops both cleanly.
+ * `npm start [-- --no-demo]`: builds if needed, migrates, seeds an empty database with the demo
+ * (not with --no-demo: see scripts/start-db.ts), then runs the web server and the worker
+ * together. Ctrl-C stops both cleanly.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { loadEnv } from "../app/utils/env.server";
 import { createDb } from "../db/client";
-import { migrateToLatest } from "../db/migrate";
-import { demoAccountsText, isEmpty, seed } from "../db/seed";
-import { monthJustEnded, runDepartmentReport, runGovernmentSummary } from "../jobs/processors/reports";
+import { parseCliArgs, UsageError } from "./cli";
+import { prepareDatabase } from "./start-db";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -28,6 +28,10 @@ function needsBuild(): boolean {
 }
 
 async function main() {
+  const { values } = parseCliArgs(
+    { options: { "no-demo": { type: "boolean" } } },
+    "Usage: npm start [-- --no-demo]",
+  );
   const env = loadEnv();
   if (needsBuild()) {
     console.log("Building the app…");
@@ -42,23 +46,11 @@ async function main() {
   }
   const db = createDb(env.DATABASE_URL);
   try {
-    await migrateToLatest(db);
-    if (await isEmpty(db)) {
-      const r = await seed(db, { activity: true, piiKey: env.PII_KEY });
-      console.log(`First start: seeded ${r.departments} departments and ${r.accounts} demo accounts.`);
-      // Last month's reports, as the worker's monthly run would have made them on the 1st, so
-      // managers find one in their inbox (/reports) straight away.
-      const month = monthJustEnded();
-      const deps = { db, piiKey: env.PII_KEY };
-      const departments = await db.selectFrom("departments").select("id").execute();
-      for (const d of departments) await runDepartmentReport(deps, { departmentId: d.id, month });
-      await runGovernmentSummary(deps, { month });
-      console.log(`Generated the monthly reports for ${month}.`);
-    }
+    const lines = await prepareDatabase(db, { demo: !values["no-demo"], piiKey: env.PII_KEY });
+    for (const line of lines) console.log(line);
   } finally {
     await db.destroy();
   }
-  console.log(demoAccountsText());
 
   const children: ChildProcess[] = [];
   const run = (name: string, file: string) => {
@@ -97,5 +89,5 @@ async function main() {
 
 main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -3,7 +3,7 @@ import type { Db } from "../../../db/client";
 import type { StaffUser } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
-import { DEPARTMENT_ROLES, GOVERNMENT_ROLES, type Role } from "./schema";
+import { DEPARTMENT_ROLES, type FirstAdminInput, GOVERNMENT_ROLES, type Role } from "./schema";
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. Algorithm 2 is Argon2id
 // (@node-rs/argon2's const enum, which isolatedModules cannot import).
@@ -165,6 +165,45 @@ export async function createStaff(
       entityType: "staff_user",
       entityId: row.id,
       detail: { role: input.role, email: input.email !== "" },
+    });
+    return { ok: true as const, id: row.id };
+  });
+}
+
+/**
+ * A system administrator made from the command line (`npm run admin:create`), where there is no
+ * one signed in to act: the first account of an empty production database, or a way back in.
+ * Audited with no actor.
+ */
+export async function createSystemAdmin(
+  db: Db,
+  input: FirstAdminInput,
+): Promise<{ ok: true; id: number } | { ok: false; error: "usernameTaken" }> {
+  if (await findStaffByUsername(db, input.username)) return { ok: false, error: "usernameTaken" };
+  const passwordHash = await hashPassword(input.password);
+  const now = nowIso();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("staff_users")
+      .values({
+        department_id: null,
+        username: input.username.toLowerCase(),
+        display_name: input.displayName,
+        role: "system_admin",
+        password_hash: passwordHash,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+        email: input.email || null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      action: "staff.create",
+      actorUserId: null,
+      entityType: "staff_user",
+      entityId: row.id,
+      detail: { role: "system_admin", email: input.email !== "", via: "command-line" },
     });
     return { ok: true as const, id: row.id };
   });

@@ -8,9 +8,11 @@ export const ALL_ROLES = [...DEPARTMENT_ROLES, ...GOVERNMENT_ROLES] as const;
 export type Role = (typeof ALL_ROLES)[number];
 
 // Messages are translation keys; the page shows them in the reader's language.
+/** Every staff password: set by an administrator, at a reset or by `npm run admin:create`. */
+export const STAFF_PASSWORD_MIN = 8;
 const password = z
   .string({ error: "validation.required" })
-  .min(8, { error: "validation.passwordTooShort" })
+  .min(STAFF_PASSWORD_MIN, { error: "validation.passwordTooShort" })
   .max(256, { error: "validation.passwordTooLong" });
 
 const username = z
@@ -95,6 +97,10 @@ export const EditStaffSchema = z
   })
   .superRefine(requireEmailByRole);
 export type EditStaffInput = z.infer<typeof EditStaffSchema>;
+
+/** `npm run admin:create`: the first system administrator, from the command line. */
+export const FirstAdminSchema = z.object({ username, displayName, email, password });
+export type FirstAdminInput = z.infer<typeof FirstAdminSchema>;
 
 export const ResetPasswordSchema = z.object({
   intent: z.literal("reset-password"),
