@@ -1,12 +1,15 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/i18n";
-import { complaintFormOptions } from "~/models/cases/intake.server";
+import { complaintFormOptions, submitComplaint } from "~/models/cases/intake.server";
 import { publicPledgeView } from "~/models/pledges/public.server";
+import { loader as pledgesLoader } from "~/routes/admin.pledges._index";
 import { action as servicesAction, loader as servicesLoader } from "~/routes/admin.services";
 import { action as listAction, loader as listLoader } from "~/routes/central.departments._index";
 import { action as deptAction, loader as deptLoader } from "~/routes/central.departments.$code";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
+import { TEST_PII_KEY } from "../setup/global-setup";
 import { getRequest, postForm, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 
@@ -131,6 +134,27 @@ describe.each(DB_KINDS)("departments and services, administered [%s]", (kind) =>
     expect((await dept("LTD")).is_active).toBe(0);
     expect(await shown()).toBe(false);
     expect(await listed()).toBe(false);
+    // A complaint posted to it anyway (an old page, a forged form) is refused; no case is written.
+    const cases = await app.db.selectFrom("cases").select("id").execute();
+    const refused = await submitComplaint(
+      app.db,
+      TEST_PII_KEY,
+      os.tmpdir(),
+      {
+        department: String(d.id),
+        service: "",
+        whatHappened: "The hearing was moved without notice.",
+        desiredOutcome: "",
+        name: "",
+        email: "",
+        phone: "",
+        consent: "yes",
+        language: "en",
+      },
+      [],
+    );
+    expect(refused.ok).toBe(false);
+    expect(await app.db.selectFrom("cases").select("id").execute()).toEqual(cases);
     // Its own page is still there (history), and so is the department in the admin list.
     expect(await publicPledgeView(app.db, { department: "LTD", now: new Date() })).not.toBeNull();
     const list = (await (
@@ -156,6 +180,27 @@ describe.each(DB_KINDS)("departments and services, administered [%s]", (kind) =>
     expect(options.services.some((s) => s.id === svc[0]!.id)).toBe(false);
     expect(options.services.some((s) => s.id === svc[1]!.id)).toBe(true);
     expect(await services("LTD")).toHaveLength(2);
+    // …and the new-pledge form of its department no longer offers it.
+    await post(sys, "/central/departments/IMMD", {
+      intent: "service-active",
+      serviceId: String((await services("IMMD"))[0]!.id),
+      active: "0",
+    });
+    const admin = await signInAs(app.c, "admin.immd");
+    const pledgePage = (await (
+      await settle(() =>
+        pledgesLoader({
+          request: getRequest("/admin/pledges", { cookie: admin }),
+          context: app.context,
+          params: {},
+        }),
+      )
+    ).json()) as { services: { id: number }[] };
+    const immdServices = await services("IMMD");
+    expect(pledgePage.services.map((s) => s.id)).toEqual(
+      immdServices.filter((s) => s.is_active === 1).map((s) => s.id),
+    );
+    expect(pledgePage.services.length).toBe(immdServices.length - 1);
 
     // Every change audited.
     for (const action of [
@@ -169,7 +214,10 @@ describe.each(DB_KINDS)("departments and services, administered [%s]", (kind) =>
     ]) {
       const rows = await auditOf(action);
       expect(rows.length, action).toBeGreaterThan(0);
-      expect(rows.every((r) => r.department_id === d.id)).toBe(true);
+      expect(
+        rows.some((r) => r.department_id === d.id && r.actor_user_id != null),
+        action,
+      ).toBe(true);
     }
     expect(await auditOf("service.create")).toHaveLength(2);
   });
