@@ -2,6 +2,7 @@ import enApi from "./locales/en/api.json";
 import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
+import enDepartmentsAdmin from "./locales/en/departmentsAdmin.json";
 import enDigest from "./locales/en/digest.json";
 import enFeedback from "./locales/en/feedback.json";
 import enMail from "./locales/en/mail.json";
@@ -15,6 +16,7 @@ import zhApi from "./locales/zh-HK/api.json";
 import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
+import zhDepartmentsAdmin from "./locales/zh-HK/departmentsAdmin.json";
 import zhDigest from "./locales/zh-HK/digest.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
 import zhMail from "./locales/zh-HK/mail.json";
@@ -50,6 +52,7 @@ export const resources = {
       ...enReports,
       ...enQueues,
       ...enDigest,
+      ...enDepartmentsAdmin,
     },
   },
   "zh-HK": {
@@ -67,6 +70,7 @@ export const resources = {
       ...zhReports,
       ...zhQueues,
       ...zhDigest,
+      ...zhDepartmentsAdmin,
     },
   },
 } as const;

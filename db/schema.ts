@@ -11,6 +11,10 @@ export interface DepartmentTable {
   code: string;
   name_en: string;
   name_zh: string;
+  /** "bureau" (a policy bureau) or "department"; see DEPARTMENT_KINDS. */
+  kind: Generated<string>;
+  /** 1, or 0 once deactivated: hidden from new work, history kept. */
+  is_active: Generated<number>;
   created_at: string;
 }
 export type Department = Selectable<DepartmentTable>;
@@ -22,6 +26,10 @@ export interface ServiceTable {
   code: string;
   name_en: string;
   name_zh: string;
+  /** 1 for a direct public service, 0 for an internal one. */
+  is_public: Generated<number>;
+  /** 1, or 0 once deactivated: hidden from new work, history kept. */
+  is_active: Generated<number>;
   created_at: string;
 }
 export type Service = Selectable<ServiceTable>;

@@ -9,7 +9,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.titl
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
-  const departments = await listDepartments(context.db);
+  const departments = await listDepartments(context.db, { activeOnly: true });
   return { departments: departments.map((d) => ({ code: d.code, name: localName(d, locale) })) };
 }
 

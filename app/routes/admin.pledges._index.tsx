@@ -42,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const latest = lastCompleteMonths(hkMonth(new Date()), 1)[0]!;
   const [pledges, services, surveys, locale] = await Promise.all([
     listPledges(context.db, { departmentId }),
-    listServices(context.db, departmentId),
+    listServices(context.db, departmentId, { activeOnly: true }),
     satisfactionQuestions(context.db, departmentId),
     getLocale(request),
   ]);

@@ -125,6 +125,14 @@ export default function StaffHome() {
           </h3>
           <p>{t("staff.surveysBody")}</p>
         </li>
+        {data.role === "system_admin" ? (
+          <li className="card">
+            <h3>
+              <Link to="/central/departments">{t("departmentsAdmin.homeTitle")}</Link>
+            </h3>
+            <p>{t("departmentsAdmin.homeBody")}</p>
+          </li>
+        ) : null}
         {data.canManageStaff ? (
           <>
             <li className="card">
@@ -148,6 +156,12 @@ export default function StaffHome() {
                 <Link to="/admin/api-keys">{t("admin.apiKeysTitle")}</Link>
               </h3>
               <p>{t("admin.apiKeysBody")}</p>
+            </li>
+            <li className="card">
+              <h3>
+                <Link to="/admin/services">{t("departmentsAdmin.homeServicesTitle")}</Link>
+              </h3>
+              <p>{t("departmentsAdmin.homeServicesBody")}</p>
             </li>
             <li className="card">
               <h3>

@@ -47,7 +47,15 @@ export type AuditAction =
   | "reading.create"
   | "report.acknowledge"
   | "queue.retry"
-  | "queue.retry-all";
+  | "queue.retry-all"
+  | "department.create"
+  | "department.update"
+  | "department.deactivate"
+  | "department.reactivate"
+  | "service.create"
+  | "service.update"
+  | "service.deactivate"
+  | "service.reactivate";
 
 export interface AuditInput {
   action: AuditAction;

@@ -169,11 +169,21 @@ export interface ComplaintFormOptions {
   services: { id: number; departmentId: number; name: string }[];
 }
 
-/** Every department and service, named in the reader's language. */
+/** Every active department and service (a deactivated one takes no new complaints), in the reader's language. */
 export async function complaintFormOptions(db: Db, locale: string): Promise<ComplaintFormOptions> {
   const [departments, services] = await Promise.all([
-    db.selectFrom("departments").select(["id", "name_en", "name_zh"]).orderBy("code").execute(),
-    db.selectFrom("services").select(["id", "department_id", "name_en", "name_zh"]).orderBy("code").execute(),
+    db
+      .selectFrom("departments")
+      .select(["id", "name_en", "name_zh"])
+      .where("is_active", "=", 1)
+      .orderBy("code")
+      .execute(),
+    db
+      .selectFrom("services")
+      .select(["id", "department_id", "name_en", "name_zh"])
+      .where("is_active", "=", 1)
+      .orderBy("code")
+      .execute(),
   ]);
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, locale);
   return {
@@ -310,6 +320,7 @@ export async function submitComplaint(
     .selectFrom("departments")
     .select("id")
     .where("id", "=", departmentId)
+    .where("is_active", "=", 1)
     .executeTakeFirst();
   if (!dept) errors.department = E.unknownDepartment;
   let serviceId: number | null = null;
@@ -319,6 +330,7 @@ export async function submitComplaint(
       .select("id")
       .where("id", "=", Number(input.service))
       .where("department_id", "=", dept.id)
+      .where("is_active", "=", 1)
       .executeTakeFirst();
     if (service) serviceId = service.id;
     else errors.service = E.service;

@@ -200,7 +200,9 @@ export async function publicPledgeView(
   options: { department?: string | null; now: Date },
 ): Promise<PublicView | null> {
   let departments = db.selectFrom("departments").select(["id", "code", "name_en", "name_zh"]).orderBy("code");
-  if (options.department != null)
+  // A deactivated department leaves the list of all; its own page (its history) stays.
+  if (options.department == null) departments = departments.where("is_active", "=", 1);
+  else
     departments = departments.where((eb) =>
       eb(eb.fn("upper", ["code"]), "=", options.department!.toUpperCase()),
     );
