@@ -72,7 +72,7 @@ async function readPassword(): Promise<string> {
 runCli("admin:create", async () => {
   if (process.argv.some((a) => a === "--password" || a.startsWith("--password="))) {
     throw new UsageError(
-      "The password is never an argument: pipe it on standard input or type it when asked.\n" + USAGE,
+      `The password is never an argument: pipe it on standard input or type it when asked.\n${USAGE}`,
     );
   }
   const { values } = parseCliArgs(
