@@ -294,12 +294,20 @@ describe.each(DB_KINDS)("staff e-mail addresses, set by administrators [%s]", (k
     );
     const both = await mailTo("new.manager@hkpost.gov.hk", 2)();
     expect(both).toHaveLength(2);
-    const kinds = await app.db
-      .selectFrom("outbox_messages")
-      .select(["kind", "sent_at"])
-      .where("department_id", "=", manager.department_id!)
-      .orderBy("id")
-      .execute();
+    // The worker marks a message sent just after the SMTP server has it: wait for that write.
+    const outbox = () =>
+      app.db
+        .selectFrom("outbox_messages")
+        .select(["kind", "sent_at"])
+        .where("department_id", "=", manager.department_id!)
+        .orderBy("id")
+        .execute();
+    const deadline = Date.now() + 10_000;
+    let kinds = await outbox();
+    while (kinds.some((k) => k.sent_at === null) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      kinds = await outbox();
+    }
     expect(kinds.map((k) => k.kind)).toEqual(["report.digest", expect.stringMatching(/^notification\./)]);
     expect(kinds.every((k) => k.sent_at !== null)).toBe(true);
   }, 120_000);
