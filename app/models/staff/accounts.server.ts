@@ -4,6 +4,7 @@ import type { StaffUser } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import { DEPARTMENT_ROLES, type FirstAdminInput, GOVERNMENT_ROLES, type Role } from "./schema";
+import { revokeAllSessions } from "./sessions.server";
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. Algorithm 2 is Argon2id
 // (@node-rs/argon2's const enum, which isolatedModules cannot import).
@@ -237,12 +238,7 @@ export async function updateStaff(
       .where("id", "=", target.id)
       .execute();
     if (!input.isActive) {
-      await trx
-        .updateTable("sessions")
-        .set({ revoked_at: now })
-        .where("user_id", "=", target.id)
-        .where("revoked_at", "is", null)
-        .execute();
+      await revokeAllSessions(trx, target.id, now);
     }
     await recordAudit(trx, {
       action: "staff.update",
@@ -275,12 +271,7 @@ export async function resetStaffPassword(
       .set({ password_hash: passwordHash, updated_at: now })
       .where("id", "=", target.id)
       .execute();
-    await trx
-      .updateTable("sessions")
-      .set({ revoked_at: now })
-      .where("user_id", "=", target.id)
-      .where("revoked_at", "is", null)
-      .execute();
+    await revokeAllSessions(trx, target.id, now);
     await recordAudit(trx, {
       action: "staff.password-reset",
       actorUserId: actor.id,

@@ -114,3 +114,13 @@ export async function revokeSession(db: Db, sessionId: string, now = new Date())
     .where("revoked_at", "is", null)
     .execute();
 }
+
+/** Ends every open session of an account (deactivated, or its password reset), in the caller's transaction. */
+export async function revokeAllSessions(trx: Db, userId: number, at: string): Promise<void> {
+  await trx
+    .updateTable("sessions")
+    .set({ revoked_at: at })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .execute();
+}
