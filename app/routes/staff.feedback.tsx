@@ -29,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const channel = FEEDBACK_CHANNELS.find((c) => c === p.get("fc"));
   const important = p.get("fi") === "1";
   const [services, entries] = await Promise.all([
-    listServices(context.db, user.departmentId!),
+    listServices(context.db, user.departmentId!, { activeOnly: true }),
     listFeedback(context.db, user.departmentId!, { kind, channel, important }),
   ]);
   return {
@@ -59,7 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, 400);
   const d = parsed.data;
   if (d.serviceId) {
-    const services = await listServices(context.db, user.departmentId!);
+    const services = await listServices(context.db, user.departmentId!, { activeOnly: true });
     if (!services.some((s) => s.id === d.serviceId)) {
       const errors: FieldErrors = { serviceId: "validation.invalid" };
       return json({ errors, values: formValues(form) }, 400);

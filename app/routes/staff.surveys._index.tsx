@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const canAuthor = user.role === "department_admin";
   const services =
     canAuthor && user.departmentId
-      ? (await listServices(context.db, user.departmentId)).map((s) => ({
+      ? (await listServices(context.db, user.departmentId, { activeOnly: true })).map((s) => ({
           id: s.id,
           name: localName(s, locale),
         }))
@@ -58,7 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json({ errors: parsed.errors }, 400);
   let serviceId: number | null = null;
   if (parsed.data.serviceId) {
-    const services = await listServices(context.db, user.departmentId!);
+    const services = await listServices(context.db, user.departmentId!, { activeOnly: true });
     if (!services.some((s) => s.id === parsed.data.serviceId)) {
       const errors: FieldErrors = { serviceId: "validation.invalid" };
       return json({ errors }, 400);

@@ -7,6 +7,8 @@ import { loader as pledgesLoader } from "~/routes/admin.pledges._index";
 import { action as servicesAction, loader as servicesLoader } from "~/routes/admin.services";
 import { action as listAction, loader as listLoader } from "~/routes/central.departments._index";
 import { action as deptAction, loader as deptLoader } from "~/routes/central.departments.$code";
+import { action as feedbackAction, loader as feedbackLoader } from "~/routes/staff.feedback";
+import { action as surveysAction, loader as surveysLoader } from "~/routes/staff.surveys._index";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
 import { TEST_PII_KEY } from "../setup/global-setup";
@@ -345,6 +347,87 @@ describe.each(DB_KINDS)("departments and services, administered [%s]", (kind) =>
     expect(
       (await post(admin, "/central/departments/HKP", { ...rename, serviceId: String(foreign.id) })).status,
     ).toBe(404);
+  });
+
+  it("leaves a deactivated service out of the staff feedback and new-survey forms, and refuses it there", async () => {
+    const sys = await signInAs(app.c, "sysadmin");
+    const [gone, kept] = await services("IMMD");
+    expect(
+      (
+        await post(sys, "/central/departments/IMMD", {
+          intent: "service-active",
+          serviceId: String(gone!.id),
+          active: "0",
+        })
+      ).status,
+    ).toBe(302);
+
+    const counter = await signInAs(app.c, "counter.immd");
+    const feedbackPage = (await (
+      await settle(() =>
+        feedbackLoader({
+          request: getRequest("/staff/feedback", { cookie: counter }),
+          context: app.context,
+          params: {},
+        }),
+      )
+    ).json()) as { services: { id: number }[] };
+    expect(feedbackPage.services.map((s) => s.id)).toContain(kept!.id);
+    expect(feedbackPage.services.map((s) => s.id)).not.toContain(gone!.id);
+    const entries = async () =>
+      Number(
+        (
+          await app.db
+            .selectFrom("feedback_entries")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await entries();
+    const logged = await settle(() =>
+      feedbackAction({
+        request: postForm(
+          "/staff/feedback",
+          {
+            kind: "compliment",
+            channel: "counter",
+            serviceId: String(gone!.id),
+            summary: "Quick",
+            language: "en",
+          },
+          { csrfToken: app.csrfToken, cookie: counter },
+        ),
+        context: app.context,
+        params: {},
+      }),
+    );
+    expect(logged.status).toBe(400);
+    expect(await entries()).toBe(before);
+
+    const admin = await signInAs(app.c, "admin.immd");
+    const surveysPage = (await (
+      await settle(() =>
+        surveysLoader({
+          request: getRequest("/staff/surveys", { cookie: admin }),
+          context: app.context,
+          params: {},
+        }),
+      )
+    ).json()) as { services: { id: number }[] };
+    expect(surveysPage.services.map((s) => s.id)).toContain(kept!.id);
+    expect(surveysPage.services.map((s) => s.id)).not.toContain(gone!.id);
+    const created = await settle(() =>
+      surveysAction({
+        request: postForm(
+          "/staff/surveys",
+          { template: "csat5", serviceId: String(gone!.id) },
+          { csrfToken: app.csrfToken, cookie: admin },
+        ),
+        context: app.context,
+        params: {},
+      }),
+    );
+    expect(created.status).toBe(400);
   });
 
   it("answers 404 to staff who are not the right administrators, as the other admin pages do", async () => {

@@ -13,6 +13,8 @@ export interface TestAppOptions {
   /** A data directory of this test's own (attachments, backups), as DATA_DIR. */
   dataDir?: boolean;
   clientAddress?: string;
+  /** An empty database (migrated, no demo data), as production starts. */
+  empty?: boolean;
 }
 
 /** What a test gets from `useTestApp`: read its fields inside a test or a hook, never at the top. */
@@ -38,7 +40,7 @@ export function useTestApp(kind: TestDbKind, options: TestAppOptions = {}): Test
   let c: TestContext | undefined;
   let dataDir: string | undefined;
   beforeEach(async () => {
-    t = await freshDb(kind);
+    t = await freshDb(kind, { seeded: !options.empty });
     dataDir = options.dataDir ? fs.mkdtempSync(path.join(os.tmpdir(), "pledge-data-")) : undefined;
     c = makeContext(t.db, {
       clientAddress: options.clientAddress,

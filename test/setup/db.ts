@@ -23,13 +23,18 @@ export interface TestDb {
   cleanup(): Promise<void>;
 }
 
-/** A fresh, migrated and seeded database of our own: a copied SQLite file, or a new Postgres schema. */
-export async function freshDb(kind: TestDbKind): Promise<TestDb> {
+/**
+ * A fresh, migrated and seeded database of our own: a copied SQLite file, or a new Postgres schema.
+ * With `{ seeded: false }` it is migrated only, as a production database starts.
+ */
+export async function freshDb(kind: TestDbKind, options: { seeded?: boolean } = {}): Promise<TestDb> {
+  const seeded = options.seeded ?? true;
   if (kind === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-test-"));
     const file = path.join(dir, "test.sqlite");
-    fs.copyFileSync(TEMPLATE_DB, file);
+    if (seeded) fs.copyFileSync(TEMPLATE_DB, file);
     const db = createDb(file);
+    if (!seeded) await migrateToLatest(db);
     return {
       kind,
       db,
@@ -61,7 +66,7 @@ export async function freshDb(kind: TestDbKind): Promise<TestDb> {
   };
   try {
     await migrateWhileNoSchemaIsDropped(base, db, schema);
-    await seed(db);
+    if (seeded) await seed(db);
   } catch (e) {
     await db.destroy();
     await dropSchema();
