@@ -141,7 +141,8 @@ export type ChangePasswordInput = z.infer<typeof ChangePasswordSchema>;
 export const ChangeEmailSchema = z.object({
   intent: z.literal("email"),
   email: requiredEmail,
-  currentPassword,
+  /** the current password (named apart from the password form's field on the same page) */
+  password: currentPassword,
 });
 export type ChangeEmailInput = z.infer<typeof ChangeEmailSchema>;
 
