@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed-data";
-import { allowFailedResponse, expectNoAxeViolations, launchBrowser } from "../setup/browser";
+import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { type RunningServer, startServer } from "../setup/server";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
@@ -119,4 +119,45 @@ describe("forgot password, end to end (issue 12, done when #3)", () => {
       await browser.cleanup();
     }
   }, 60_000);
+
+  it("the account, staff import and case settings pages pass axe and work", async () => {
+    const base = server.baseUrl;
+    const admin = await signedInBrowser(base, "admin.immd");
+    try {
+      const page = admin.page;
+      page.setDefaultTimeout(15_000);
+      await page.getByRole("link", { name: "My account" }).first().click();
+      await page.waitForURL(`${base}/staff/account`);
+      await expectNoAxeViolations(page);
+      allowFailedResponse(400, "/staff/account", "the test gives a wrong current password on purpose");
+      await page.getByLabel("Current password").first().fill("not my password");
+      await page.getByLabel("New password").fill("another long password");
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.locator(".error-summary", { hasText: "The current password is not correct." }).waitFor();
+      await expectNoAxeViolations(page);
+
+      await page.goto(`${base}/admin/staff`);
+      await page.getByRole("link", { name: "Import staff from a CSV file" }).click();
+      await page.waitForURL(`${base}/admin/staff/import`);
+      await expectNoAxeViolations(page);
+      allowFailedResponse(400, "/admin/staff/import", "the test imports a bad file on purpose");
+      await page.getByLabel("Or paste the CSV here").fill("username,name,email,role\nx,Short,short@immd.gov.hk,manager");
+      await page.getByRole("button", { name: "Check and import" }).click();
+      await page.getByText("Line 2, column username:").waitFor();
+      await expectNoAxeViolations(page);
+      await page
+        .getByLabel("Or paste the CSV here")
+        .fill("username,name,email,role,language\nnew.counter,New Counter,new.counter@immd.gov.hk,counter_staff,en");
+      await page.getByRole("button", { name: "Check and import" }).click();
+      await page.getByText("Accounts created: 1.").waitFor();
+
+      await page.goto(`${base}/admin/case-settings`);
+      await page.getByLabel("Survey", { exact: true }).selectOption({ label: "None: send no survey" });
+      await page.getByRole("button", { name: "Save the survey choice" }).click();
+      await page.getByText("The survey choice has been saved.").waitFor();
+      await expectNoAxeViolations(page);
+    } finally {
+      await admin.context.cleanup();
+    }
+  }, 120_000);
 });
