@@ -98,11 +98,7 @@ async function seedBase(db: Db): Promise<{ departments: number; accounts: number
         .expression((eb) =>
           eb
             .selectFrom("surveys")
-            .select([
-              "department_id",
-              "id",
-              eb.val(SEEDED_AT).as("updated_at"),
-            ])
+            .select(["department_id", "id", eb.val(SEEDED_AT).as("updated_at")])
             .where("slug", "=", `${d.code.toLowerCase()}case`),
         )
         .onConflict((oc) => oc.column("department_id").doNothing())

@@ -6,12 +6,12 @@ import { ClosureDayForm, ClosureList } from "~/components/calendar/closure-days"
 import { ClosureSurveyForm } from "~/components/cases/closure-survey-form";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/calendar/closure-days.server";
-import { CaseSettingsSchema, ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";
 import {
   getClosureSurveyId,
   listClosureSurveyChoices,
   saveClosureSurvey,
 } from "~/models/cases/closure-survey.server";
+import { CaseSettingsSchema, ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";
 import { getCaseSettings, saveCaseSettings } from "~/models/cases/settings.server";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";

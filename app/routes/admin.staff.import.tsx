@@ -37,7 +37,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
             label: `${d.code} — ${localName(d, locale)}`,
           }))
         : [],
-    done: created === null ? null : { created: Number(created) || 0, unchanged: Number(url.searchParams.get("unchanged")) || 0 },
+    done:
+      created === null
+        ? null
+        : { created: Number(created) || 0, unchanged: Number(url.searchParams.get("unchanged")) || 0 },
   };
 }
 
@@ -48,7 +51,10 @@ async function readImportForm(request: Request): Promise<FormData> {
   assertFormContentType(request);
   const type = request.headers.get("content-type") ?? "";
   if (!/^\s*multipart\/form-data/i.test(type) || !request.body) return readForm(request);
-  return unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }));
+  return unstable_parseMultipartFormData(
+    request,
+    unstable_createMemoryUploadHandler({ maxPartSize: MAX_BYTES }),
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -68,7 +74,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Department administrators: their own department, whatever the form says.
   const departmentId =
     user.role === "system_admin" ? Number(form.get("departmentId")) || 0 : (user.departmentId ?? 0);
-  if (!departmentId) return json<ActionResult>({ errors: [], formError: "staffAccount.import.errors.department" }, 400);
+  if (!departmentId)
+    return json<ActionResult>({ errors: [], formError: "staffAccount.import.errors.department" }, 400);
 
   const file = form.get("file");
   const pasted = form.get("csv");

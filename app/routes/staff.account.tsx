@@ -10,7 +10,12 @@ import {
   requestEmailChange,
   setOwnLanguage,
 } from "~/models/staff/own-account.server";
-import { ChangeEmailSchema, ChangePasswordSchema, LanguageSchema, STAFF_LANGUAGES } from "~/models/staff/schema";
+import {
+  ChangeEmailSchema,
+  ChangePasswordSchema,
+  LanguageSchema,
+  STAFF_LANGUAGES,
+} from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
@@ -33,13 +38,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   assertCsrf(request, context, form);
   const user = await requireUser(request, context);
-  const me = { id: user.id, sessionId: user.sessionId, username: user.username, departmentId: user.departmentId };
+  const me = {
+    id: user.id,
+    sessionId: user.sessionId,
+    username: user.username,
+    departmentId: user.departmentId,
+  };
   const intent = form.get("intent");
   if (intent === "password") {
     const parsed = parseForm(ChangePasswordSchema, form);
     if (!parsed.ok) return json({ intent, errors: parsed.errors }, 400);
     const r = await changeOwnPassword(context.db, me, parsed.data.currentPassword, parsed.data.newPassword);
-    if (!r.ok) return json({ intent, errors: { currentPassword: "staffAccount.account.errors.currentPassword" } }, 400);
+    if (!r.ok)
+      return json(
+        { intent, errors: { currentPassword: "staffAccount.account.errors.currentPassword" } },
+        400,
+      );
     return redirect("/staff/account?saved=password");
   }
   if (intent === "email") {

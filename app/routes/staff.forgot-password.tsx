@@ -3,8 +3,8 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, TextField } from "~/components/forms";
-import { ForgotPasswordSchema } from "~/models/staff/schema";
 import { allowResetRequest, requestPasswordReset } from "~/models/staff/password-reset.server";
+import { ForgotPasswordSchema } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { parseForm } from "~/utils/forms";
@@ -33,7 +33,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return json({ state: "invalid" as const, errors: parsed.errors }, 400);
   if (!(await allowResetRequest(context, parsed.data.email))) {
     const seconds = context.limiters.resetEmail.durationSeconds;
-    return json({ state: "throttled" as const, errors: {} }, { status: 429, headers: { "Retry-After": String(seconds) } });
+    return json(
+      { state: "throttled" as const, errors: {} },
+      { status: 429, headers: { "Retry-After": String(seconds) } },
+    );
   }
   await requestPasswordReset(context.db, context.env.PII_KEY, parsed.data.email, await getLocale(request));
   return json({ state: "sent" as const, errors: {} });
@@ -78,7 +81,14 @@ export default function ForgotPassword() {
       <ErrorSummary errors={errors} labels={labels} />
       <Form method="post" noValidate>
         <CsrfInput />
-        <TextField name="email" type="email" label={labels.email} autoComplete="email" required error={errors.email} />
+        <TextField
+          name="email"
+          type="email"
+          label={labels.email}
+          autoComplete="email"
+          required
+          error={errors.email}
+        />
         <button type="submit" className="button" disabled={busy}>
           {t("staffAccount.forgot.submit")}
         </button>

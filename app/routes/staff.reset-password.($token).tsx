@@ -81,7 +81,11 @@ export default function ResetPassword() {
   return (
     <div className="container narrow">
       <h1>{t(invite ? "staffAccount.reset.inviteTitle" : "staffAccount.reset.title")}</h1>
-      <p>{t(invite ? "staffAccount.reset.inviteIntro" : "staffAccount.reset.intro", { username: data.username })}</p>
+      <p>
+        {t(invite ? "staffAccount.reset.inviteIntro" : "staffAccount.reset.intro", {
+          username: data.username,
+        })}
+      </p>
       <ErrorSummary errors={errors} labels={labels} />
       <Form method="post" noValidate>
         <CsrfInput />

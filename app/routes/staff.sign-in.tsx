@@ -12,8 +12,8 @@ import { readForm } from "~/utils/body.server";
 import { sessionCookie } from "~/utils/cookies.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { parseForm } from "~/utils/forms";
-import { getLocale } from "~/utils/i18n.server";
 import { safeRedirect } from "~/utils/http.server";
+import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signInTitle");

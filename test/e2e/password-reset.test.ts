@@ -67,7 +67,9 @@ describe("forgot password, end to end (issue 12, done when #3)", () => {
       const [raw] = await mailTo("officer.immd@pledge.example", 1);
       expect(raw).toBeDefined();
       expect(subjectOf(raw!)).toBe("Set a new password for Pledge");
-      const link = decodedBody(raw!).match(/http:\/\/localhost:\d+\/staff\/reset-password\/[A-Za-z0-9_-]{43}/)?.[0];
+      const link = decodedBody(raw!).match(
+        /http:\/\/localhost:\d+\/staff\/reset-password\/[A-Za-z0-9_-]{43}/,
+      )?.[0];
       expect(link).toBeDefined();
 
       await page.goto(link!);
@@ -141,13 +143,17 @@ describe("forgot password, end to end (issue 12, done when #3)", () => {
       await page.waitForURL(`${base}/admin/staff/import`);
       await expectNoAxeViolations(page);
       allowFailedResponse(400, "/admin/staff/import", "the test imports a bad file on purpose");
-      await page.getByLabel("Or paste the CSV here").fill("username,name,email,role\nx,Short,short@immd.gov.hk,manager");
+      await page
+        .getByLabel("Or paste the CSV here")
+        .fill("username,name,email,role\nx,Short,short@immd.gov.hk,manager");
       await page.getByRole("button", { name: "Check and import" }).click();
       await page.getByText("Line 2, column username:").waitFor();
       await expectNoAxeViolations(page);
       await page
         .getByLabel("Or paste the CSV here")
-        .fill("username,name,email,role,language\nnew.counter,New Counter,new.counter@immd.gov.hk,counter_staff,en");
+        .fill(
+          "username,name,email,role,language\nnew.counter,New Counter,new.counter@immd.gov.hk,counter_staff,en",
+        );
       await page.getByRole("button", { name: "Check and import" }).click();
       await page.getByText("Accounts created: 1.").waitFor();
 

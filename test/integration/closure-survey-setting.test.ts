@@ -28,7 +28,11 @@ describe.each(DB_KINDS)("the survey sent after a case closes, a department setti
   /** Opens and closes a case of IMMD; returns the invitation's survey slug, or null for none. */
   async function closeACase(): Promise<string | null> {
     const key = app.context.env.PII_KEY;
-    const dept = await app.db.selectFrom("departments").select("id").where("code", "=", "IMMD").executeTakeFirstOrThrow();
+    const dept = await app.db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", "IMMD")
+      .executeTakeFirstOrThrow();
     const officer = await app.db
       .selectFrom("staff_users")
       .select("id")
@@ -51,7 +55,9 @@ describe.each(DB_KINDS)("the survey sent after a case closes, a department setti
       ["reply", { body: "Done" }],
       ["close", {}],
     ] as const) {
-      expect((await moveCase(app.db, { id: officer.id, departmentId: dept.id }, id, action, input)).ok).toBe(true);
+      expect((await moveCase(app.db, { id: officer.id, departmentId: dept.id }, id, action, input)).ok).toBe(
+        true,
+      );
     }
     const invitation = await app.db
       .selectFrom("case_survey_invitations as i")
@@ -65,12 +71,19 @@ describe.each(DB_KINDS)("the survey sent after a case closes, a department setti
   it("shows the department's surveys and the seed's choice; another choice is used from the next closure", async () => {
     const cookie = await signInAs(app.c, "admin.immd");
     const page = await settle(() =>
-      settingsLoader({ request: getRequest("/admin/case-settings", { cookie }), context: app.context, params: {} }),
+      settingsLoader({
+        request: getRequest("/admin/case-settings", { cookie }),
+        context: app.context,
+        params: {},
+      }),
     );
     const data = await page.json();
     expect(data.closureSurvey.selected).toBe(await surveyId("immdcase"));
     // Only IMMD's surveys.
-    expect(data.closureSurvey.choices.map((c: { slug: string }) => c.slug).sort()).toEqual(["immdcase", "immdcsat"]);
+    expect(data.closureSurvey.choices.map((c: { slug: string }) => c.slug).sort()).toEqual([
+      "immdcase",
+      "immdcsat",
+    ]);
     expect(await closeACase()).toBe("immdcase");
 
     const saved = await choose(cookie, String(await surveyId("immdcsat")));
@@ -81,7 +94,11 @@ describe.each(DB_KINDS)("the survey sent after a case closes, a department setti
     // None: no invitation at all.
     expect((await choose(cookie, "")).status).toBe(302);
     expect(await closeACase()).toBeNull();
-    const outbox = await app.db.selectFrom("outbox_messages").select("kind").where("kind", "=", "case.survey-invitation").execute();
+    const outbox = await app.db
+      .selectFrom("outbox_messages")
+      .select("kind")
+      .where("kind", "=", "case.survey-invitation")
+      .execute();
     expect(outbox).toHaveLength(2);
 
     const audit = await app.db
@@ -97,7 +114,9 @@ describe.each(DB_KINDS)("the survey sent after a case closes, a department setti
     for (const bad of [String(await surveyId("hkpcsat")), "999999", "abc"]) {
       const r = await choose(cookie, bad);
       expect(r.status).toBe(400);
-      expect((await r.json()).errors).toEqual({ closureSurveyId: "staffAccount.caseSurvey.errors.unknownSurvey" });
+      expect((await r.json()).errors).toEqual({
+        closureSurveyId: "staffAccount.caseSurvey.errors.unknownSurvey",
+      });
     }
     expect(await closeACase()).toBe("immdcase");
     const manager = await signInAs(app.c, "manager.immd");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { hashToken } from "~/models/staff/sessions.server";
 import { action as accountAction, loader as accountLoader } from "~/routes/staff.account";
 import { action as confirmAction, loader as confirmLoader } from "~/routes/staff.confirm-email.$token";
 import { action as signInAction } from "~/routes/staff.sign-in";
-import { hashToken } from "~/models/staff/sessions.server";
 import { tFor } from "~/utils/meta";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { useTestApp } from "../setup/app";
@@ -59,7 +59,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
       account: { username: "counter.immd", email: "counter.immd@pledge.example", pendingEmail: null },
     });
     // Nobody else's account can be asked for: the page has no id.
-    const denied = await post(cookie, { intent: "password", currentPassword: "wrong", newPassword: "long enough 2" });
+    const denied = await post(cookie, {
+      intent: "password",
+      currentPassword: "wrong",
+      newPassword: "long enough 2",
+    });
     expect(denied.status).toBe(400);
   });
 
@@ -68,16 +72,30 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     await signInAs(app.c, "manager.immd");
     expect(await openSessions("manager.immd")).toBe(2);
 
-    const wrong = await post(cookie, { intent: "password", currentPassword: "not it", newPassword: "long enough 2" });
+    const wrong = await post(cookie, {
+      intent: "password",
+      currentPassword: "not it",
+      newPassword: "long enough 2",
+    });
     expect(wrong.status).toBe(400);
-    expect((await wrong.json()).errors).toEqual({ currentPassword: "staffAccount.account.errors.currentPassword" });
-    const short = await post(cookie, { intent: "password", currentPassword: DEMO_PASSWORD, newPassword: "short" });
+    expect((await wrong.json()).errors).toEqual({
+      currentPassword: "staffAccount.account.errors.currentPassword",
+    });
+    const short = await post(cookie, {
+      intent: "password",
+      currentPassword: DEMO_PASSWORD,
+      newPassword: "short",
+    });
     expect(short.status).toBe(400);
     expect((await short.json()).errors).toEqual({ newPassword: "validation.passwordTooShort" });
     expect(await signIn("manager.immd", DEMO_PASSWORD)).toBe(302);
     expect(await openSessions("manager.immd")).toBe(3);
 
-    const ok = await post(cookie, { intent: "password", currentPassword: DEMO_PASSWORD, newPassword: "long enough 2" });
+    const ok = await post(cookie, {
+      intent: "password",
+      currentPassword: DEMO_PASSWORD,
+      newPassword: "long enough 2",
+    });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toBe("/staff/account?saved=password");
     expect(await openSessions("manager.immd")).toBe(1);
@@ -88,7 +106,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     expect(page.status).toBe(200);
     expect(await signIn("manager.immd", DEMO_PASSWORD)).toBe(401);
     expect(await signIn("manager.immd", "long enough 2")).toBe(302);
-    const audit = await app.db.selectFrom("audit_events").select("action").where("action", "=", "staff.password-change").execute();
+    const audit = await app.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("action", "=", "staff.password-change")
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
@@ -108,7 +130,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     ]);
     expect(await staffOutbox(app.db, app.context.env.PII_KEY)).toHaveLength(0);
 
-    const asked = await post(cookie, { intent: "email", email: "new.officer@immd.gov.hk", password: DEMO_PASSWORD });
+    const asked = await post(cookie, {
+      intent: "email",
+      email: "new.officer@immd.gov.hk",
+      password: DEMO_PASSWORD,
+    });
     expect(asked.status).toBe(302);
     // The old address stays until the link is opened; the page says what is waiting.
     expect((await account("officer.immd")).email).toBe("officer.immd@pledge.example");
@@ -125,7 +151,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
 
     // Opening the link (GET) changes nothing: a mail scanner that follows links confirms nothing.
     const shown = await settle(() =>
-      confirmLoader({ request: getRequest(`/staff/confirm-email/${token}`), context: app.context, params: { token } }),
+      confirmLoader({
+        request: getRequest(`/staff/confirm-email/${token}`),
+        context: app.context,
+        params: { token },
+      }),
     );
     expect(shown.status).toBe(200);
     expect((await account("officer.immd")).email).toBe("officer.immd@pledge.example");
@@ -148,7 +178,10 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
 
     // Another request, whose link is left 25 hours: expired, and the address stays.
     await post(cookie, { intent: "email", email: "third@immd.gov.hk", password: DEMO_PASSWORD });
-    const third = linkToken((await staffOutbox(app.db, app.context.env.PII_KEY))[1]!.body, "/staff/confirm-email");
+    const third = linkToken(
+      (await staffOutbox(app.db, app.context.env.PII_KEY))[1]!.body,
+      "/staff/confirm-email",
+    );
     await app.db
       .updateTable("staff_tokens")
       .set({ expires_at: new Date(Date.now() - 3_600_000).toISOString() })
@@ -165,7 +198,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     expect((await late.json()).state).toBe("expired");
     expect((await account("officer.immd")).email).toBe("new.officer@immd.gov.hk");
     // A reset link is not an address link.
-    const actions = await app.db.selectFrom("audit_events").select("action").where("action", "like", "staff.email%").execute();
+    const actions = await app.db
+      .selectFrom("audit_events")
+      .select("action")
+      .where("action", "like", "staff.email%")
+      .execute();
     expect(actions.map((a) => a.action)).toEqual([
       "staff.email-change-requested",
       "staff.email-change",

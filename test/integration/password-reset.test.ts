@@ -1,12 +1,12 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { sendPendingEmails } from "~/models/outbox/delivery.server";
+import { hashToken } from "~/models/staff/sessions.server";
+import { loader as homeLoader } from "~/routes/staff._index";
 import { action as forgotAction } from "~/routes/staff.forgot-password";
 import { action as resetAction, loader as resetLoader } from "~/routes/staff.reset-password.($token)";
-import { loader as homeLoader } from "~/routes/staff._index";
 import { action as signInAction } from "~/routes/staff.sign-in";
-import { sendPendingEmails } from "~/models/outbox/delivery.server";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
-import { hashToken } from "~/models/staff/sessions.server";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { useTestApp } from "../setup/app";
 import { deletePrefix, makeContext, TEST_REDIS_URL } from "../setup/context";
@@ -46,7 +46,11 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
 
   const page = (token: string) =>
     settle(() =>
-      resetLoader({ request: getRequest(`/staff/reset-password/${token}`), context: app.context, params: { token } }),
+      resetLoader({
+        request: getRequest(`/staff/reset-password/${token}`),
+        context: app.context,
+        params: { token },
+      }),
     );
   const setPassword = (token: string, password: string) =>
     settle(() =>
@@ -105,7 +109,11 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
     expect(JSON.stringify(audit)).not.toContain("pledge.example");
 
     // A staff member who chose English gets English, whatever the page's language.
-    await app.db.updateTable("staff_users").set({ language: "en" }).where("username", "=", "manager.immd").execute();
+    await app.db
+      .updateTable("staff_users")
+      .set({ language: "en" })
+      .where("username", "=", "manager.immd")
+      .execute();
     await forgot("manager.immd@pledge.example", { locale: "zh-HK" });
     const manager = (await staffOutbox(app.db, app.context.env.PII_KEY)).at(-1)!;
     expect(manager.to).toBe("manager.immd@pledge.example");
@@ -117,14 +125,21 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
     await signInAs(app.c, "officer.immd");
     expect(await openSessions("officer.immd")).toBe(2);
     await forgot("officer.immd@pledge.example");
-    const token = linkToken((await staffOutbox(app.db, app.context.env.PII_KEY))[0]!.body, "/staff/reset-password");
+    const token = linkToken(
+      (await staffOutbox(app.db, app.context.env.PII_KEY))[0]!.body,
+      "/staff/reset-password",
+    );
 
     const open = await page(token);
     expect(open.status).toBe(200);
     expect(await open.json()).toMatchObject({ state: "open", purpose: "reset", username: "officer.immd" });
     // The same link through ?token= (a mail client that cut the path).
     const byQuery = await settle(() =>
-      resetLoader({ request: getRequest(`/staff/reset-password?token=${token}`), context: app.context, params: {} }),
+      resetLoader({
+        request: getRequest(`/staff/reset-password?token=${token}`),
+        context: app.context,
+        params: {},
+      }),
     );
     expect(byQuery.status).toBe(200);
 
@@ -165,9 +180,15 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
 
   it("a link past its 30 minutes, an unknown link and a superseded link get the clear page", async () => {
     await forgot("officer.immd@pledge.example");
-    const first = linkToken((await staffOutbox(app.db, app.context.env.PII_KEY))[0]!.body, "/staff/reset-password");
+    const first = linkToken(
+      (await staffOutbox(app.db, app.context.env.PII_KEY))[0]!.body,
+      "/staff/reset-password",
+    );
     await forgot("officer.immd@pledge.example");
-    const second = linkToken((await staffOutbox(app.db, app.context.env.PII_KEY))[1]!.body, "/staff/reset-password");
+    const second = linkToken(
+      (await staffOutbox(app.db, app.context.env.PII_KEY))[1]!.body,
+      "/staff/reset-password",
+    );
     // Only the newest link works.
     expect(((await (await page(first)).json()) as { state: string }).state).toBe("used");
     expect((await page(second)).status).toBe(200);
@@ -212,7 +233,9 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
       expect(r.status).toBe(200);
     }
     expect((await forgot("manager.immd@pledge.example", { context: other.context })).status).toBe(429);
-    expect((await staffOutbox(app.db, app.context.env.PII_KEY)).filter((m) => m.to?.startsWith("manager"))).toHaveLength(0);
+    expect(
+      (await staffOutbox(app.db, app.context.env.PII_KEY)).filter((m) => m.to?.startsWith("manager")),
+    ).toHaveLength(0);
 
     const bad = await forgot("not an address");
     expect(bad.status).toBe(400);

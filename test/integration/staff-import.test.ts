@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { sendPendingEmails } from "~/models/outbox/delivery.server";
+import { hashToken } from "~/models/staff/sessions.server";
 import { action as importAction, loader as importLoader } from "~/routes/admin.staff.import";
 import { action as resetAction, loader as resetLoader } from "~/routes/staff.reset-password.($token)";
 import { action as signInAction } from "~/routes/staff.sign-in";
-import { sendPendingEmails } from "~/models/outbox/delivery.server";
-import { hashToken } from "~/models/staff/sessions.server";
 import { createMailer, type Mailer } from "~/utils/mailer.server";
 import { useTestApp } from "../setup/app";
 import { deletePrefix, TEST_REDIS_URL } from "../setup/context";
@@ -43,19 +43,33 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
         params: {},
       }),
     );
-    return { status: res.status, location: res.headers.get("Location"), body: res.status === 302 ? null : await res.json() };
+    return {
+      status: res.status,
+      location: res.headers.get("Location"),
+      body: res.status === 302 ? null : await res.json(),
+    };
   };
   const staffCount = async () =>
     Number(
-      (await app.db.selectFrom("staff_users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n,
+      (
+        await app.db
+          .selectFrom("staff_users")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
     );
   const deptId = async (code: string) =>
-    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow()).id;
+    (await app.db.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirstOrThrow())
+      .id;
 
   it("creates the accounts in the administrator's department, each invited by e-mail; the same file again creates nothing", async () => {
     const cookie = await signInAs(app.c, "admin.immd");
     const page = await settle(() =>
-      importLoader({ request: getRequest("/admin/staff/import", { cookie }), context: app.context, params: {} }),
+      importLoader({
+        request: getRequest("/admin/staff/import", { cookie }),
+        context: app.context,
+        params: {},
+      }),
     );
     expect(page.status).toBe(200);
     const before = await staffCount();
@@ -102,12 +116,20 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
     expect((await signIn("lee.officer", "!invited")).status).toBe(401);
     const token = linkToken(byTo("lee.officer@immd.gov.hk").body, "/staff/reset-password");
     const invite = await settle(() =>
-      resetLoader({ request: getRequest(`/staff/reset-password/${token}`), context: app.context, params: { token } }),
+      resetLoader({
+        request: getRequest(`/staff/reset-password/${token}`),
+        context: app.context,
+        params: { token },
+      }),
     );
     expect(await invite.json()).toMatchObject({ state: "open", purpose: "invite", username: "lee.officer" });
     const set = await settle(() =>
       resetAction({
-        request: postForm(`/staff/reset-password/${token}`, { password: "lee's first password" }, { csrfToken: app.csrfToken }),
+        request: postForm(
+          `/staff/reset-password/${token}`,
+          { password: "lee's first password" },
+          { csrfToken: app.csrfToken },
+        ),
         context: app.context,
         params: { token },
       }),
@@ -155,8 +177,13 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
     expect(await staffOutbox(app.db, app.context.env.PII_KEY)).toHaveLength(0);
 
     // A username of another department, once the rows themselves are fine.
-    const taken = await upload(cookie, "username,name,email,role\nok.person,A,a@immd.gov.hk,manager\nadmin.hkp,B,b@immd.gov.hk,manager");
-    expect(taken.body.errors).toEqual([{ line: 3, column: "username", message: expect.stringMatching(/another department/) }]);
+    const taken = await upload(
+      cookie,
+      "username,name,email,role\nok.person,A,a@immd.gov.hk,manager\nadmin.hkp,B,b@immd.gov.hk,manager",
+    );
+    expect(taken.body.errors).toEqual([
+      { line: 3, column: "username", message: expect.stringMatching(/another department/) },
+    ]);
     expect(await staffCount()).toBe(before);
 
     // In Chinese for a Chinese reader; the header problems too.
@@ -171,11 +198,19 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
     const admin = await signInAs(app.c, "admin.immd");
     const hkp = await deptId("HKP");
     // The department field is ignored for a department administrator: their own department.
-    const own = await upload(admin, "username,name,email,role\nmine.one,Mine,mine@immd.gov.hk,counter_staff", {
-      departmentId: String(hkp),
-    });
+    const own = await upload(
+      admin,
+      "username,name,email,role\nmine.one,Mine,mine@immd.gov.hk,counter_staff",
+      {
+        departmentId: String(hkp),
+      },
+    );
     expect(own.status).toBe(302);
-    const mine = await app.db.selectFrom("staff_users").select("department_id").where("username", "=", "mine.one").executeTakeFirstOrThrow();
+    const mine = await app.db
+      .selectFrom("staff_users")
+      .select("department_id")
+      .where("username", "=", "mine.one")
+      .executeTakeFirstOrThrow();
     expect(mine.department_id).toBe(await deptId("IMMD"));
 
     const officer = await signInAs(app.c, "officer.immd");
@@ -188,7 +223,11 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
       departmentId: String(hkp),
     });
     expect(ok.status).toBe(302);
-    const hk = await app.db.selectFrom("staff_users").select("department_id").where("username", "=", "hk.one").executeTakeFirstOrThrow();
+    const hk = await app.db
+      .selectFrom("staff_users")
+      .select("department_id")
+      .where("username", "=", "hk.one")
+      .executeTakeFirstOrThrow();
     expect(hk.department_id).toBe(hkp);
   });
 

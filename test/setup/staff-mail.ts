@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
 import { decryptPii } from "../../app/utils/crypto.server";
+import type { Db } from "../../db/client";
 
 /** The outbox's staff messages (recipient decrypted), oldest first: what the worker would send. */
 export async function staffOutbox(db: Db, piiKey: string, kind?: string) {

@@ -42,7 +42,8 @@ export function ClosureSurveyForm({
               const title = `${zh ? c.titleZh : c.titleEn} (/s/${c.slug})`;
               return {
                 value: String(c.id),
-                label: c.status === "published" ? title : t("staffAccount.caseSurvey.notPublished", { title }),
+                label:
+                  c.status === "published" ? title : t("staffAccount.caseSurvey.notPublished", { title }),
               };
             }),
           ]}

@@ -45,7 +45,10 @@ export async function getClosureSurveyId(db: Db, departmentId: number): Promise<
 }
 
 /** The survey to invite a closed case's complainant to: the chosen one, if it is published. */
-export async function closureSurveyFor(trx: Db, departmentId: number): Promise<{ id: number; slug: string } | null> {
+export async function closureSurveyFor(
+  trx: Db,
+  departmentId: number,
+): Promise<{ id: number; slug: string } | null> {
   const survey = await trx
     .selectFrom("department_settings as d")
     .innerJoin("surveys as s", "s.id", "d.closure_survey_id")
@@ -76,7 +79,9 @@ export async function saveClosureSurvey(
     await trx
       .insertInto("department_settings")
       .values({ department_id: departmentId, closure_survey_id: surveyId, updated_at: at })
-      .onConflict((oc) => oc.column("department_id").doUpdateSet({ closure_survey_id: surveyId, updated_at: at }))
+      .onConflict((oc) =>
+        oc.column("department_id").doUpdateSet({ closure_survey_id: surveyId, updated_at: at }),
+      )
       .execute();
     await recordAudit(trx, {
       action: "department-settings.update",

@@ -5,7 +5,12 @@ import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import type { Actor } from "./accounts.server";
 import { inLanguage, queueStaffMail, staffLanguage } from "./mail.server";
-import { STAFF_IMPORT_COLUMNS, STAFF_IMPORT_MAX_ROWS, STAFF_IMPORT_OPTIONAL, StaffImportRowSchema } from "./schema";
+import {
+  STAFF_IMPORT_COLUMNS,
+  STAFF_IMPORT_MAX_ROWS,
+  STAFF_IMPORT_OPTIONAL,
+  StaffImportRowSchema,
+} from "./schema";
 import { issueStaffToken, TOKEN_MINUTES } from "./tokens.server";
 
 /**
@@ -52,7 +57,10 @@ export async function importStaff(
   // Department administrators import into their own department only (checked here as well as
   // by the page); system administrators into any.
   if (actor.role !== "system_admin" && actor.departmentId !== departmentId) {
-    return { ok: false, errors: [{ line: 0, column: null, message: t("staffAccount.import.errors.department") }] };
+    return {
+      ok: false,
+      errors: [{ line: 0, column: null, message: t("staffAccount.import.errors.department") }],
+    };
   }
   const department = await db
     .selectFrom("departments")
@@ -60,7 +68,10 @@ export async function importStaff(
     .where("id", "=", departmentId)
     .executeTakeFirst();
   if (!department) {
-    return { ok: false, errors: [{ line: 0, column: null, message: t("staffAccount.import.errors.department") }] };
+    return {
+      ok: false,
+      errors: [{ line: 0, column: null, message: t("staffAccount.import.errors.department") }],
+    };
   }
 
   const rows: Row[] = [];
@@ -125,7 +136,11 @@ export async function importStaff(
   }
   for (const r of rows) {
     if (existing.has(r.username) && existing.get(r.username) !== departmentId) {
-      errors.push({ line: r.line, column: "username", message: t("staffAccount.import.errors.usernameTaken") });
+      errors.push({
+        line: r.line,
+        column: "username",
+        message: t("staffAccount.import.errors.usernameTaken"),
+      });
     }
   }
   if (errors.length) return { ok: false, errors };

@@ -14,7 +14,10 @@ export function staffLanguage(value: string | null | undefined): StaffLanguage |
 type Render = (t: ReturnType<typeof tFor>) => { subject: string; body: string };
 
 /** The message in the staff member's language; in both (English first) when it is not known. */
-export function inLanguage(language: StaffLanguage | null, render: Render): { subject: string; body: string } {
+export function inLanguage(
+  language: StaffLanguage | null,
+  render: Render,
+): { subject: string; body: string } {
   if (language) return render(tFor(language));
   const en = render(tFor("en"));
   const zh = render(tFor("zh-HK"));
@@ -28,7 +31,14 @@ export function inLanguage(language: StaffLanguage | null, render: Render): { su
 export async function queueStaffMail(
   trx: Db,
   piiKey: string,
-  m: { dedupeKey: string; kind: string; departmentId: number | null; to: string; subject: string; body: string },
+  m: {
+    dedupeKey: string;
+    kind: string;
+    departmentId: number | null;
+    to: string;
+    subject: string;
+    body: string;
+  },
 ): Promise<void> {
   const toEnc = encryptPii(piiKey, m.to);
   if (!toEnc) return;

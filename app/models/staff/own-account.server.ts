@@ -57,7 +57,8 @@ export async function changeOwnPassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<{ ok: true } | { ok: false; error: "currentPassword" }> {
-  if (!(await verifyCredentials(db, me.username, currentPassword))) return { ok: false, error: "currentPassword" };
+  if (!(await verifyCredentials(db, me.username, currentPassword)))
+    return { ok: false, error: "currentPassword" };
   const passwordHash = await hashPassword(newPassword);
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
@@ -158,5 +159,9 @@ export async function confirmEmailChange(
 
 /** The language one's e-mail is written in. */
 export async function setOwnLanguage(db: Db, userId: number, language: StaffLanguage): Promise<void> {
-  await db.updateTable("staff_users").set({ language, updated_at: nowIso() }).where("id", "=", userId).execute();
+  await db
+    .updateTable("staff_users")
+    .set({ language, updated_at: nowIso() })
+    .where("id", "=", userId)
+    .execute();
 }

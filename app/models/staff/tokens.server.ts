@@ -77,7 +77,16 @@ export async function staffTokenState(
   const row = await db
     .selectFrom("staff_tokens as t")
     .innerJoin("staff_users as u", "u.id", "t.user_id")
-    .select(["t.id", "t.user_id", "t.purpose", "t.new_email", "t.expires_at", "t.used_at", "u.is_active", "u.username"])
+    .select([
+      "t.id",
+      "t.user_id",
+      "t.purpose",
+      "t.new_email",
+      "t.expires_at",
+      "t.used_at",
+      "u.is_active",
+      "u.username",
+    ])
     .where("t.token_hash", "=", hashToken(token))
     .executeTakeFirst();
   if (!row || !purposes.includes(row.purpose) || row.is_active !== 1) return { status: "unknown" };
