@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { hashToken } from "~/models/staff/sessions.server";
 import { action as accountAction, loader as accountLoader } from "~/routes/staff.account";
 import { action as confirmAction, loader as confirmLoader } from "~/routes/staff.confirm-email.$token";
+import { action as forgotAction } from "~/routes/staff.forgot-password";
+import { loader as resetLoader } from "~/routes/staff.reset-password.($token)";
 import { action as signInAction } from "~/routes/staff.sign-in";
 import { tFor } from "~/utils/meta";
 import { DEMO_PASSWORD } from "../../db/seed-data";
@@ -91,6 +93,22 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     expect(await signIn("manager.immd", DEMO_PASSWORD)).toBe(302);
     expect(await openSessions("manager.immd")).toBe(3);
 
+    // A reset link asked for earlier stops working once the password is changed.
+    await settle(() =>
+      forgotAction({
+        request: postForm(
+          "/staff/forgot-password",
+          { email: "manager.immd@pledge.example" },
+          { csrfToken: app.csrfToken },
+        ),
+        context: app.context,
+        params: {},
+      }),
+    );
+    const resetToken = linkToken(
+      (await staffOutbox(app.db, app.context.env.PII_KEY))[0]!.body,
+      "/staff/reset-password",
+    );
     const ok = await post(cookie, {
       intent: "password",
       currentPassword: DEMO_PASSWORD,
@@ -106,6 +124,14 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     expect(page.status).toBe(200);
     expect(await signIn("manager.immd", DEMO_PASSWORD)).toBe(401);
     expect(await signIn("manager.immd", "long enough 2")).toBe(302);
+    const stale = await settle(() =>
+      resetLoader({
+        request: getRequest(`/staff/reset-password/${resetToken}`),
+        context: app.context,
+        params: { token: resetToken },
+      }),
+    );
+    expect(stale.status).toBe(410);
     const audit = await app.db
       .selectFrom("audit_events")
       .select("action")

@@ -3,7 +3,13 @@ import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import { hashPassword, verifyCredentials } from "./accounts.server";
 import { inLanguage, queueStaffMail, type StaffLanguage, staffLanguage } from "./mail.server";
-import { issueStaffToken, spendStaffToken, staffTokenState, TOKEN_MINUTES } from "./tokens.server";
+import {
+  issueStaffToken,
+  spendStaffToken,
+  staffTokenState,
+  TOKEN_MINUTES,
+  voidPasswordLinks,
+} from "./tokens.server";
 
 /** A staff member's own account page: their password, their address, their e-mail language. */
 
@@ -67,6 +73,7 @@ export async function changeOwnPassword(
       .set({ password_hash: passwordHash, updated_at: at })
       .where("id", "=", me.id)
       .execute();
+    await voidPasswordLinks(trx, me.id, at);
     await trx
       .updateTable("sessions")
       .set({ revoked_at: at })

@@ -7,7 +7,13 @@ import { limiterKey } from "../rate-limits/limiter.server";
 import { hashPassword } from "./accounts.server";
 import { inLanguage, queueStaffMail, staffLanguage } from "./mail.server";
 import { revokeAllSessions } from "./sessions.server";
-import { issueStaffToken, spendStaffToken, staffTokenState, TOKEN_MINUTES } from "./tokens.server";
+import {
+  issueStaffToken,
+  spendStaffToken,
+  staffTokenState,
+  TOKEN_MINUTES,
+  voidPasswordLinks,
+} from "./tokens.server";
 
 /**
  * "Forgot password" (OWASP Forgot Password Cheat Sheet): the same answer whether or not an account
@@ -106,6 +112,7 @@ export async function setPasswordWithToken(
       .returning(["department_id"])
       .executeTakeFirstOrThrow();
     await revokeAllSessions(trx, state.userId, at);
+    await voidPasswordLinks(trx, state.userId, at);
     await recordAudit(trx, {
       action: state.purpose === "invite" ? "staff.invitation-accepted" : "staff.password-reset-by-link",
       actorUserId: state.userId,

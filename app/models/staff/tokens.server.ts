@@ -114,3 +114,18 @@ export async function spendStaffToken(trx: Db, id: number, now: Date = new Date(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/**
+ * Ends the account's open reset and invitation links, in the caller's transaction: once a password
+ * is set (by a link, by its owner or by an administrator), an older e-mailed link must not set
+ * another.
+ */
+export async function voidPasswordLinks(trx: Db, userId: number, at: string): Promise<void> {
+  await trx
+    .updateTable("staff_tokens")
+    .set({ used_at: at })
+    .where("user_id", "=", userId)
+    .where("purpose", "in", ["reset", "invite"])
+    .where("used_at", "is", null)
+    .execute();
+}
