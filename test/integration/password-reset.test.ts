@@ -100,6 +100,10 @@ describe.each(DB_KINDS)("forgot password and the reset link [%s]", (kind) => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(stored)).not.toContain(token);
+    // Nor is it in the outbox in clear: the link's token is sealed with the PII key until sent.
+    const outboxRows = await app.db.selectFrom("outbox_messages").selectAll().execute();
+    expect(JSON.stringify(outboxRows)).not.toContain(token);
+    expect(mail[0]!.storedBody).toMatch(/\/staff\/reset-password\/\{\{SEALED:v1\./);
     const audit = await app.db
       .selectFrom("audit_events")
       .select(["action", "detail"])

@@ -1,3 +1,4 @@
+import { unsealOutboxText } from "../../app/models/outbox/email.server";
 import { decryptPii } from "../../app/utils/crypto.server";
 import type { Db } from "../../db/client";
 
@@ -15,7 +16,10 @@ export async function staffOutbox(db: Db, piiKey: string, kind?: string) {
     kind: r.kind,
     to: decryptPii(piiKey, r.to_enc),
     subject: r.subject,
-    body: r.body_text,
+    /** as the worker sends it: the link's token decrypted */
+    body: unsealOutboxText(piiKey, r.body_text),
+    /** as stored: the token sealed */
+    storedBody: r.body_text,
     departmentId: r.department_id,
   }));
 }

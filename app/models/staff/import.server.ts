@@ -3,6 +3,7 @@ import { eachCsvRow } from "../../utils/csv";
 import { tFor } from "../../utils/meta";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
+import { sealForOutbox } from "../outbox/email.server";
 import type { Actor } from "./accounts.server";
 import { inLanguage, queueStaffMail, staffLanguage } from "./mail.server";
 import {
@@ -172,7 +173,7 @@ export async function importStaff(
           name: r.name,
           username: r.username,
           department: tr === tFor("zh-HK") ? department.name_zh : department.name_en,
-          url: `{{APP_ORIGIN}}/staff/reset-password/${link.token}`,
+          url: `{{APP_ORIGIN}}/staff/reset-password/${sealForOutbox(piiKey, link.token)}`,
           hours: TOKEN_MINUTES.invite / 60,
         }),
       }));

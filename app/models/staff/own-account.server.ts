@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/client";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
+import { sealForOutbox } from "../outbox/email.server";
 import { hashPassword, verifyCredentials } from "./accounts.server";
 import { inLanguage, queueStaffMail, type StaffLanguage, staffLanguage } from "./mail.server";
 import {
@@ -114,7 +115,7 @@ export async function requestEmailChange(
       body: t("staffAccount.mail.email.body", {
         name: user.display_name,
         username: user.username,
-        url: `{{APP_ORIGIN}}/staff/confirm-email/${link.token}`,
+        url: `{{APP_ORIGIN}}/staff/confirm-email/${sealForOutbox(piiKey, link.token)}`,
         hours: TOKEN_MINUTES.email / 60,
       }),
     }));

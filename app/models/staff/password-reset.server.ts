@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client";
 import type { StaffTokenPurpose } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
+import { sealForOutbox } from "../outbox/email.server";
 import { limiterKey } from "../rate-limits/limiter.server";
 import { hashPassword } from "./accounts.server";
 import { inLanguage, queueStaffMail, staffLanguage } from "./mail.server";
@@ -61,7 +62,7 @@ export async function requestPasswordReset(
         body: t("staffAccount.mail.reset.body", {
           name: a.display_name,
           username: a.username,
-          url: `{{APP_ORIGIN}}/staff/reset-password/${link.token}`,
+          url: `{{APP_ORIGIN}}/staff/reset-password/${sealForOutbox(piiKey, link.token)}`,
           minutes: TOKEN_MINUTES.reset,
         }),
       }));
