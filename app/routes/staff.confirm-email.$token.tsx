@@ -27,7 +27,7 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await readForm(request);
   assertCsrf(request, context, form);
-  const r = await confirmEmailChange(context.db, params.token ?? "");
+  const r = await confirmEmailChange(context.db, context.env.PII_KEY, params.token ?? "");
   return r.ok ? answer("done") : answer(r.status);
 }
 

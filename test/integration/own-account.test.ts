@@ -198,6 +198,11 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     expect(done.status).toBe(200);
     expect((await done.json()).state).toBe("done");
     expect((await account("officer.immd")).email).toBe("new.officer@immd.gov.hk");
+    // The old address is told, with the new one masked.
+    const notice = (await staffOutbox(app.db, app.context.env.PII_KEY, "staff.email-changed"))[0]!;
+    expect(notice.to).toBe("officer.immd@pledge.example");
+    expect(notice.body).toContain("n***@immd.gov.hk");
+    expect(notice.body).not.toContain("new.officer@");
     const twice = await confirm();
     expect(twice.status).toBe(410);
     expect((await twice.json()).state).toBe("used");
@@ -205,7 +210,7 @@ describe.each(DB_KINDS)("a staff member's own account page [%s]", (kind) => {
     // Another request, whose link is left 25 hours: expired, and the address stays.
     await post(cookie, { intent: "email", email: "third@immd.gov.hk", password: DEMO_PASSWORD });
     const third = linkToken(
-      (await staffOutbox(app.db, app.context.env.PII_KEY))[1]!.body,
+      (await staffOutbox(app.db, app.context.env.PII_KEY, "staff.email-confirmation"))[1]!.body,
       "/staff/confirm-email",
     );
     await app.db

@@ -1,4 +1,5 @@
 import type { Db } from "../../../db/client";
+import { maskEmail } from "../../utils/crypto.server";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import { sealForOutbox } from "../outbox/email.server";
@@ -137,9 +138,13 @@ export async function requestEmailChange(
   return { ok: true };
 }
 
-/** Opens an address confirmation link: the account's address becomes the new one. Audited. */
+/**
+ * Opens an address confirmation link: the account's address becomes the new one, and the old
+ * address is told (so a change its owner did not make does not go unnoticed). Audited.
+ */
 export async function confirmEmailChange(
   db: Db,
+  piiKey: string,
   token: string,
   now: Date = new Date(),
 ): Promise<{ ok: true } | { ok: false; status: "used" | "expired" | "unknown" }> {
@@ -148,16 +153,37 @@ export async function confirmEmailChange(
   const at = nowIso(now);
   return db.transaction().execute(async (trx) => {
     if (!(await spendStaffToken(trx, state.id, now))) return { ok: false as const, status: "used" as const };
-    const user = await trx
+    const before = await trx
+      .selectFrom("staff_users")
+      .select(["email", "display_name", "username", "language", "department_id"])
+      .where("id", "=", state.userId)
+      .executeTakeFirstOrThrow();
+    await trx
       .updateTable("staff_users")
       .set({ email: state.newEmail, updated_at: at })
       .where("id", "=", state.userId)
-      .returning(["department_id"])
-      .executeTakeFirstOrThrow();
+      .execute();
+    if (before.email) {
+      const message = inLanguage(staffLanguage(before.language), (t) => ({
+        subject: t("staffAccount.mail.emailChanged.subject"),
+        body: t("staffAccount.mail.emailChanged.body", {
+          name: before.display_name,
+          username: before.username,
+          email: maskEmail(state.newEmail) ?? "",
+        }),
+      }));
+      await queueStaffMail(trx, piiKey, {
+        dedupeKey: `staff-token-${state.id}-old-address`,
+        kind: "staff.email-changed",
+        departmentId: before.department_id,
+        to: before.email,
+        ...message,
+      });
+    }
     await recordAudit(trx, {
       action: "staff.email-change",
       actorUserId: state.userId,
-      departmentId: user.department_id,
+      departmentId: before.department_id,
       entityType: "staff_user",
       entityId: state.userId,
     });
