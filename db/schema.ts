@@ -59,6 +59,8 @@ export interface StaffUserTable {
   last_sign_in_at: string | null;
   /** a work address for e-mailed notifications (not a citizen's personal data) */
   email: string | null;
+  /** the language of the staff member's e-mail ("en" | "zh-HK"); null: not known yet */
+  language: string | null;
 }
 export type StaffUser = Selectable<StaffUserTable>;
 export type NewStaffUser = Insertable<StaffUserTable>;
@@ -129,6 +131,8 @@ export interface Database {
   report_reads: ReportReadTable;
   government_summaries: GovernmentSummaryTable;
   rate_limits: RateLimitTable;
+  staff_tokens: StaffTokenTable;
+  department_settings: DepartmentSettingsTable;
 }
 
 /** A rate-limit window kept in the database while Redis is down (app/models/rate-limits/windows.server.ts). */
@@ -642,4 +646,30 @@ export interface GovernmentSummaryTable {
   /** JSON of a GovernmentSummary (app/models/reports/schema.ts) */
   data: string;
   generated_at: string;
+}
+
+// ---- Staff who get their mail (issue 12) ----
+
+export type StaffTokenPurpose = "reset" | "invite" | "email";
+
+/** A single-use link e-mailed to a staff member; only the sha-256 of the token is stored. */
+export interface StaffTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: StaffTokenPurpose;
+  token_hash: string;
+  /** the address being confirmed (purpose "email") */
+  new_email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+export type StaffToken = Selectable<StaffTokenTable>;
+
+/** A department's settings beyond its case handling times. */
+export interface DepartmentSettingsTable {
+  department_id: number;
+  /** the survey a citizen is invited to when their case closes; null: none */
+  closure_survey_id: number | null;
+  updated_at: string;
 }

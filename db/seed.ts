@@ -90,6 +90,19 @@ async function seedBase(db: Db): Promise<{ departments: number; accounts: number
     for (const d of DEPARTMENTS) {
       await seedSurvey(trx, ids.get(d.code)!, `${d.code.toLowerCase()}csat`, CSAT5_TEMPLATE, true);
       await seedSurvey(trx, ids.get(d.code)!, `${d.code.toLowerCase()}case`, CASE_HANDLING_TEMPLATE, false);
+      // The case-handling survey is the one a closed case's complainant is invited to (a setting
+      // each department administrator can change on /admin/case-settings).
+      await trx
+        .insertInto("department_settings")
+        .columns(["department_id", "closure_survey_id", "updated_at"])
+        .expression((eb) =>
+          eb
+            .selectFrom("surveys")
+            .select(["department_id", "id", eb.val(SEEDED_AT).as("updated_at")])
+            .where("slug", "=", `${d.code.toLowerCase()}case`),
+        )
+        .onConflict((oc) => oc.column("department_id").doNothing())
+        .execute();
     }
     for (const a of DEMO_ACCOUNTS) {
       const exists = await trx

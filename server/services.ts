@@ -14,6 +14,8 @@ export interface Services {
     signInAddress: Limiter;
     surveyAddress: Limiter;
     surveyPoint: Limiter;
+    resetAddress: Limiter;
+    resetEmail: Limiter;
   };
 }
 
@@ -51,6 +53,10 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "db" 
       // is down they count in memory, so a response costs no extra write.
       surveyAddress: limiter("survey-address", env.SURVEY_RATE_PER_ADDRESS, 60, "memory"),
       surveyPoint: limiter("survey-point", env.SURVEY_RATE_PER_POINT, 60, "memory"),
+      // "Forgot password": ten requests per address and three per typed e-mail address in 15
+      // minutes, so the form sends no flood of mail to one person nor lets one client probe many.
+      resetAddress: limiter("reset-address", 10, 15 * 60, "database"),
+      resetEmail: limiter("reset-email", 3, 15 * 60, "database"),
     },
   };
 }

@@ -87,6 +87,9 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
                 ) : null}
               </p>
             ) : null}
+            <p>
+              <Link to="/staff/account">{t("staffAccount.account.nav")}</Link>
+            </p>
             <Form method="post" action="/staff/sign-out" reloadDocument>
               <CsrfInput token={csrfToken} />
               <button type="submit" className="link-button">

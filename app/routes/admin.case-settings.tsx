@@ -3,8 +3,14 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ClosureDayForm, ClosureList } from "~/components/calendar/closure-days";
+import { ClosureSurveyForm } from "~/components/cases/closure-survey-form";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { addClosureDay, listClosureDays, removeClosureDay } from "~/models/calendar/closure-days.server";
+import {
+  getClosureSurveyId,
+  listClosureSurveyChoices,
+  saveClosureSurvey,
+} from "~/models/cases/closure-survey.server";
 import { CaseSettingsSchema, ClosureDaySchema, RemoveClosureDaySchema } from "~/models/cases/schema";
 import { getCaseSettings, saveCaseSettings } from "~/models/cases/settings.server";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
@@ -18,9 +24,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "caseSetti
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ["department_admin"]);
-  const [settings, closures] = await Promise.all([
+  const [settings, closures, choices, selected] = await Promise.all([
     getCaseSettings(context.db, user.departmentId!),
     listClosureDays(context.db, user.departmentId!),
+    listClosureSurveyChoices(context.db, user.departmentId!),
+    getClosureSurveyId(context.db, user.departmentId!),
   ]);
   const url = new URL(request.url);
   return {
@@ -34,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       territoryWide: c.department_id == null,
       removable: c.department_id === user.departmentId,
     })),
+    closureSurvey: { choices, selected },
     saved: url.searchParams.get("saved"),
     moved: Number(url.searchParams.get("moved")) || 0,
   };
@@ -49,6 +58,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!parsed.ok) return json({ intent, errors: parsed.errors }, 400);
     await saveCaseSettings(context.db, user, user.departmentId!, parsed.data);
     return redirect("/admin/case-settings?saved=settings");
+  }
+  if (intent === "closure-survey") {
+    // "" is none; anything else must be one of the department's own surveys.
+    const raw = String(form.get("closureSurveyId") ?? "");
+    const surveyId = raw === "" ? null : /^\d{1,9}$/.test(raw) ? Number(raw) : -1;
+    const r = await saveClosureSurvey(context.db, user, user.departmentId!, surveyId);
+    if (!r.ok) {
+      const errors: FieldErrors = { closureSurveyId: "staffAccount.caseSurvey.errors.unknownSurvey" };
+      return json({ intent, errors }, 400);
+    }
+    return redirect("/admin/case-settings?saved=closure-survey");
   }
   if (intent === "closure") {
     const parsed = parseForm(ClosureDaySchema, form);
@@ -76,7 +96,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function CaseSettingsPage() {
   const { t, i18n } = useTranslation();
-  const { settings, closures, saved, moved } = useLoaderData<typeof loader>();
+  const { settings, closures, closureSurvey, saved, moved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const sErr: FieldErrors = actionData?.intent === "settings" ? actionData.errors : {};
   const cErr: FieldErrors = actionData?.intent === "closure" ? actionData.errors : {};
@@ -115,7 +135,9 @@ export default function CaseSettingsPage() {
             ? t("caseSettings.closureAdded", { count: moved })
             : saved === "closure-removed"
               ? t("caseSettings.closureRemoved", { count: moved })
-              : t("admin.saved")}
+              : saved === "closure-survey"
+                ? t("staffAccount.caseSurvey.saved")
+                : t("admin.saved")}
         </p>
       ) : null}
       <ErrorSummary errors={sErr} labels={{}} />
@@ -137,6 +159,11 @@ export default function CaseSettingsPage() {
           {t("admin.save")}
         </button>
       </Form>
+      <ClosureSurveyForm
+        choices={closureSurvey.choices}
+        selected={closureSurvey.selected}
+        error={actionData?.intent === "closure-survey" ? actionData.errors.closureSurveyId : undefined}
+      />
       <section aria-labelledby="closures-title">
         <h2 id="closures-title">{t("caseSettings.closures")}</h2>
         <p>{t("caseSettings.closuresIntro")}</p>

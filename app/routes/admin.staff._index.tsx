@@ -27,7 +27,8 @@ export default function StaffList() {
       <p>
         <Link className="button" to="/admin/staff/new">
           {t("admin.newStaff")}
-        </Link>
+        </Link>{" "}
+        <Link to="/admin/staff/import">{t("staffAccount.import.link")}</Link>
       </p>
       <div className="table-wrap">
         <table>

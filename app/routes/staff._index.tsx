@@ -125,6 +125,12 @@ export default function StaffHome() {
           </h3>
           <p>{t("staff.surveysBody")}</p>
         </li>
+        <li className="card">
+          <h3>
+            <Link to="/staff/account">{t("staffAccount.account.title")}</Link>
+          </h3>
+          <p>{t("staffAccount.account.homeBody")}</p>
+        </li>
         {data.role === "system_admin" ? (
           <li className="card">
             <h3>

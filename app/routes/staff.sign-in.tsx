@@ -1,17 +1,19 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, mergeErrors, TextField } from "~/components/forms";
 import { attemptSignIn, getUser } from "~/models/staff/auth.server";
+import { rememberLanguage } from "~/models/staff/mail.server";
 import { type SignInInput, SignInSchema } from "~/models/staff/schema";
 import { readForm } from "~/utils/body.server";
 import { sessionCookie } from "~/utils/cookies.server";
 import { assertCsrf } from "~/utils/csrf.server";
 import { parseForm } from "~/utils/forms";
 import { safeRedirect } from "~/utils/http.server";
+import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signInTitle");
@@ -26,7 +28,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   if (await getUser(request, context)) throw redirect(redirectTo);
-  return { redirectTo, expired: url.searchParams.get("reason") === "expired" };
+  return {
+    redirectTo,
+    expired: url.searchParams.get("reason") === "expired",
+    reset: url.searchParams.get("reset") === "1",
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -47,6 +53,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The same answer for an unknown user and a wrong password (OWASP Authentication Cheat Sheet).
     return json({ errors: {}, formError: "auth.invalidCredentials", username }, 401);
   }
+  // Their e-mail (reset links, confirmations) is written in the language they use, until they choose.
+  await rememberLanguage(context.db, result.user.id, await getLocale(request));
   return redirect(safeRedirect(redirectTo), {
     headers: { "Set-Cookie": await sessionCookie(context.env).serialize(result.token) },
   });
@@ -54,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignIn() {
   const { t } = useTranslation();
-  const { redirectTo, expired } = useLoaderData<typeof loader>();
+  const { redirectTo, expired, reset } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -69,6 +77,11 @@ export default function SignIn() {
     <div className="container narrow">
       <h1>{t("auth.signInTitle")}</h1>
       {expired && !actionData ? <p className="notice">{t("auth.sessionExpired")}</p> : null}
+      {reset && !actionData ? (
+        <p className="notice success" role="status">
+          {t("staffAccount.reset.done")}
+        </p>
+      ) : null}
       <ErrorSummary errors={errors} labels={labels} formError={actionData?.formError} />
       <Form
         method="post"
@@ -102,6 +115,9 @@ export default function SignIn() {
           {t("auth.signIn")}
         </button>
       </Form>
+      <p>
+        <Link to="/staff/forgot-password">{t("staffAccount.forgotLink")}</Link>
+      </p>
     </div>
   );
 }

@@ -55,7 +55,15 @@ export type AuditAction =
   | "service.create"
   | "service.update"
   | "service.deactivate"
-  | "service.reactivate";
+  | "service.reactivate"
+  | "staff.password-reset-requested"
+  | "staff.password-reset-by-link"
+  | "staff.invitation-accepted"
+  | "staff.password-change"
+  | "staff.email-change-requested"
+  | "staff.email-change"
+  | "staff.import"
+  | "department-settings.update";
 
 export interface AuditInput {
   action: AuditAction;

@@ -4,6 +4,7 @@ import type { Case } from "../../../db/schema";
 import { tFor } from "../../utils/meta";
 import { hkDate } from "../calendar/time";
 import { enqueueEmail } from "../outbox/email.server";
+import { closureSurveyFor } from "./closure-survey.server";
 import { getCaseSettings } from "./settings.server";
 
 async function departmentName(trx: Db, id: number, zh: boolean) {
@@ -47,17 +48,8 @@ export async function queueCaseAcknowledgement(trx: Db, c: Case): Promise<void> 
  */
 export async function queueCaseSurveyInvitation(trx: Db, c: Case): Promise<void> {
   if (!c.contact_email_enc) return;
-  const dept = await trx
-    .selectFrom("departments")
-    .select("code")
-    .where("id", "=", c.department_id)
-    .executeTakeFirstOrThrow();
-  const survey = await trx
-    .selectFrom("surveys")
-    .select(["id", "slug"])
-    .where("slug", "=", `${dept.code.toLowerCase()}case`)
-    .where("status", "=", "published")
-    .executeTakeFirst();
+  // The department's choice on /admin/case-settings (none: no invitation).
+  const survey = await closureSurveyFor(trx, c.department_id);
   if (!survey) return;
   const existing = await trx
     .selectFrom("case_survey_invitations")

@@ -6,6 +6,7 @@
 import type { Db } from "../../../db/client";
 import { decryptPii } from "../../utils/crypto.server";
 import type { Mailer } from "../../utils/mailer.server";
+import { unsealOutboxText } from "./email.server";
 
 /** A claim older than this is a worker that died mid-send: the message may be taken again. */
 export const CLAIM_TIMEOUT_MS = 10 * 60_000;
@@ -58,7 +59,8 @@ export async function sendPendingEmails(
       .executeTakeFirst();
     // Another worker claimed (or sent) it between our select and this update.
     if (Number(claim.numUpdatedRows) !== 1) continue;
-    const origin = (s: string) => s.replaceAll("{{APP_ORIGIN}}", deps.appOrigin);
+    const origin = (s: string) =>
+      unsealOutboxText(deps.piiKey, s.replaceAll("{{APP_ORIGIN}}", deps.appOrigin));
     try {
       const to = decryptPii(deps.piiKey, m.to_enc);
       if (!to) throw new Error("The message has no recipient");

@@ -1,6 +1,23 @@
 import type { Db } from "../../../db/client";
-import { decryptPii, maskEmail } from "../../utils/crypto.server";
+import { decryptPii, encryptPii, maskEmail } from "../../utils/crypto.server";
 import { nowIso } from "../calendar/time";
+
+/**
+ * A secret in a message (a single-use link's token) as the outbox stores it: encrypted with the
+ * PII key, so a copy of the database holds no working link; the sender puts it back
+ * (`unsealOutboxText`) just before sending.
+ */
+export function sealForOutbox(piiKey: string, secret: string): string {
+  return `{{SEALED:${encryptPii(piiKey, secret)}}}`;
+}
+
+/** A stored subject or body with its sealed secrets decrypted (throws on another key's). */
+export function unsealOutboxText(piiKey: string, text: string): string {
+  return text.replace(
+    /\{\{SEALED:(v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\}\}/g,
+    (_, sealed: string) => String(decryptPii(piiKey, sealed)),
+  );
+}
 
 export interface OutboxInput {
   dedupeKey: string;

@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import { DEPARTMENT_ROLES, type FirstAdminInput, GOVERNMENT_ROLES, type Role } from "./schema";
 import { revokeAllSessions } from "./sessions.server";
+import { voidPasswordLinks } from "./tokens.server";
 
 // OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. Algorithm 2 is Argon2id
 // (@node-rs/argon2's const enum, which isolatedModules cannot import).
@@ -272,6 +273,7 @@ export async function resetStaffPassword(
       .where("id", "=", target.id)
       .execute();
     await revokeAllSessions(trx, target.id, now);
+    await voidPasswordLinks(trx, target.id, now);
     await recordAudit(trx, {
       action: "staff.password-reset",
       actorUserId: actor.id,

@@ -106,3 +106,66 @@ export const ResetPasswordSchema = z.object({
   intent: z.literal("reset-password"),
   password,
 });
+
+/** A required work address (the forgot-password form, a new own address). */
+const requiredEmail = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : ""),
+  z
+    .string()
+    .min(1, { error: "validation.required" })
+    .max(STAFF_EMAIL_MAX, { error: "validation.tooLong" })
+    .pipe(z.email({ error: "validation.email" })),
+);
+
+const currentPassword = z
+  .string({ error: "validation.required" })
+  .min(1, { error: "validation.required" })
+  .max(256, { error: "validation.tooLong" });
+
+/** "Forgot password": the address the link goes to. */
+export const ForgotPasswordSchema = z.object({ email: requiredEmail });
+export type ForgotPasswordInput = z.infer<typeof ForgotPasswordSchema>;
+
+/** A new password through a reset or invitation link (the same rules as every staff password). */
+export const SetPasswordSchema = z.object({ password });
+export type SetPasswordInput = z.infer<typeof SetPasswordSchema>;
+
+/** The own account page's forms. */
+export const ChangePasswordSchema = z.object({
+  intent: z.literal("password"),
+  currentPassword,
+  newPassword: password,
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordSchema>;
+
+export const ChangeEmailSchema = z.object({
+  intent: z.literal("email"),
+  email: requiredEmail,
+  /** the current password (named apart from the password form's field on the same page) */
+  password: currentPassword,
+});
+export type ChangeEmailInput = z.infer<typeof ChangeEmailSchema>;
+
+export const STAFF_LANGUAGES = ["en", "zh-HK"] as const;
+export const LanguageSchema = z.object({
+  intent: z.literal("language"),
+  language: z.enum(STAFF_LANGUAGES, { error: "validation.required" }),
+});
+
+/** The columns of a department's staff CSV (`language` may be left out). */
+export const STAFF_IMPORT_COLUMNS = ["username", "name", "email", "role", "language"] as const;
+export const STAFF_IMPORT_OPTIONAL = ["language"] as const;
+/** The most rows one staff file may have. */
+export const STAFF_IMPORT_MAX_ROWS = 2000;
+
+/** One row of a staff CSV: the same rules as the new-account form (an address for every row). */
+export const StaffImportRowSchema = z.object({
+  username,
+  name: displayName,
+  email: requiredEmail,
+  role: z.enum(DEPARTMENT_ROLES, { error: "staffAccount.import.errors.role" }),
+  language: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined),
+    z.enum(STAFF_LANGUAGES, { error: "staffAccount.import.errors.language" }).optional(),
+  ),
+});
