@@ -7,6 +7,7 @@ import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 import { seedFeedbackActivity } from "./seed-feedback";
 import { seedActivity, seedPledges } from "./seed-pledges";
+import { recomputeAllStoredResults } from "../app/models/pledges/stored-results.server";
 
 // A fixed instant so demo data (and screenshots of it) are the same on every machine.
 const SEEDED_AT = "2026-01-01T00:00:00.000Z";
@@ -50,6 +51,8 @@ export async function seed(
     await seedActivity(db, options.piiKey ?? "", today);
     await seedFeedbackActivity(db, today);
   }
+  // The pages read stored results: the demo starts with them brought up to date.
+  await recomputeAllStoredResults(db, { now: today });
   return result;
 }
 

@@ -26,6 +26,7 @@ import {
   type TransactionRow,
   transactionRow,
 } from "./transactions.server";
+import { markResultsStale } from "./stored-results.server";
 
 /*
  * A department's service transactions imported from a CSV file, all or nothing: every row is
@@ -207,6 +208,11 @@ export async function importTransactions(
         .executeTakeFirstOrThrow();
       for (const r of rows) r.import_id = imp.id;
       await insertTransactions(trx, rows, TRANSACTION_CHUNK);
+      const months = new Set(rows.flatMap((r) => (r.month ? [r.month] : [])));
+      await markResultsStale(
+        trx,
+        [...months].map((month) => ({ departmentId, month })),
+      );
       await recordAudit(trx, {
         action: "data.import",
         actorUserId: actor.id,

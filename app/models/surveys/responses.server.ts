@@ -11,6 +11,7 @@ import {
   toAnswerValues,
   type VersionDef,
 } from "./schema";
+import { markSurveyStale } from "../pledges/stored-results.server";
 
 /**
  * Survey responses: checking one against its version's schema, storing it (one at a time through
@@ -112,6 +113,8 @@ export async function insertResponse(trx: Db, meta: ResponseMeta, answers: Answe
       .insertInto("survey_answers")
       .values(answers.map((a) => answerRow(row.id, meta, values.month, a)))
       .execute();
+    // Pledges measured by this survey have new figures for the month, with this commit.
+    await markSurveyStale(trx, meta.survey.id, [values.month]);
   }
   return Number(row.id);
 }
@@ -150,6 +153,13 @@ export async function insertResponses(trx: Db, items: CheckedResponse[], batchId
       .values(answerRows.slice(start, start + ANSWER_CHUNK))
       .execute();
   }
+  const monthsBySurvey = new Map<number, Set<string>>();
+  for (const r of answerRows) {
+    const set = monthsBySurvey.get(r.survey_id) ?? new Set<string>();
+    set.add(r.month);
+    monthsBySurvey.set(r.survey_id, set);
+  }
+  for (const [surveyId, months] of monthsBySurvey) await markSurveyStale(trx, surveyId, [...months]);
   return ids;
 }
 
