@@ -114,7 +114,8 @@ export async function recomputeStoredResults(
   for (const ids of opts?.pledgeIds ? chunks([...new Set(opts.pledgeIds)], 500) : [null]) {
     let q = db.selectFrom("pledge_versions").selectAll();
     if (ids) q = q.where("pledge_id", "in", ids);
-    for (const v of await q.execute()) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
+    for (const v of await q.execute())
+      versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
   }
 
   let stored = 0;
@@ -133,7 +134,8 @@ export async function recomputeStoredResults(
       let del = trx.deleteFrom("pledge_results").where("pledge_id", "in", ids);
       if (only) del = del.where("month", "in", [...only]);
       await del.execute();
-      for (const part of chunks(rows, INSERT_CHUNK)) await trx.insertInto("pledge_results").values(part).execute();
+      for (const part of chunks(rows, INSERT_CHUNK))
+        await trx.insertInto("pledge_results").values(part).execute();
     });
     stored += rows.length;
   }
@@ -168,12 +170,17 @@ export async function markResultsStale(db: Db, marks: StaleMark[], now = new Dat
       marked_at: now.toISOString(),
     });
   }
-  for (const part of chunks(rows, INSERT_CHUNK)) await db.insertInto("pledge_results_stale").values(part).execute();
+  for (const part of chunks(rows, INSERT_CHUNK))
+    await db.insertInto("pledge_results_stale").values(part).execute();
 }
 
 /** Marks one pledge's results out of date (a change in the registry: all its months). */
 export async function markPledgeStale(db: Db, pledgeId: number, month?: string | null): Promise<void> {
-  const p = await db.selectFrom("pledges").select("department_id").where("id", "=", pledgeId).executeTakeFirst();
+  const p = await db
+    .selectFrom("pledges")
+    .select("department_id")
+    .where("id", "=", pledgeId)
+    .executeTakeFirst();
   if (p) await markResultsStale(db, [{ departmentId: p.department_id, pledgeId, month }]);
 }
 
@@ -189,7 +196,9 @@ export async function markSurveyStale(db: Db, surveyId: number, months: string[]
     .execute();
   await markResultsStale(
     db,
-    pledges.flatMap((p) => [...new Set(months)].map((month) => ({ departmentId: p.department_id, pledgeId: p.id, month }))),
+    pledges.flatMap((p) =>
+      [...new Set(months)].map((month) => ({ departmentId: p.department_id, pledgeId: p.id, month })),
+    ),
   );
 }
 
@@ -284,7 +293,12 @@ export async function readStoredResults(
     let q = db.selectFrom("pledge_results").selectAll().where("month", "in", opts.months);
     if (ids) q = q.where("pledge_id", "in", ids);
     for (const r of await q.execute()) {
-      const row = { ...r, total: Number(r.total), compliant: Number(r.compliant), target_share: Number(r.target_share) };
+      const row = {
+        ...r,
+        total: Number(r.total),
+        compliant: Number(r.compliant),
+        target_share: Number(r.target_share),
+      };
       const m = byPledge.get(r.pledge_id) ?? new Map<string, StoredPledgeResult>();
       m.set(r.month, row);
       byPledge.set(r.pledge_id, m);
