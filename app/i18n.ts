@@ -11,6 +11,7 @@ import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
 import enQueues from "./locales/en/queues.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
+import enStoredResults from "./locales/en/storedResults.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
 import zhCases from "./locales/zh-HK/cases.json";
@@ -25,6 +26,7 @@ import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
 import zhQueues from "./locales/zh-HK/queues.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
+import zhStoredResults from "./locales/zh-HK/storedResults.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
 
 export const SUPPORTED_LOCALES = ["en", "zh-HK"] as const;
@@ -53,6 +55,7 @@ export const resources = {
       ...enQueues,
       ...enDigest,
       ...enDepartmentsAdmin,
+      ...enStoredResults,
     },
   },
   "zh-HK": {
@@ -71,6 +74,7 @@ export const resources = {
       ...zhQueues,
       ...zhDigest,
       ...zhDepartmentsAdmin,
+      ...zhStoredResults,
     },
   },
 } as const;

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -35,6 +36,7 @@ export default function Pledges() {
           date: f.date(view.generatedAt),
         })}
       </p>
+      <FiguresUpToDate at={view.resultsComputedAt} locale={locale} />
       {publishing.length === 0 ? <p className="notice">{t("pledges.public.noneAnywhere")}</p> : null}
       {publishing.length > 0 ? (
         <nav aria-labelledby="pledges-contents">

@@ -222,7 +222,7 @@ describe.each(DB_KINDS)("stored pledge results [%s]", (kind) => {
       .executeTakeFirstOrThrow();
     const reading = await recordReading(app.db, { id: await staff("admin.immd") }, wsd, version, {
       takenOn: `${month}-01`,
-      value: 16,
+      value: "16",
     });
     expect(reading.ok).toBe(true);
 

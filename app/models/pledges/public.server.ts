@@ -2,10 +2,11 @@ import { stringify } from "csv-stringify/sync";
 import type { Db } from "../../../db/client";
 import type { PledgeVersion } from "../../../db/schema";
 import { tFor } from "../../utils/meta";
-import { lastCompleteMonths } from "../calendar/periods";
+import { lastCompleteMonths, type Period, parsePeriod } from "../calendar/periods";
 import { hkMonth } from "../calendar/time";
 import { listPledges, type PledgeRow } from "./registry.server";
-import { type PledgeResult, pledgeResults, type ResultStatus } from "./results.server";
+import { judge, type PledgeResult, type ResultStatus, versionFor } from "./results.server";
+import { inForceMonths, readStoredResults, recomputeStoredResults } from "./stored-results.server";
 
 /**
  * The public view of published pledges and their results (paper §4–6: publish targets together
@@ -79,6 +80,8 @@ export interface PublicView {
   years: { previous: string; current: string };
   /** every department asked for, in code order, with its published pledges (maybe none) */
   departments: PublicDepartment[];
+  /** when the stored results shown were brought up to date: the oldest computed_at among them */
+  resultsComputedAt: string | null;
 }
 
 /** A threshold with its unit as people write it: 100%, 15 m, 0.005/m, 4. */
@@ -219,7 +222,7 @@ export async function publicPledgeView(
     statuses: ["published"],
   });
   const prompts = await questionPrompts(db, rows);
-  const results = await Promise.all(rows.map((r) => pledgeResults(db, r, keys)));
+  const { results, computedAt } = await storedResultsOf(db, rows, keys, options.now);
 
   const byDepartment = new Map<number, PublicPledge[]>();
   rows.forEach((r, i) => {
@@ -257,7 +260,82 @@ export async function publicPledgeView(
       zh: d.name_zh,
       pledges: byDepartment.get(d.id) ?? [],
     })),
+    resultsComputedAt: computedAt,
   };
+}
+
+/**
+ * The results of these pledges for months and years, from the stored monthly results (issue 12):
+ * a month is its stored row; a year adds its months' stored counts up and is judged against the
+ * version in force at the year's end. A month the pledge was not in force is "not enough data"
+ * with nothing counted. A pledge in force with no stored row yet (created since the last
+ * refresh) is computed once, now, and stored.
+ */
+async function storedResultsOf(
+  db: Db,
+  rows: PledgeRow[],
+  keys: string[],
+  now: Date,
+): Promise<{ results: PledgeResult[][]; computedAt: string | null }> {
+  if (rows.length === 0) return { results: [], computedAt: null };
+  const periods = keys.map((k) => parsePeriod(k) as Period);
+  const thisMonth = hkMonth(now);
+  const months = [...new Set(periods.flatMap((p) => p.months))].filter((m) => m <= thisMonth).sort();
+  const ids = rows.map((r) => r.id);
+  const all = ids.length > 500;
+  const versionRows = await (all
+    ? db.selectFrom("pledge_versions").selectAll()
+    : db.selectFrom("pledge_versions").selectAll().where("pledge_id", "in", ids)
+  ).execute();
+  const versionsOf = new Map<number, PledgeVersion[]>();
+  for (const v of versionRows) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
+
+  const read = (pledgeIds?: number[]) => readStoredResults(db, { pledgeIds, months });
+  let { byPledge } = await read(all ? undefined : ids);
+  const missing = rows.filter(
+    (r) =>
+      !byPledge.has(r.id) &&
+      inForceMonths(r, versionsOf.get(r.id) ?? [], thisMonth).some((m) => months.includes(m)),
+  );
+  if (missing.length > 0) {
+    await recomputeStoredResults(db, { pledgeIds: missing.map((r) => r.id), now });
+    const again = await read(missing.map((r) => r.id));
+    byPledge = new Map([...byPledge, ...again.byPledge]);
+  }
+
+  let computedAt: string | null = null;
+  const results = rows.map((r) => {
+    const versions = versionsOf.get(r.id) ?? [r.version];
+    const stored = byPledge.get(r.id);
+    for (const s of stored?.values() ?? [])
+      if (computedAt === null || s.computed_at < computedAt) computedAt = s.computed_at;
+    return periods.map((p): PledgeResult => {
+      const v = versionFor(versions, p) ?? r.version;
+      if (p.kind === "month") {
+        const s = stored?.get(p.key);
+        if (!s) return judge(p.key, v, 0, 0);
+        return {
+          period: p.key,
+          achieved: s.total > 0 ? Math.round((s.compliant / s.total) * 1000) / 10 : null,
+          compliant: s.compliant,
+          sample: s.total,
+          target: s.target_share,
+          status: s.status,
+        };
+      }
+      let total = 0;
+      let ok = 0;
+      for (const m of p.months) {
+        const s = stored?.get(m);
+        if (s) {
+          total += s.total;
+          ok += s.compliant;
+        }
+      }
+      return judge(p.key, v, total, ok);
+    });
+  });
+  return { results, computedAt };
 }
 
 /** Every pledge of the view, department by department. */
@@ -278,7 +356,7 @@ export interface OpenDataResult {
 
 /**
  * The documented shape of /pledges.json and /pledges/<code>.json:
- * `{ generatedAt, periods, pledges: [{ code, department, service, statement, customer, category,
+ * `{ generatedAt, resultsComputedAt, periods, pledges: [{ code, department, service, statement, customer, category,
  * target, measurement, results: [{ period, achieved, compliant, sample, target, status }] }] }`.
  * `periods` lists the twelve months (oldest first), then the previous year, then the current year
  * to date; every pledge has one result per period, in that order. `achieved` is a percentage with
@@ -286,6 +364,8 @@ export interface OpenDataResult {
  */
 export interface OpenData {
   generatedAt: string;
+  /** when the results were last brought up to date (the oldest computation among them), or null */
+  resultsComputedAt: string | null;
   periods: string[];
   pledges: {
     code: string;
@@ -303,6 +383,7 @@ export interface OpenData {
 export function openDataJson(view: PublicView): OpenData {
   return {
     generatedAt: view.generatedAt,
+    resultsComputedAt: view.resultsComputedAt,
     periods: [...view.months, view.years.previous, view.years.current],
     pledges: viewPledges(view).map((p) => ({
       code: p.code,
