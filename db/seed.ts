@@ -1,13 +1,13 @@
 import { pathToFileURL } from "node:url";
 import { lastCompleteMonths } from "../app/models/calendar/periods";
 import { hkMonth } from "../app/models/calendar/time";
+import { recomputeAllStoredResults } from "../app/models/pledges/stored-results.server";
 import { hashPassword } from "../app/models/staff/accounts.server";
 import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/surveys/templates";
 import type { Db } from "./client";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 import { seedFeedbackActivity } from "./seed-feedback";
 import { seedActivity, seedPledges } from "./seed-pledges";
-import { recomputeAllStoredResults } from "../app/models/pledges/stored-results.server";
 
 // A fixed instant so demo data (and screenshots of it) are the same on every machine.
 const SEEDED_AT = "2026-01-01T00:00:00.000Z";

@@ -6,8 +6,8 @@ import { usePledgeFormats } from "~/components/pledges/pledge-public";
 import {
   governmentOverview,
   lastCompleteMonth,
-  type ShareFigure,
   parseOverviewEnd,
+  type ShareFigure,
 } from "~/models/pledges/overview.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";

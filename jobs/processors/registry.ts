@@ -5,7 +5,10 @@ import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { remindDueCases } from "../../app/models/cases/reminders.server";
 import { sendPendingEmails } from "../../app/models/outbox/delivery.server";
 import { escalateNotifications } from "../../app/models/outbox/escalation.server";
-import { recomputeAllStoredResults, refreshStaleResults } from "../../app/models/pledges/stored-results.server";
+import {
+  recomputeAllStoredResults,
+  refreshStaleResults,
+} from "../../app/models/pledges/stored-results.server";
 import type { QueueName } from "../../app/models/queues/definitions";
 import { purgeExpired } from "../../app/models/retention/purge.server";
 import type { Env } from "../../app/utils/env.server";

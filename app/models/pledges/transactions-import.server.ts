@@ -12,6 +12,7 @@ import {
   type ImportResult,
 } from "./imports.server";
 import { type Actor, type RowError, TRANSACTION_COLUMNS } from "./schema";
+import { markResultsStale } from "./stored-results.server";
 import {
   checkTransaction,
   type TransactionField,
@@ -26,7 +27,6 @@ import {
   type TransactionRow,
   transactionRow,
 } from "./transactions.server";
-import { markResultsStale } from "./stored-results.server";
 
 /*
  * A department's service transactions imported from a CSV file, all or nothing: every row is

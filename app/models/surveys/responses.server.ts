@@ -2,6 +2,7 @@ import type { Db } from "../../../db/client";
 import { groupCommit } from "../../../db/group-commit";
 import type { Survey } from "../../../db/schema";
 import { hkMonth, nowIso } from "../calendar/time";
+import { markSurveyStale } from "../pledges/stored-results.server";
 import {
   type AnswerValue,
   buildResponseSchema,
@@ -11,7 +12,6 @@ import {
   toAnswerValues,
   type VersionDef,
 } from "./schema";
-import { markSurveyStale } from "../pledges/stored-results.server";
 
 /**
  * Survey responses: checking one against its version's schema, storing it (one at a time through
