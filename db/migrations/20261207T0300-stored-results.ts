@@ -28,11 +28,19 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn("computed_at", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("pledge_results_pk", ["pledge_id", "month"])
     .execute();
-  // The overview and open data read a window of months for every pledge.
+  // Open data reads a few months of every pledge.
   await db.schema
     .createIndex("pledge_results_month_idx")
     .on("pledge_results")
     .columns(["month", "pledge_id"])
+    .execute();
+  // The overview adds up 36 months of every pledge in one pass: a covering index, in pledge
+  // order, so the GROUP BY needs no table lookups and no sort (1,200 pledges × 36 months on
+  // SQLite: 110 ms → 55 ms, scripts/bench-stored-results.ts).
+  await db.schema
+    .createIndex("pledge_results_totals_idx")
+    .on("pledge_results")
+    .columns(["pledge_id", "month", "total", "compliant", "computed_at"])
     .execute();
 
   await db.schema

@@ -176,6 +176,11 @@ export async function governmentOverview(db: Db, end: string): Promise<Overview>
   );
 
   const yearFigures = years.map((y) => ({ ...y, withResult: 0, met: 0 }));
+  const bounds = years.map((y) => ({
+    first: `${y.from}-01`,
+    last: lastDayOf(y.to),
+    period: parsePeriod(y.to) as Period,
+  }));
   let computedAt: string | null = null;
   const inWindow: { id: number; current: V | undefined; retiredOn: string | null; versions: V[] }[] = [];
   for (const p of pledges) {
@@ -196,13 +201,12 @@ export async function governmentOverview(db: Db, end: string): Promise<Overview>
     if (s.computed_at && (computedAt === null || (s.computed_at as string) < computedAt))
       computedAt = s.computed_at as string;
     yearFigures.forEach((y, i) => {
-      const yearFirst = `${y.from}-01`;
-      const yearLast = lastDayOf(y.to);
+      const { first: yearFirst, last: yearLast, period } = bounds[i]!;
       if (firstFrom > yearFirst || (retiredOn !== null && retiredOn <= yearLast)) return;
       const total = Number(s[`t${i}`] ?? 0);
       if (total <= 0) return;
       const compliant = Number(s[`c${i}`] ?? 0);
-      const v = versionFor(vs as PledgeVersion[], parsePeriod(y.to) as Period);
+      const v = versionFor(vs as PledgeVersion[], period);
       y.withResult++;
       // Exact: compliant/total ≥ target% ⇔ compliant × 100 ≥ target × total.
       if (v && compliant * 100 >= Number(v.target_share) * total) y.met++;
