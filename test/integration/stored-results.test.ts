@@ -1,6 +1,8 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { hkMonth } from "~/models/calendar/time";
+import { createCase } from "~/models/cases/intake.server";
+import { moveCase } from "~/models/cases/lifecycle.server";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { recordReading } from "~/models/pledges/readings.server";
 import {
@@ -14,6 +16,7 @@ import { useTestApp } from "../setup/app";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { DB_KINDS } from "../setup/db";
 import { TEST_PII_KEY } from "../setup/global-setup";
+import { storeTestResponse } from "../setup/survey-responses";
 import { until } from "../setup/wait";
 import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 
@@ -235,6 +238,49 @@ describe.each(DB_KINDS)("stored pledge results [%s]", (kind) => {
     expect((await stored(wsd.id)).find((x) => x.month === month)).toMatchObject({ total: 1, compliant: 1 });
     expect(await app.db.selectFrom("pledge_results_stale").selectAll().execute()).toEqual([]);
     expect(await refreshStaleResults(app.db)).toEqual({ marks: 0, pledges: 0, rows: 0 });
+  });
+
+  it("marks the pledges a survey response or a case's acknowledgement, reply and closing touch", async () => {
+    await recomputeAllStoredResults(app.db);
+    const stale = () =>
+      app.db
+        .selectFrom("pledge_results_stale")
+        .select(["department_id", "pledge_id", "month"])
+        .orderBy("id")
+        .execute();
+    const rating = await pledge("CSTDI-COURSE-RATING");
+    await storeTestResponse(app.db, "cstdicsat", { answers: { overall: "5" } });
+    const month = hkMonth(new Date());
+    expect(await stale()).toEqual([{ department_id: rating.department_id, pledge_id: rating.id, month }]);
+    await refreshStaleResults(app.db);
+    expect((await stored(rating.id)).find((x) => x.month === month)).toMatchObject({
+      total: 1,
+      compliant: 1,
+    });
+
+    const immd = await pledge("IMMD-ID-CARD");
+    const { id } = await app.db.transaction().execute((trx) =>
+      createCase(trx, app.context.env.PII_KEY, {
+        departmentId: immd.department_id,
+        serviceId: null,
+        channel: "web",
+        language: "en",
+        whatHappened: "Waited too long",
+        desiredOutcome: "",
+        contact: {},
+        consent: true,
+      }),
+    );
+    const actor = { id: await staff("officer.immd"), departmentId: immd.department_id };
+    for (const [action, input] of [
+      ["acknowledge", {}],
+      ["reply", { body: "Done" }],
+      ["close", {}],
+    ] as const)
+      expect((await moveCase(app.db, actor, id, action, input)).ok).toBe(true);
+    expect(await stale()).toEqual(
+      Array.from({ length: 3 }, () => ({ department_id: immd.department_id, pledge_id: null, month })),
+    );
   });
 
   it("after one new transaction the real worker's refresh shows it on the public page within a minute", async () => {
