@@ -92,7 +92,7 @@ describe.each(DB_KINDS)("the nightly retention job [%s]", (kind) => {
       ).toEqual([
         { key: "backup-nightly", name: JOBS.backupNightly, pattern: "30 2 * * *", tz: TIMEZONE },
         { key: "results-nightly", name: JOBS.resultsNightly, pattern: "30 3 * * *", tz: TIMEZONE },
-        { key: "results-refresh-every-20s", name: JOBS.resultsRefresh, pattern: null, tz: null },
+        { key: "results-refresh-every-20s", name: JOBS.resultsRefresh, pattern: undefined, tz: undefined },
         { key: "retention-nightly", name: JOBS.retentionPurge, pattern: "0 3 * * *", tz: TIMEZONE },
       ]);
       // Tonight's run, now.
