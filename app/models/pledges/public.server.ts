@@ -6,7 +6,12 @@ import { lastCompleteMonths, type Period, parsePeriod } from "../calendar/period
 import { hkMonth } from "../calendar/time";
 import { listPledges, type PledgeRow } from "./registry.server";
 import { judge, type PledgeResult, type ResultStatus, versionFor } from "./results.server";
-import { inForceMonths, readStoredResults, recomputeStoredResults } from "./stored-results.server";
+import {
+  inForceMonths,
+  readStoredResults,
+  recomputeStoredResults,
+  sumStoredResults,
+} from "./stored-results.server";
 
 /**
  * The public view of published pledges and their results (paper §4–6: publish targets together
@@ -283,32 +288,55 @@ async function storedResultsOf(
   const months = [...new Set(periods.flatMap((p) => p.months))].filter((m) => m <= thisMonth).sort();
   const ids = rows.map((r) => r.id);
   const all = ids.length > 500;
-  const versionRows = await (all
-    ? db.selectFrom("pledge_versions").selectAll()
-    : db.selectFrom("pledge_versions").selectAll().where("pledge_id", "in", ids)
-  ).execute();
+  // Only what versionFor and judge read: the full versions of 1,200 pledges cost more than the rest.
+  const versionColumns = [
+    "id",
+    "pledge_id",
+    "version_no",
+    "effective_from",
+    "target_share",
+    "min_sample",
+  ] as const;
+  const versionRows = (await (all
+    ? db.selectFrom("pledge_versions").select(versionColumns)
+    : db.selectFrom("pledge_versions").select(versionColumns).where("pledge_id", "in", ids)
+  ).execute()) as PledgeVersion[];
   const versionsOf = new Map<number, PledgeVersion[]>();
   for (const v of versionRows) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
 
-  const read = (pledgeIds?: number[]) => readStoredResults(db, { pledgeIds, months });
-  let { byPledge } = await read(all ? undefined : ids);
+  // Months: their stored rows; years: their stored totals added up in SQL.
+  const monthKeys = periods.filter((p) => p.kind === "month" && p.key <= thisMonth).map((p) => p.key);
+  const ranges = periods
+    .filter((p) => p.kind !== "month")
+    .map((p) => ({ key: p.key, from: p.months[0]!, to: p.months.at(-1)! }));
+  const read = async (pledgeIds?: number[]) => ({
+    rows: (await readStoredResults(db, { pledgeIds, months: monthKeys })).byPledge,
+    sums: await sumStoredResults(db, { pledgeIds, ranges }),
+  });
+  let { rows: byPledge, sums: sumsOf } = await read(all ? undefined : ids);
   const missing = rows.filter(
     (r) =>
       !byPledge.has(r.id) &&
+      !sumsOf.has(r.id) &&
       inForceMonths(r, versionsOf.get(r.id) ?? [], thisMonth).some((m) => months.includes(m)),
   );
   if (missing.length > 0) {
     await recomputeStoredResults(db, { pledgeIds: missing.map((r) => r.id), now });
     const again = await read(missing.map((r) => r.id));
-    byPledge = new Map([...byPledge, ...again.byPledge]);
+    byPledge = new Map([...byPledge, ...again.rows]);
+    sumsOf = new Map([...sumsOf, ...again.sums]);
   }
 
   let computedAt: string | null = null;
+  const older = (at: string | null | undefined) => {
+    if (at && (computedAt === null || at < computedAt)) computedAt = at;
+  };
   const results = rows.map((r) => {
     const versions = versionsOf.get(r.id) ?? [r.version];
     const stored = byPledge.get(r.id);
-    for (const s of stored?.values() ?? [])
-      if (computedAt === null || s.computed_at < computedAt) computedAt = s.computed_at;
+    const sums = sumsOf.get(r.id);
+    for (const s of stored?.values() ?? []) older(s.computed_at);
+    older(sums?.computedAt);
     return periods.map((p): PledgeResult => {
       const v = versionFor(versions, p) ?? r.version;
       if (p.kind === "month") {
@@ -323,16 +351,8 @@ async function storedResultsOf(
           status: s.status,
         };
       }
-      let total = 0;
-      let ok = 0;
-      for (const m of p.months) {
-        const s = stored?.get(m);
-        if (s) {
-          total += s.total;
-          ok += s.compliant;
-        }
-      }
-      return judge(p.key, v, total, ok);
+      const sum = sums?.sums.get(p.key) ?? { total: 0, compliant: 0 };
+      return judge(p.key, v, sum.total, sum.compliant);
     });
   });
   return { results, computedAt };

@@ -1,4 +1,4 @@
-import type { Insertable } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Pledge, PledgeResultTable, PledgeVersion, StoredPledgeResult } from "../../../db/schema";
 import { monthsBetween, type Period, parsePeriod } from "../calendar/periods";
@@ -293,19 +293,73 @@ export async function readStoredResults(
     let q = db.selectFrom("pledge_results").selectAll().where("month", "in", opts.months);
     if (ids) q = q.where("pledge_id", "in", ids);
     for (const r of await q.execute()) {
-      const row = {
-        ...r,
-        total: Number(r.total),
-        compliant: Number(r.compliant),
-        target_share: Number(r.target_share),
-      };
-      const m = byPledge.get(r.pledge_id) ?? new Map<string, StoredPledgeResult>();
-      m.set(r.month, row);
-      byPledge.set(r.pledge_id, m);
+      // Postgres may hand numbers back as strings.
+      if (typeof r.total !== "number") {
+        r.total = Number(r.total);
+        r.compliant = Number(r.compliant);
+        r.target_share = Number(r.target_share);
+      }
+      let m = byPledge.get(r.pledge_id);
+      if (!m) {
+        m = new Map<string, StoredPledgeResult>();
+        byPledge.set(r.pledge_id, m);
+      }
+      m.set(r.month, r);
       if (computedAt === null || r.computed_at < computedAt) computedAt = r.computed_at;
     }
   }
   return { byPledge, computedAt };
+}
+
+/** A pledge's stored totals added up per range of months, and the oldest computed_at among them. */
+export interface StoredSums {
+  sums: Map<string, { total: number; compliant: number }>;
+  computedAt: string | null;
+}
+
+/**
+ * Stored totals of these pledges (all when omitted) added up over ranges of months (years), by
+ * pledge, in one GROUP BY over the covering index (pledge_results_totals_idx).
+ */
+export async function sumStoredResults(
+  db: Db,
+  opts: { pledgeIds?: number[]; ranges: { key: string; from: string; to: string }[] },
+): Promise<Map<number, StoredSums>> {
+  const byPledge = new Map<number, StoredSums>();
+  if (opts.ranges.length === 0 || opts.pledgeIds?.length === 0) return byPledge;
+  const from = opts.ranges.map((r) => r.from).sort()[0]!;
+  const to = opts.ranges
+    .map((r) => r.to)
+    .sort()
+    .at(-1)!;
+  for (const ids of opts.pledgeIds ? chunks(opts.pledgeIds, 500) : [null]) {
+    let q = db
+      .selectFrom("pledge_results")
+      .select([
+        "pledge_id",
+        ...opts.ranges.flatMap((r, i) => [
+          sql<number>`sum(case when month >= ${r.from} and month <= ${r.to} then total else 0 end)`.as(
+            `t${i}`,
+          ),
+          sql<number>`sum(case when month >= ${r.from} and month <= ${r.to} then compliant else 0 end)`.as(
+            `c${i}`,
+          ),
+        ]),
+        sql<string>`min(computed_at)`.as("computed_at"),
+      ])
+      .where("month", ">=", from)
+      .where("month", "<=", to)
+      .groupBy("pledge_id");
+    if (ids) q = q.where("pledge_id", "in", ids);
+    for (const row of (await q.execute()) as unknown as Record<string, number | string | null>[]) {
+      const sums = new Map<string, { total: number; compliant: number }>();
+      opts.ranges.forEach((r, i) =>
+        sums.set(r.key, { total: Number(row[`t${i}`] ?? 0), compliant: Number(row[`c${i}`] ?? 0) }),
+      );
+      byPledge.set(Number(row.pledge_id), { sums, computedAt: (row.computed_at as string | null) ?? null });
+    }
+  }
+  return byPledge;
 }
 
 /** The pledges of this list with no stored row at all (created since the last refresh). */
