@@ -99,8 +99,44 @@ function both(fn: (lang: "en" | "zh-HK") => string): Bilingual {
   return { en: fn("en"), zh: fn("zh-HK") };
 }
 
+/**
+ * The words are a pure function of these fields and the (static) strings: kept, so that 1,200
+ * pledges' pages do not translate the same targets 1,200 times per request (bounded).
+ */
+const described = new Map<string, { target: PublicTarget; measurement: Bilingual }>();
+
 /** The target of a version in words, and how its results are counted (from the version alone). */
 export function describeTarget(
+  v: PledgeVersion,
+  question: Bilingual | null,
+): { target: PublicTarget; measurement: Bilingual } {
+  const key = JSON.stringify([
+    v.target_kind,
+    v.target_share,
+    v.days,
+    v.day_unit,
+    v.timeliness_source,
+    v.case_step,
+    v.transaction_type,
+    v.question_key,
+    v.measure_en,
+    v.measure_zh,
+    v.measure_unit,
+    v.comparator,
+    v.threshold,
+    v.min_sample,
+    question?.en,
+    question?.zh,
+  ]);
+  const known = described.get(key);
+  if (known) return known;
+  const made = describeTargetNow(v, question);
+  if (described.size >= 20_000) described.clear();
+  described.set(key, made);
+  return made;
+}
+
+function describeTargetNow(
   v: PledgeVersion,
   question: Bilingual | null,
 ): { target: PublicTarget; measurement: Bilingual } {
