@@ -85,12 +85,14 @@ async function main() {
     const insPledge = raw.prepare(
       "insert into pledges (department_id, service_id, code, status, current_version_id, created_at, updated_at, published_at, retired_at) values (?, ?, ?, ?, null, ?, ?, ?, ?)",
     );
-    const insVersion = raw.prepare(`insert into pledge_versions (pledge_id, version_no, statement_en, statement_zh,
+    const insVersion =
+      raw.prepare(`insert into pledge_versions (pledge_id, version_no, statement_en, statement_zh,
       customer, category, target_kind, target_share, timeliness_source, transaction_type, days, day_unit,
       measure_unit, comparator, threshold, min_sample, effective_from, change_reason, created_at)
       values (?, ?, 'A pledge', '一項承諾', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`);
     const setCurrent = raw.prepare("update pledges set current_version_id = ? where id = ?");
-    const insTx = raw.prepare(`insert into service_transactions (department_id, transaction_type, external_ref,
+    const insTx =
+      raw.prepare(`insert into service_transactions (department_id, transaction_type, external_ref,
       received_at, completed_at, month, working_days, calendar_days, import_id, created_at)
       values (?, ?, ?, ?, ?, ?, ?, ?, null, ?)`);
     const insReading = raw.prepare(
@@ -100,7 +102,9 @@ async function main() {
     raw.transaction(() => {
       const depts: { id: number; service: number }[] = [];
       for (let d = 0; d < DEPARTMENTS; d++) {
-        const id = Number(insDept.run(`B${String(d).padStart(3, "0")}`, `Bench ${d}`, `測試 ${d}`, stamp).lastInsertRowid);
+        const id = Number(
+          insDept.run(`B${String(d).padStart(3, "0")}`, `Bench ${d}`, `測試 ${d}`, stamp).lastInsertRowid,
+        );
         const service = Number(insService.run(id, "Service", "服務", stamp).lastInsertRowid);
         depts.push({ id, service });
       }
@@ -179,7 +183,11 @@ async function main() {
     const warm = await time(() => recomputeStoredResults(db, { now }));
     console.log(`recomputeStoredResults, everything (again): ${(warm.ms / 1000).toFixed(2)} s`);
 
-    const dept = await db.selectFrom("departments").select("id").where("code", "=", "B001").executeTakeFirstOrThrow();
+    const dept = await db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", "B001")
+      .executeTakeFirstOrThrow();
     const one = await time(async () => {
       await markResultsStale(db, [{ departmentId: dept.id, month: months.at(-1)! }]);
       return refreshStaleResults(db, { now });
@@ -189,7 +197,9 @@ async function main() {
     );
 
     const end = lastCompleteMonth(now);
-    console.log(`governmentOverview (median of 20): ${(await median(20, () => governmentOverview(db, end))).toFixed(1)} ms`);
+    console.log(
+      `governmentOverview (median of 20): ${(await median(20, () => governmentOverview(db, end))).toFixed(1)} ms`,
+    );
     console.log(
       `overview JSON body (median of 20): ${(await median(20, async () => JSON.stringify(await governmentOverview(db, end)))).toFixed(1)} ms`,
     );

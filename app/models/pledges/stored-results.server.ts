@@ -353,9 +353,8 @@ export async function sumStoredResults(
     if (ids) q = q.where("pledge_id", "in", ids);
     for (const row of (await q.execute()) as unknown as Record<string, number | string | null>[]) {
       const sums = new Map<string, { total: number; compliant: number }>();
-      opts.ranges.forEach((r, i) =>
-        sums.set(r.key, { total: Number(row[`t${i}`] ?? 0), compliant: Number(row[`c${i}`] ?? 0) }),
-      );
+      for (const [i, r] of opts.ranges.entries())
+        sums.set(r.key, { total: Number(row[`t${i}`] ?? 0), compliant: Number(row[`c${i}`] ?? 0) });
       byPledge.set(Number(row.pledge_id), { sums, computedAt: (row.computed_at as string | null) ?? null });
     }
   }
