@@ -5,6 +5,7 @@ import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { recordReading } from "~/models/pledges/readings.server";
+import { createPledge } from "~/models/pledges/registry.server";
 import {
   inForceMonths,
   recomputeAllStoredResults,
@@ -12,6 +13,7 @@ import {
   refreshStaleResults,
 } from "~/models/pledges/stored-results.server";
 import { recordTransaction } from "~/models/pledges/transactions.server";
+import { timeliness } from "../../db/seed-annex";
 import { useTestApp } from "../setup/app";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { DB_KINDS } from "../setup/db";
@@ -51,6 +53,36 @@ describe.each(DB_KINDS)("stored pledge results [%s]", (kind) => {
         .where("username", "=", username)
         .executeTakeFirstOrThrow()
     ).id;
+
+  it("starts from a seeded database with every published pledge's results stored and no marks left", async () => {
+    const published = await app.db
+      .selectFrom("pledges")
+      .select("id")
+      .where("status", "=", "published")
+      .execute();
+    const withRows = await app.db.selectFrom("pledge_results").select("pledge_id").distinct().execute();
+    expect(withRows.map((r) => r.pledge_id).sort()).toEqual(published.map((p) => p.id).sort());
+    expect(await app.db.selectFrom("pledge_results_stale").selectAll().execute()).toEqual([]);
+  });
+
+  it("computes a published pledge with no stored row once, when its public page is asked for", async () => {
+    const immd = await pledge("IMMD-ID-CARD");
+    const id = await createPledge(
+      app.db,
+      { id: null },
+      immd.department_id,
+      "IMMD-NEW",
+      immd.service_id,
+      timeliness("New", "新", "external", 90, 5, "working", { transactions: "NEW" }),
+      `${hkMonth(new Date())}-01`,
+      "published",
+    );
+    expect(await stored(id)).toEqual([]);
+    const view = await publicPledgeView(app.db, { department: "IMMD", now: new Date() });
+    expect(view!.departments[0]!.pledges.map((p) => p.code)).toContain("IMMD-NEW");
+    expect((await stored(id)).map((r) => r.month)).toEqual([hkMonth(new Date())]);
+    expect(view!.resultsComputedAt).toEqual(expect.any(String));
+  });
 
   it("knows the months a pledge was in force: from its first version to the day before retirement", () => {
     const v = [{ effective_from: "2026-02-15" }, { effective_from: "2026-05-01" }];
