@@ -12,10 +12,14 @@
  *    refresh (mark + results.refresh's work), timed.
  * 4. The overview (governmentOverview) and its JSON route, and the public view of all pledges,
  *    median of 20 each.
+ * 5. With `npx remix build` done: /pledges, /pledges.json, /pledges/<DEPT>, /central/overview and
+ *    /central/overview.json through Remix's request handler (loaders and server render), median of 20.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type AppLoadContext, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import SQLite from "better-sqlite3";
 import { monthsBetween, shiftMonth } from "../app/models/calendar/periods";
 import { hkMonth } from "../app/models/calendar/time";
@@ -26,6 +30,9 @@ import {
   recomputeStoredResults,
   refreshStaleResults,
 } from "../app/models/pledges/stored-results.server";
+import { createSession } from "../app/models/staff/sessions.server";
+import { sessionCookie } from "../app/utils/cookies.server";
+import { parseEnv } from "../app/utils/env.server";
 import { createDb } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { seed } from "../db/seed";
@@ -38,6 +45,7 @@ const PLEDGES = arg("pledges", 1200);
 const MONTHS = arg("months", 36);
 const PER_MONTH = arg("per-month", 20);
 const DEPARTMENTS = 75;
+const ORIGIN = "http://localhost";
 
 let state = 20261207;
 function random(): number {
@@ -209,6 +217,45 @@ async function main() {
     console.log(
       `publicPledgeView, one department (median of 20): ${(await median(20, () => publicPledgeView(db, { department: "B001", now }))).toFixed(1)} ms`,
     );
+    // 5. The whole pages through Remix (loaders and server render), when built.
+    const buildFile = path.resolve("build/index.js");
+    if (fs.existsSync(buildFile)) {
+      const env = parseEnv({
+        NODE_ENV: "production",
+        DATA_DIR: dir,
+        DATABASE_URL: file,
+        SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
+        APP_ORIGIN: ORIGIN,
+      });
+      const reviewer = await db
+        .selectFrom("staff_users")
+        .select("id")
+        .where("username", "=", "reviewer")
+        .executeTakeFirstOrThrow();
+      const cookie = (await sessionCookie(env).serialize(await createSession(db, reviewer.id, 12))).split(
+        ";",
+      )[0]!;
+      const context = { env, db, clientAddress: "127.0.0.1", csrfToken: "x".repeat(43) } as AppLoadContext;
+      const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+      const handle = createRequestHandler(build, "production");
+      for (const p of [
+        "/pledges",
+        "/pledges.json",
+        "/pledges/B001",
+        "/central/overview",
+        "/central/overview.json",
+      ]) {
+        let bytes = 0;
+        const ms = await median(20, async () => {
+          const res = await handle(new Request(`${ORIGIN}${p}`, { headers: { Cookie: cookie } }), context);
+          if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
+          bytes = (await res.text()).length;
+        });
+        console.log(
+          `${p} through Remix (median of 20): ${ms.toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB`,
+        );
+      }
+    } else console.log("pages: skipped (run `npx remix build` first)");
     if (process.env.BENCH_KEEP) fs.copyFileSync(file, process.env.BENCH_KEEP);
     await db.destroy();
   } finally {
