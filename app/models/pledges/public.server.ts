@@ -2,16 +2,11 @@ import { stringify } from "csv-stringify/sync";
 import type { Db } from "../../../db/client";
 import type { PledgeVersion } from "../../../db/schema";
 import { tFor } from "../../utils/meta";
-import { lastCompleteMonths, type Period, parsePeriod } from "../calendar/periods";
+import { lastCompleteMonths } from "../calendar/periods";
 import { hkMonth } from "../calendar/time";
 import { listPledges, type PledgeRow } from "./registry.server";
-import { judge, type PledgeResult, type ResultStatus, versionFor } from "./results.server";
-import {
-  inForceMonths,
-  readStoredResults,
-  recomputeStoredResults,
-  sumStoredResults,
-} from "./stored-results.server";
+import type { PledgeResult, ResultStatus } from "./results.server";
+import { storedPeriodResults } from "./stored-results.server";
 
 /**
  * The public view of published pledges and their results (paper §4–6: publish targets together
@@ -263,7 +258,7 @@ export async function publicPledgeView(
     statuses: ["published"],
   });
   const prompts = await questionPrompts(db, rows);
-  const { results, computedAt } = await storedResultsOf(db, rows, keys, options.now);
+  const { results, computedAt } = await storedPeriodResults(db, rows, keys, options.now);
 
   const byDepartment = new Map<number, PublicPledge[]>();
   rows.forEach((r, i) => {
@@ -303,95 +298,6 @@ export async function publicPledgeView(
     })),
     resultsComputedAt: computedAt,
   };
-}
-
-/**
- * The results of these pledges for months and years, from the stored monthly results (issue 12):
- * a month is its stored row; a year adds its months' stored counts up and is judged against the
- * version in force at the year's end. A month the pledge was not in force is "not enough data"
- * with nothing counted. A pledge in force with no stored row yet (created since the last
- * refresh) is computed once, now, and stored.
- */
-async function storedResultsOf(
-  db: Db,
-  rows: PledgeRow[],
-  keys: string[],
-  now: Date,
-): Promise<{ results: PledgeResult[][]; computedAt: string | null }> {
-  if (rows.length === 0) return { results: [], computedAt: null };
-  const periods = keys.map((k) => parsePeriod(k) as Period);
-  const thisMonth = hkMonth(now);
-  const months = [...new Set(periods.flatMap((p) => p.months))].filter((m) => m <= thisMonth).sort();
-  const ids = rows.map((r) => r.id);
-  const all = ids.length > 500;
-  // Only what versionFor and judge read: the full versions of 1,200 pledges cost more than the rest.
-  const versionColumns = [
-    "id",
-    "pledge_id",
-    "version_no",
-    "effective_from",
-    "target_share",
-    "min_sample",
-  ] as const;
-  const versionRows = (await (all
-    ? db.selectFrom("pledge_versions").select(versionColumns)
-    : db.selectFrom("pledge_versions").select(versionColumns).where("pledge_id", "in", ids)
-  ).execute()) as PledgeVersion[];
-  const versionsOf = new Map<number, PledgeVersion[]>();
-  for (const v of versionRows) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
-
-  // Months: their stored rows; years: their stored totals added up in SQL.
-  const monthKeys = periods.filter((p) => p.kind === "month" && p.key <= thisMonth).map((p) => p.key);
-  const ranges = periods
-    .filter((p) => p.kind !== "month")
-    .map((p) => ({ key: p.key, from: p.months[0]!, to: p.months.at(-1)! }));
-  const read = async (pledgeIds?: number[]) => ({
-    rows: (await readStoredResults(db, { pledgeIds, months: monthKeys })).byPledge,
-    sums: await sumStoredResults(db, { pledgeIds, ranges }),
-  });
-  let { rows: byPledge, sums: sumsOf } = await read(all ? undefined : ids);
-  const missing = rows.filter(
-    (r) =>
-      !byPledge.has(r.id) &&
-      !sumsOf.has(r.id) &&
-      inForceMonths(r, versionsOf.get(r.id) ?? [], thisMonth).some((m) => months.includes(m)),
-  );
-  if (missing.length > 0) {
-    await recomputeStoredResults(db, { pledgeIds: missing.map((r) => r.id), now });
-    const again = await read(missing.map((r) => r.id));
-    byPledge = new Map([...byPledge, ...again.rows]);
-    sumsOf = new Map([...sumsOf, ...again.sums]);
-  }
-
-  let computedAt: string | null = null;
-  const older = (at: string | null | undefined) => {
-    if (at && (computedAt === null || at < computedAt)) computedAt = at;
-  };
-  const results = rows.map((r) => {
-    const versions = versionsOf.get(r.id) ?? [r.version];
-    const stored = byPledge.get(r.id);
-    const sums = sumsOf.get(r.id);
-    for (const s of stored?.values() ?? []) older(s.computed_at);
-    older(sums?.computedAt);
-    return periods.map((p): PledgeResult => {
-      const v = versionFor(versions, p) ?? r.version;
-      if (p.kind === "month") {
-        const s = stored?.get(p.key);
-        if (!s) return judge(p.key, v, 0, 0);
-        return {
-          period: p.key,
-          achieved: s.total > 0 ? Math.round((s.compliant / s.total) * 1000) / 10 : null,
-          compliant: s.compliant,
-          sample: s.total,
-          target: s.target_share,
-          status: s.status,
-        };
-      }
-      const sum = sums?.sums.get(p.key) ?? { total: 0, compliant: 0 };
-      return judge(p.key, v, sum.total, sum.compliant);
-    });
-  });
-  return { results, computedAt };
 }
 
 /** Every pledge of the view, department by department. */

@@ -3,7 +3,7 @@ import type { Db } from "../../../db/client";
 import type { Pledge, PledgeResultTable, PledgeVersion, StoredPledgeResult } from "../../../db/schema";
 import { monthsBetween, type Period, parsePeriod } from "../calendar/periods";
 import { hkDate, hkMonth } from "../calendar/time";
-import { countByMonth, judge, versionFor } from "./results.server";
+import { countByMonth, judge, type PledgeResult, versionFor } from "./results.server";
 
 /**
  * Pledge results stored per pledge × month (issue 12), so that public pages, open data and the
@@ -374,4 +374,93 @@ export async function pledgesWithoutResults(db: Db, pledgeIds: number[]): Promis
     for (const r of rows) have.add(r.pledge_id);
   }
   return pledgeIds.filter((id) => !have.has(id));
+}
+
+/**
+ * The results of these pledges for months and years, from the stored monthly results (issue 12):
+ * a month is its stored row; a year adds its months' stored counts up and is judged against the
+ * version in force at the year's end. A month the pledge was not in force is "not enough data"
+ * with nothing counted. A pledge in force with no stored row yet (created since the last
+ * refresh) is computed once, now, and stored.
+ */
+export async function storedPeriodResults(
+  db: Db,
+  rows: (Pledge & { version: PledgeVersion })[],
+  keys: string[],
+  now: Date,
+): Promise<{ results: PledgeResult[][]; computedAt: string | null }> {
+  if (rows.length === 0) return { results: [], computedAt: null };
+  const periods = keys.map((k) => parsePeriod(k) as Period);
+  const thisMonth = hkMonth(now);
+  const months = [...new Set(periods.flatMap((p) => p.months))].filter((m) => m <= thisMonth).sort();
+  const ids = rows.map((r) => r.id);
+  const all = ids.length > 500;
+  // Only what versionFor and judge read: the full versions of 1,200 pledges cost more than the rest.
+  const versionColumns = [
+    "id",
+    "pledge_id",
+    "version_no",
+    "effective_from",
+    "target_share",
+    "min_sample",
+  ] as const;
+  const versionRows = (await (all
+    ? db.selectFrom("pledge_versions").select(versionColumns)
+    : db.selectFrom("pledge_versions").select(versionColumns).where("pledge_id", "in", ids)
+  ).execute()) as PledgeVersion[];
+  const versionsOf = new Map<number, PledgeVersion[]>();
+  for (const v of versionRows) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
+
+  // Months: their stored rows; years: their stored totals added up in SQL.
+  const monthKeys = periods.filter((p) => p.kind === "month" && p.key <= thisMonth).map((p) => p.key);
+  const ranges = periods
+    .filter((p) => p.kind !== "month")
+    .map((p) => ({ key: p.key, from: p.months[0]!, to: p.months.at(-1)! }));
+  const read = async (pledgeIds?: number[]) => ({
+    rows: (await readStoredResults(db, { pledgeIds, months: monthKeys })).byPledge,
+    sums: await sumStoredResults(db, { pledgeIds, ranges }),
+  });
+  let { rows: byPledge, sums: sumsOf } = await read(all ? undefined : ids);
+  const missing = rows.filter(
+    (r) =>
+      !byPledge.has(r.id) &&
+      !sumsOf.has(r.id) &&
+      inForceMonths(r, versionsOf.get(r.id) ?? [], thisMonth).some((m) => months.includes(m)),
+  );
+  if (missing.length > 0) {
+    await recomputeStoredResults(db, { pledgeIds: missing.map((r) => r.id), now });
+    const again = await read(missing.map((r) => r.id));
+    byPledge = new Map([...byPledge, ...again.rows]);
+    sumsOf = new Map([...sumsOf, ...again.sums]);
+  }
+
+  let computedAt: string | null = null;
+  const older = (at: string | null | undefined) => {
+    if (at && (computedAt === null || at < computedAt)) computedAt = at;
+  };
+  const results = rows.map((r) => {
+    const versions = versionsOf.get(r.id) ?? [r.version];
+    const stored = byPledge.get(r.id);
+    const sums = sumsOf.get(r.id);
+    for (const s of stored?.values() ?? []) older(s.computed_at);
+    older(sums?.computedAt);
+    return periods.map((p): PledgeResult => {
+      const v = versionFor(versions, p) ?? r.version;
+      if (p.kind === "month") {
+        const s = stored?.get(p.key);
+        if (!s) return judge(p.key, v, 0, 0);
+        return {
+          period: p.key,
+          achieved: s.total > 0 ? Math.round((s.compliant / s.total) * 1000) / 10 : null,
+          compliant: s.compliant,
+          sample: s.total,
+          target: s.target_share,
+          status: s.status,
+        };
+      }
+      const sum = sums?.sums.get(p.key) ?? { total: 0, compliant: 0 };
+      return judge(p.key, v, sum.total, sum.compliant);
+    });
+  });
+  return { results, computedAt };
 }
