@@ -73,10 +73,10 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
   it("shows every annex pledge with twelve months of results, and the JSON and CSV say exactly the same", async () => {
     await seedActivity(app.db, app.context.env.PII_KEY, NOW);
     const data = await page();
-    const pledges = data.view.departments.flatMap((d) => d.pledges);
+    const pledges = data.view!.departments.flatMap((d) => d.pledges);
     expect(pledges.map((p) => p.code).sort()).toEqual(ANNEX_PLEDGES.map((p) => p.code).sort());
-    expect(data.view.months).toEqual(MONTHS);
-    expect(data.view.years).toEqual({ previous: "2025", current: "2026" });
+    expect(data.view!.months).toEqual(MONTHS);
+    expect(data.view!.years).toEqual({ previous: "2025", current: "2026" });
     for (const p of pledges) {
       expect(p.months.map((r) => r.period)).toEqual(MONTHS);
       expect(p.years.map((r) => r.period)).toEqual(["2025", "2026"]);
@@ -205,7 +205,7 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
     });
     const wsd = dept.view.departments[0]!;
     expect(wsd.code).toBe("WSD");
-    expect(wsd.pledges).toEqual(data.view.departments.find((d) => d.code === "WSD")!.pledges);
+    expect(wsd.pledges).toEqual(data.view!.departments.find((d) => d.code === "WSD")!.pledges);
     const deptJson = await departmentJsonLoader({
       request: getRequest("/pledges/WSD.json"),
       context: app.context,
@@ -250,9 +250,9 @@ describe.each(DB_KINDS)("public pledges and the overview [%s]", (kind) => {
       .where("code", "=", "HKO-SPECIAL-FORECASTS")
       .execute();
     const data = await page();
-    const hko = data.view.departments.find((d) => d.code === "HKO")!;
+    const hko = data.view!.departments.find((d) => d.code === "HKO")!;
     expect(hko.pledges).toEqual([]);
-    expect(data.view.departments.flatMap((d) => d.pledges)).toHaveLength(ANNEX_PLEDGES.length - 1);
+    expect(data.view!.departments.flatMap((d) => d.pledges)).toHaveLength(ANNEX_PLEDGES.length - 1);
   });
 
   it("neutralises CSV cells a spreadsheet would run as formulas", async () => {

@@ -4,6 +4,7 @@ import { hkMonth } from "~/models/calendar/time";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { publicPledgeView } from "~/models/pledges/public.server";
+import { FULL_PAGE_PLEDGES } from "~/models/pledges/public-summary.server";
 import { recordReading } from "~/models/pledges/readings.server";
 import { createPledge } from "~/models/pledges/registry.server";
 import {
@@ -13,11 +14,13 @@ import {
   refreshStaleResults,
 } from "~/models/pledges/stored-results.server";
 import { recordTransaction } from "~/models/pledges/transactions.server";
+import { loader as pledgesLoader } from "~/routes/pledges._index";
 import { timeliness } from "../../db/seed-annex";
 import { useTestApp } from "../setup/app";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { DB_KINDS } from "../setup/db";
 import { TEST_PII_KEY } from "../setup/global-setup";
+import { getRequest } from "../setup/requests";
 import { storeTestResponse } from "../setup/survey-responses";
 import { until } from "../setup/wait";
 import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
@@ -82,6 +85,37 @@ describe.each(DB_KINDS)("stored pledge results [%s]", (kind) => {
     expect(view!.departments[0]!.pledges.map((p) => p.code)).toContain("IMMD-NEW");
     expect((await stored(id)).map((r) => r.month)).toEqual([hkMonth(new Date())]);
     expect(view!.resultsComputedAt).toEqual(expect.any(String));
+  });
+
+  it("lists departments, not every pledge, on /pledges at scale, from the stored results", async () => {
+    const immd = await pledge("IMMD-ID-CARD");
+    for (let i = 0; i < FULL_PAGE_PLEDGES; i++)
+      await createPledge(
+        app.db,
+        { id: null },
+        immd.department_id,
+        `IMMD-MANY-${i}`,
+        immd.service_id,
+        timeliness("Many", "多", "external", 90, 5, "working", { transactions: "ID-CARD" }),
+        "2025-01-01",
+        "published",
+      );
+    await app.db.updateTable("departments").set({ is_active: 0 }).where("code", "=", "HKO").execute();
+    await recomputeAllStoredResults(app.db);
+    const data = await pledgesLoader({
+      request: getRequest("/pledges", { cookie: "pledge_lng=zh-HK" }),
+      context: app.context,
+      params: {},
+    });
+    expect(data.view).toBeNull();
+    const s = data.summary!;
+    expect(s.departments.some((d) => d.code === "HKO")).toBe(false);
+    const row = s.departments.find((d) => d.code === "IMMD")!;
+    expect(row.pledges).toBe(FULL_PAGE_PLEDGES + 1);
+    // No activity in this database: every pledge's latest month is "not enough data".
+    expect(row.latest).toEqual({ met: 0, notMet: 0, insufficient: FULL_PAGE_PLEDGES + 1 });
+    expect(s.pledges).toBe(s.departments.reduce((a, d) => a + d.pledges, 0));
+    expect(s.resultsComputedAt).toEqual(expect.any(String));
   });
 
   it("knows the months a pledge was in force: from its first version to the day before retirement", () => {
