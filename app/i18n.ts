@@ -12,6 +12,7 @@ import enQueues from "./locales/en/queues.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
 import enStaffAccount from "./locales/en/staffAccount.json";
+import enStoredResults from "./locales/en/storedResults.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
 import zhCases from "./locales/zh-HK/cases.json";
@@ -27,6 +28,7 @@ import zhQueues from "./locales/zh-HK/queues.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhStaffAccount from "./locales/zh-HK/staffAccount.json";
+import zhStoredResults from "./locales/zh-HK/storedResults.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
 
 export const SUPPORTED_LOCALES = ["en", "zh-HK"] as const;
@@ -56,6 +58,7 @@ export const resources = {
       ...enDigest,
       ...enDepartmentsAdmin,
       ...enStaffAccount,
+      ...enStoredResults,
     },
   },
   "zh-HK": {
@@ -75,6 +78,7 @@ export const resources = {
       ...zhDigest,
       ...zhDepartmentsAdmin,
       ...zhStaffAccount,
+      ...zhStoredResults,
     },
   },
 } as const;

@@ -133,6 +133,8 @@ export interface Database {
   rate_limits: RateLimitTable;
   staff_tokens: StaffTokenTable;
   department_settings: DepartmentSettingsTable;
+  pledge_results: PledgeResultTable;
+  pledge_results_stale: PledgeResultStaleTable;
 }
 
 /** A rate-limit window kept in the database while Redis is down (app/models/rate-limits/windows.server.ts). */
@@ -672,4 +674,32 @@ export interface DepartmentSettingsTable {
   /** the survey a citizen is invited to when their case closes; null: none */
   closure_survey_id: number | null;
   updated_at: string;
+}
+
+// ---- Stored results (issue 12, results) ----
+
+/** A pledge's result for one month, judged against the version in force that month. */
+export interface PledgeResultTable {
+  pledge_id: number;
+  /** YYYY-MM, Hong Kong time */
+  month: string;
+  version_id: number;
+  total: number;
+  compliant: number;
+  /** percent: the target of the version in force that month */
+  target_share: number;
+  status: "met" | "not_met" | "insufficient";
+  computed_at: string;
+}
+export type StoredPledgeResult = Selectable<PledgeResultTable>;
+
+/** A mark that some stored results are out of date: the worker's results.refresh recomputes them. */
+export interface PledgeResultStaleTable {
+  id: Generated<number>;
+  department_id: number;
+  /** null: every pledge of the department */
+  pledge_id: number | null;
+  /** null: every month the pledge was in force */
+  month: string | null;
+  marked_at: string;
 }

@@ -7,6 +7,7 @@ import type { Insertable } from "kysely";
 import { lastCompleteMonths } from "../app/models/calendar/periods";
 import { hkMonth } from "../app/models/calendar/time";
 import { createPledge } from "../app/models/pledges/registry.server";
+import { recomputeAllStoredResults } from "../app/models/pledges/stored-results.server";
 import { insertTransactions, transactionRow } from "../app/models/pledges/transactions.server";
 import { loadVersion } from "../app/models/surveys/lookup.server";
 import { insertResponse } from "../app/models/surveys/responses.server";
@@ -339,4 +340,6 @@ export async function seedActivity(db: Db, piiKey: string, today: Date): Promise
       }
     }
   });
+  // The pages read stored results: bring them up to date with the activity just written.
+  await recomputeAllStoredResults(db, { now: today });
 }

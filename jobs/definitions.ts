@@ -29,6 +29,10 @@ export const JOBS = {
   backupNightly: "backup.nightly",
   /** maintenance queue, nightly at 03:00 HK: delete what the retention periods no longer allow */
   retentionPurge: "retention.purge",
+  /** maintenance queue, every 20 s: recompute the stored pledge results marked stale */
+  resultsRefresh: "results.refresh",
+  /** maintenance queue, nightly at 03:30 HK: recompute every stored pledge result */
+  resultsNightly: "results.nightly",
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -142,6 +146,23 @@ export const JOB_DEFINITIONS = {
     payload: Unused,
     options: DEFAULT_JOB_OPTIONS,
     schedule: { id: "retention-nightly", pattern: "0 3 * * *" },
+  }),
+  // Every 20 s: what a transaction, a response, a reading, a case or a registry change touched
+  // is on the public pages within a minute (issue 12).
+  [JOBS.resultsRefresh]: define({
+    name: JOBS.resultsRefresh,
+    queue: QUEUES.maintenance,
+    payload: Unused,
+    options: SCHEDULED_JOB_OPTIONS,
+    schedule: { id: "results-refresh-every-20s", every: true },
+  }),
+  // 03:30 every night: every stored result recomputed (holidays, closure days, anything unmarked).
+  [JOBS.resultsNightly]: define({
+    name: JOBS.resultsNightly,
+    queue: QUEUES.maintenance,
+    payload: Unused,
+    options: DEFAULT_JOB_OPTIONS,
+    schedule: { id: "results-nightly", pattern: "30 3 * * *" },
   }),
 } satisfies { [N in JobName]: JobDefinition<N> };
 

@@ -1,11 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { usePledgeFormats } from "~/components/pledges/pledge-public";
-import { governmentOverview, type ShareFigure } from "~/models/pledges/overview.server";
+import {
+  governmentOverview,
+  lastCompleteMonth,
+  parseOverviewEnd,
+  type ShareFigure,
+} from "~/models/pledges/overview.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";
-import { pageTitle } from "~/utils/meta";
+import { pageTitle, tFor } from "~/utils/meta";
 
 /**
  * The figures of the 2009 review (LegCo paper CB(1)1959/08-09(01); shared/domain.md): 75 bureaux
@@ -26,178 +32,172 @@ const PAPER = {
   retired: 0.03,
 } as const;
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pledges.overview.title");
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "storedResults.overview.title");
 
-/** The whole government's pledges for the central reviewer: the paper's figures, from our data. */
+/**
+ * The whole government's pledges for the central reviewer over the three years ending at `?end=`
+ * (default: the last complete month), from the stored results; a bad `end` is a 400 with the form.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context, ["central_reviewer", "system_admin"]);
-  const [locale, overview] = await Promise.all([
-    getLocale(request),
-    governmentOverview(context.db, new Date()),
-  ]);
-  return { locale, overview };
+  const locale = await getLocale(request);
+  const now = new Date();
+  const raw = new URL(request.url).searchParams.get("end");
+  const end = parseOverviewEnd(raw, now);
+  const latest = lastCompleteMonth(now);
+  if (end === null) {
+    const error = tFor(locale)("storedResults.overview.badEnd", { month: latest });
+    return json({ locale, latest, asked: raw ?? "", error, overview: null }, { status: 400 });
+  }
+  const overview = await governmentOverview(context.db, end);
+  return json({ locale, latest, asked: end, error: null, overview });
 }
 
 export default function CentralOverview() {
   const { t } = useTranslation();
-  const { locale, overview: o } = useLoaderData<typeof loader>();
+  const { locale, latest, asked, error, overview: o } = useLoaderData<typeof loader>();
   const f = usePledgeFormats(locale);
-  const zh = locale.startsWith("zh");
   const shareText = (s: ShareFigure) =>
     s.share === null
-      ? t("pledges.overview.noFigure")
-      : t("pledges.overview.share", {
+      ? t("storedResults.overview.noFigure")
+      : t("storedResults.overview.shareOf", {
           share: f.share(s.share),
           n: f.count(s.count),
           total: f.count(s.total),
         });
-  const rows: { key: string; label: string; ours: string; paper: string }[] = [
-    {
-      key: "departments",
-      label: t("pledges.overview.rows.departments"),
-      ours: f.count(o.departments),
-      paper: f.count(PAPER.departments),
-    },
-    {
-      key: "pledges",
-      label: t("pledges.overview.rows.pledges"),
-      ours: f.count(o.pledges),
-      paper: t("pledges.overview.paperValues.about", { n: f.count(PAPER.pledges) }),
-    },
-    {
-      key: "external",
-      label: t("pledges.overview.rows.external"),
-      ours: shareText(o.external),
-      paper: f.share(PAPER.external),
-    },
-    {
-      key: "efficiency",
-      label: t("pledges.overview.rows.efficiency"),
-      ours: shareText(o.efficiency),
-      paper: f.share(PAPER.efficiency),
-    },
-    ...o.targetsMet.map((y) => ({
-      key: `met-${y.period}`,
-      label: y.toDate
-        ? t("pledges.overview.rows.targetsMetYtd", { year: y.period })
-        : t("pledges.overview.rows.targetsMetYear", { year: y.period }),
-      ours: shareText({ count: y.met, total: y.judged, share: y.share }),
-      paper: t("pledges.overview.paperValues.yearlyAverage", { n: f.share(PAPER.targetsMet) }),
-    })),
-    {
-      key: "publishing",
-      label: t("pledges.overview.rows.publishing"),
-      ours: shareText(o.publishing),
-      paper: f.share(PAPER.publishing),
-    },
-    {
-      key: "changed",
-      label: t("pledges.overview.rows.changed"),
-      ours: shareText(o.changed.all),
-      paper: t("pledges.overview.paperValues.over", { n: f.share(PAPER.changed) }),
-    },
-    {
-      key: "strengthened",
-      label: t("pledges.overview.rows.strengthened"),
-      ours: shareText(o.changed.strengthened),
-      paper: f.share(PAPER.strengthened),
-    },
-    {
-      key: "newService",
-      label: t("pledges.overview.rows.newService"),
-      ours: shareText(o.changed.newService),
-      paper: f.share(PAPER.newService),
-    },
-    {
-      key: "retired",
-      label: t("pledges.overview.rows.retired"),
-      ours: shareText(o.changed.retired),
-      paper: f.share(PAPER.retired),
-    },
-  ];
-  const since = f.date(`${o.changed.since}T00:00:00+08:00`);
+  const rows = o
+    ? [
+        { key: "departments", ours: f.count(o.departments), paper: f.count(PAPER.departments) },
+        {
+          key: "pledges",
+          ours: f.count(o.pledges),
+          paper: t("pledges.overview.paperValues.about", { n: f.count(PAPER.pledges) }),
+        },
+        {
+          key: "targetsMet",
+          ours: o.mean === null ? t("storedResults.overview.noFigure") : f.share(o.mean),
+          paper: t("pledges.overview.paperValues.yearlyAverage", { n: f.share(PAPER.targetsMet) }),
+        },
+        { key: "external", ours: shareText(o.shares.external), paper: f.share(PAPER.external) },
+        { key: "internal", ours: shareText(o.shares.internal), paper: f.share(1 - PAPER.external) },
+        { key: "efficiency", ours: shareText(o.shares.efficiency), paper: f.share(PAPER.efficiency) },
+        { key: "quality", ours: shareText(o.shares.quality), paper: f.share(1 - PAPER.efficiency) },
+        {
+          key: "changed",
+          ours: shareText(o.shares.changed),
+          paper: t("pledges.overview.paperValues.over", { n: f.share(PAPER.changed) }),
+        },
+        { key: "strengthened", ours: shareText(o.shares.strengthened), paper: f.share(PAPER.strengthened) },
+        { key: "newService", ours: shareText(o.shares.newService), paper: f.share(PAPER.newService) },
+        { key: "retired", ours: shareText(o.shares.retired), paper: f.share(PAPER.retired) },
+      ]
+    : [];
   return (
     <div className="container">
-      <h1>{t("pledges.overview.title")}</h1>
-      <p className="lead">{t("pledges.overview.lead")}</p>
-      <p>{t("pledges.overview.asOf", { date: f.date(o.generatedAt), month: f.month(o.lastMonth) })}</p>
+      <h1>{t("storedResults.overview.title")}</h1>
+      <p className="lead">{t("storedResults.overview.lead")}</p>
 
-      <h2>{t("pledges.overview.figuresTitle")}</h2>
-      <div className="table-wrap">
-        <table data-testid="overview-figures">
-          <caption>{t("pledges.overview.figuresCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("pledges.overview.figure")}</th>
-              <th scope="col">{t("pledges.overview.ours")}</th>
-              <th scope="col">{t("pledges.overview.paper")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key} data-figure={r.key}>
-                <th scope="row">{r.label}</th>
-                <td>{r.ours}</td>
-                <td>{r.paper}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <h2 id="overview-period">{t("storedResults.overview.periodTitle")}</h2>
+      <Form method="get" aria-labelledby="overview-period">
+        <div className="field">
+          <label htmlFor="overview-end">{t("storedResults.overview.endLabel")}</label>
+          <p id="overview-end-hint" className="hint">
+            {t("storedResults.overview.endHint")}
+          </p>
+          {error ? (
+            <p id="overview-end-error" className="error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <input
+            id="overview-end"
+            name="end"
+            type="month"
+            pattern="[0-9]{4}-[0-9]{2}"
+            max={latest}
+            defaultValue={asked}
+            aria-describedby={error ? "overview-end-hint overview-end-error" : "overview-end-hint"}
+            aria-invalid={error ? true : undefined}
+          />
+        </div>
+        <button type="submit">{t("storedResults.overview.show")}</button>
+      </Form>
 
-      <h2>{t("pledges.overview.definitionsTitle")}</h2>
-      <ul>
-        <li>{t("pledges.overview.definitions.pledges")}</li>
-        <li>{t("pledges.overview.definitions.targetsMet", { month: f.month(o.lastMonth) })}</li>
-        <li>
-          {t("pledges.overview.definitions.publishing", {
-            from: f.month(o.months[0] ?? o.lastMonth),
-            to: f.month(o.lastMonth),
-          })}
-        </li>
-        <li>{t("pledges.overview.definitions.changed", { since })}</li>
-      </ul>
+      {o ? (
+        <>
+          <p>
+            {t("storedResults.overview.window", {
+              from: f.month(o.months[0]!),
+              to: f.month(o.end),
+            })}
+          </p>
+          <FiguresUpToDate at={o.resultsComputedAt} locale={locale} />
 
-      <h2>{t("pledges.overview.perDepartmentTitle")}</h2>
-      <div className="table-wrap">
-        <table>
-          <caption>{t("pledges.overview.perDepartmentCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("pledges.overview.department")}</th>
-              <th scope="col">{t("pledges.overview.pledges")}</th>
-              <th scope="col">{t("pledges.overview.metThisYear", { year: o.currentYear })}</th>
-              <th scope="col">{t("pledges.overview.latest", { month: f.month(o.lastMonth) })}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.perDepartment.map((d) => (
-              <tr key={d.code}>
-                <th scope="row">
-                  <Link to={`/pledges/${d.code}`}>{zh ? d.zh : d.en}</Link>
-                </th>
-                <td>{f.count(d.pledges)}</td>
-                <td>
-                  {d.ytd.share === null
-                    ? t("pledges.overview.noFigure")
-                    : t("pledges.overview.metCell", {
-                        share: f.share(d.ytd.share),
-                        met: f.count(d.ytd.met),
-                        judged: f.count(d.ytd.judged),
-                      })}
-                </td>
-                <td>
-                  {t("pledges.overview.latestCell", {
-                    met: f.count(d.latest.met),
-                    notMet: f.count(d.latest.notMet),
-                    insufficient: f.count(d.latest.insufficient),
-                  })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          <h2>{t("storedResults.overview.yearsTitle")}</h2>
+          <div className="table-wrap">
+            <table data-testid="overview-years">
+              <caption>{t("storedResults.overview.yearsCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("storedResults.overview.year")}</th>
+                  <th scope="col">{t("storedResults.overview.withResult")}</th>
+                  <th scope="col">{t("storedResults.overview.met")}</th>
+                  <th scope="col">{t("storedResults.overview.share")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.years.map((y) => (
+                  <tr key={y.from} data-year={y.to}>
+                    <th scope="row">
+                      {t("storedResults.overview.yearRange", { from: f.month(y.from), to: f.month(y.to) })}
+                    </th>
+                    <td>{f.count(y.withResult)}</td>
+                    <td>{f.count(y.met)}</td>
+                    <td>{y.share === null ? t("storedResults.overview.noFigure") : f.share(y.share)}</td>
+                  </tr>
+                ))}
+                <tr data-year="mean">
+                  <th scope="row">{t("storedResults.overview.mean")}</th>
+                  <td />
+                  <td />
+                  <td>{o.mean === null ? t("storedResults.overview.noFigure") : f.share(o.mean)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
+
+          <h2>{t("storedResults.overview.figuresTitle")}</h2>
+          <div className="table-wrap">
+            <table data-testid="overview-figures">
+              <caption>{t("storedResults.overview.figuresCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("storedResults.overview.figure")}</th>
+                  <th scope="col">{t("storedResults.overview.ours")}</th>
+                  <th scope="col">{t("storedResults.overview.paper")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.key} data-figure={r.key}>
+                    <th scope="row">{t(`storedResults.overview.rows.${r.key}`)}</th>
+                    <td>{r.ours}</td>
+                    <td>{r.paper}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+
+          <h2>{t("storedResults.overview.definitionsTitle")}</h2>
+          <ul>
+            <li>{t("storedResults.overview.definitions.result")}</li>
+            <li>{t("storedResults.overview.definitions.share")}</li>
+            <li>{t("storedResults.overview.definitions.window")}</li>
+            <li>{t("storedResults.overview.definitions.changed")}</li>
+          </ul>
+        </>
+      ) : null}
     </div>
   );
 }

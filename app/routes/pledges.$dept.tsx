@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import { notFound } from "~/utils/http.server";
@@ -42,6 +43,7 @@ export default function DepartmentPledges() {
           date: f.date(view.generatedAt),
         })}
       </p>
+      <FiguresUpToDate at={view.resultsComputedAt} locale={locale} />
       {d.pledges.length === 0 ? (
         <p className="notice">{t("pledges.public.noPledges")}</p>
       ) : (

@@ -1,8 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
+import { PledgesSummary } from "~/components/pledges/pledges-summary";
 import { publicPledgeView } from "~/models/pledges/public.server";
+import {
+  countPublishedPledges,
+  FULL_PAGE_PLEDGES,
+  publicSummary,
+} from "~/models/pledges/public-summary.server";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -10,17 +17,20 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "pledges.p
 
 /** "Our pledges": every department's published pledges beside their results (paper §6). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const [locale, view] = await Promise.all([
-    getLocale(request),
-    publicPledgeView(context.db, { now: new Date() }),
-  ]);
-  return { locale, view: view! };
+  const now = new Date();
+  const locale = await getLocale(request);
+  // At the paper's scale (1,200 pledges) the page lists departments; each has its own page.
+  if ((await countPublishedPledges(context.db)) > FULL_PAGE_PLEDGES)
+    return { locale, view: null, summary: await publicSummary(context.db, now) };
+  const view = await publicPledgeView(context.db, { now });
+  return { locale, view: view!, summary: null };
 }
 
 export default function Pledges() {
   const { t } = useTranslation();
-  const { locale, view } = useLoaderData<typeof loader>();
+  const { locale, view, summary } = useLoaderData<typeof loader>();
   const f = usePledgeFormats(locale);
+  if (!view) return <PledgesSummary summary={summary!} locale={locale} />;
   const zh = locale.startsWith("zh");
   const name = (d: { en: string; zh: string }) => (zh ? d.zh : d.en);
   const publishing = view.departments.filter((d) => d.pledges.length > 0);
@@ -35,6 +45,7 @@ export default function Pledges() {
           date: f.date(view.generatedAt),
         })}
       </p>
+      <FiguresUpToDate at={view.resultsComputedAt} locale={locale} />
       {publishing.length === 0 ? <p className="notice">{t("pledges.public.noneAnywhere")}</p> : null}
       {publishing.length > 0 ? (
         <nav aria-labelledby="pledges-contents">

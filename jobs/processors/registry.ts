@@ -5,6 +5,10 @@ import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { remindDueCases } from "../../app/models/cases/reminders.server";
 import { sendPendingEmails } from "../../app/models/outbox/delivery.server";
 import { escalateNotifications } from "../../app/models/outbox/escalation.server";
+import {
+  recomputeAllStoredResults,
+  refreshStaleResults,
+} from "../../app/models/pledges/stored-results.server";
 import type { QueueName } from "../../app/models/queues/definitions";
 import { purgeExpired } from "../../app/models/retention/purge.server";
 import type { Env } from "../../app/utils/env.server";
@@ -132,6 +136,18 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
       ctx.log(
         `contacts of ${r.contacts} case(s), ${r.attachments} attachment(s), ${r.messages} e-mail(s), ${r.partFiles} unfinished upload(s) deleted`,
       );
+      return r;
+    },
+    // Every 20 s: the stored results the stale marks name (pledges/stored-results.server.ts).
+    [JOBS.resultsRefresh]: async (_data, ctx) => {
+      const r = await refreshStaleResults(db, { now: now?.() });
+      if (r.marks) ctx.log(`${r.marks} mark(s): ${r.pledges} pledge(s), ${r.rows} result(s) stored`);
+      return r;
+    },
+    // 03:30 Hong Kong time: every stored result recomputed.
+    [JOBS.resultsNightly]: async (_data, ctx) => {
+      const r = await recomputeAllStoredResults(db, { now: now?.() });
+      ctx.log(`${r.pledges} pledge(s), ${r.rows} result(s) stored`);
       return r;
     },
   };

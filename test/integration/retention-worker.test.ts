@@ -83,7 +83,7 @@ describe.each(DB_KINDS)("the nightly retention job [%s]", (kind) => {
     try {
       const schedulers = await until("the schedules", async () => {
         const s = await queue.getJobSchedulers();
-        return s.length > 1 && s;
+        return s.length > 3 && s;
       });
       expect(
         schedulers
@@ -91,6 +91,8 @@ describe.each(DB_KINDS)("the nightly retention job [%s]", (kind) => {
           .sort((a, b) => a.key.localeCompare(b.key)),
       ).toEqual([
         { key: "backup-nightly", name: JOBS.backupNightly, pattern: "30 2 * * *", tz: TIMEZONE },
+        { key: "results-nightly", name: JOBS.resultsNightly, pattern: "30 3 * * *", tz: TIMEZONE },
+        { key: "results-refresh-every-20s", name: JOBS.resultsRefresh, pattern: undefined, tz: undefined },
         { key: "retention-nightly", name: JOBS.retentionPurge, pattern: "0 3 * * *", tz: TIMEZONE },
       ]);
       // Tonight's run, now.

@@ -2,8 +2,9 @@ import type { Insertable, Updateable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Appeal, Case, CaseEventKind, CaseStatus, CaseTable } from "../../../db/schema";
 import { type AuditInput, recordAudit } from "../audit/audit.server";
-import { nowIso } from "../calendar/time";
+import { hkMonth, nowIso } from "../calendar/time";
 import { isMet } from "../calendar/working-days";
+import { markResultsStale } from "../pledges/stored-results.server";
 import type { Role } from "../staff/schema";
 import { computeDeadlines } from "./deadlines.server";
 import { CASE_TRANSITIONS, type CaseMove, canMove, type MoveTarget, RANK, type StaffMove } from "./lifecycle";
@@ -176,6 +177,9 @@ export async function moveCase(
         .execute();
     }
     if (action === "close") await queueCaseSurveyInvitation(trx, c);
+    // Case-timeliness pledges count acknowledgements and replies by the month they happened.
+    if (action === "acknowledge" || action === "reply" || action === "close")
+      await markResultsStale(trx, [{ departmentId: c.department_id, month: hkMonth(at) }]);
     await recordCaseEvent(
       trx,
       {
@@ -221,6 +225,7 @@ export async function recordHandledCase(
     updated_at: at,
   });
   if (!moved) throw new Error(`Case ${c.id} is not a newly received case`);
+  await markResultsStale(trx, [{ departmentId: c.department_id, month: hkMonth(at) }]);
   await recordCaseEvent(
     trx,
     {

@@ -1,13 +1,16 @@
+import { sql } from "kysely";
 import type { Db } from "../../../db/client";
-import type { Pledge, PledgeVersion } from "../../../db/schema";
-import { lastCompleteMonths, monthsBetween, shiftMonth } from "../calendar/periods";
+import type { PledgeVersion } from "../../../db/schema";
+import { monthsBetween, type Period, parsePeriod, shiftMonth } from "../calendar/periods";
 import { hkDate, hkMonth } from "../calendar/time";
-import { pledgeResults, type ResultStatus } from "./results.server";
+import { versionFor } from "./results.server";
 
 /**
- * The government-wide overview for the central bureau: the kinds of figure the 2009 review of
- * performance pledges reported (shared/domain.md, "The figures the paper reports"), worked out
- * from this system's data. Each figure's definition is on the page beside it.
+ * The government-wide overview for the central bureau (issue 12): the kinds of figure the 2009
+ * review of performance pledges reported (shared/domain.md), for the three 12-month years ending
+ * at a chosen month, from the STORED results only (pledges/stored-results.server.ts): one
+ * aggregate query over pledge_results, no recounting per request. Deactivated departments are
+ * left out. The definitions are in the brief's words on the page and in `definitions` below.
  */
 
 export interface ShareFigure {
@@ -17,65 +20,67 @@ export interface ShareFigure {
   share: number | null;
 }
 
-export interface TargetsMetFigure {
-  /** a year (2026) */
-  period: string;
-  /** the current year: complete months only, January to the last complete month */
-  toDate: boolean;
+export interface OverviewYear {
+  /** first and last month of the 12 */
+  from: string;
+  to: string;
+  /** pledges in force the whole year with something counted in it */
+  withResult: number;
+  /** of those, the ones whose achieved share reached the target in force at the year's end */
   met: number;
-  judged: number;
+  /** met ÷ withResult, 0–1; null when no pledge has a result */
   share: number | null;
 }
 
-export interface DepartmentOverview {
-  code: string;
-  en: string;
-  zh: string;
-  pledges: number;
-  /** pledge × month results this year to date */
-  ytd: { met: number; judged: number; share: number | null };
-  /** the published pledges' results in the last complete month */
-  latest: { met: number; notMet: number; insufficient: number };
-}
-
 export interface Overview {
-  generatedAt: string;
-  /** the last complete month */
-  lastMonth: string;
-  /** the last twelve complete months, oldest first */
+  /** the last month of the window (YYYY-MM) */
+  end: string;
+  /** the 36 months of the window, oldest first */
   months: string[];
-  currentYear: string;
+  /** the three years, oldest first */
+  years: OverviewYear[];
+  /** the mean of the years' shares that are not null; null when none */
+  mean: number | null;
+  /** active departments */
   departments: number;
+  /** pledges in force on at least one day of the window (the denominator of the shares) */
   pledges: number;
-  external: ShareFigure;
-  efficiency: ShareFigure;
-  /** this year to date, then each of the three years before it, newest first */
-  targetsMet: TargetsMetFigure[];
-  publishing: ShareFigure;
-  changed: {
-    /** the first HK date of the three-year window */
-    since: string;
-    all: ShareFigure;
+  shares: {
+    external: ShareFigure;
+    internal: ShareFigure;
+    efficiency: ShareFigure;
+    quality: ShareFigure;
+    changed: ShareFigure;
     strengthened: ShareFigure;
     newService: ShareFigure;
     retired: ShareFigure;
   };
-  perDepartment: DepartmentOverview[];
+  /** the oldest computed_at of the stored results read: when the figures were brought up to date */
+  resultsComputedAt: string | null;
+  definitions: Record<"result" | "yearShare" | "mean" | "window" | "changed", string>;
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The last complete Hong Kong month before `now`: the default end of the window. */
+export function lastCompleteMonth(now: Date): string {
+  return shiftMonth(hkMonth(now), 1);
+}
+
+/**
+ * The end of the window from `?end=`: a month (YYYY-MM) no later than the last complete month;
+ * the last complete month when absent or empty; null when it is not such a month.
+ */
+export function parseOverviewEnd(raw: string | null, now: Date): string | null {
+  const last = lastCompleteMonth(now);
+  if (raw === null || raw.trim() === "") return last;
+  const m = MONTH.exec(raw.trim());
+  if (!m || Number(m[1]) < 1900) return null;
+  return m[0] <= last ? m[0] : null;
 }
 
 function share(count: number, total: number): ShareFigure {
   return { count, total, share: total > 0 ? count / total : null };
-}
-
-/** The HK date three years before `today` (29 February becomes 1 March). */
-function threeYearsBefore(today: string): string {
-  const [y, m, d] = today.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y - 3, m - 1, d)).toISOString().slice(0, 10);
-}
-
-/** The UTC instant of a HK date's midnight, to compare with stored ISO timestamps. */
-function hkMidnight(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
 }
 
 function lastDayOf(month: string): string {
@@ -83,172 +88,180 @@ function lastDayOf(month: string): string {
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
-/**
- * The months of `months` a pledge was in force: from its first version's effective date to the day
- * it was retired (a month counts when the pledge was in force for any part of it).
- */
-export function monthsInForce(
-  pledge: Pick<Pledge, "retired_at">,
-  versions: Pick<PledgeVersion, "effective_from">[],
-  months: string[],
-): string[] {
-  if (versions.length === 0) return [];
-  const from = versions.map((v) => v.effective_from).sort()[0]!;
-  const to = pledge.retired_at ? hkDate(pledge.retired_at) : null;
-  return months.filter((m) => lastDayOf(m) >= from && (to === null || `${m}-01` <= to));
-}
+const DEFINITIONS: Overview["definitions"] = {
+  result:
+    "A pledge has a result for a year iff it was in force the whole year (first version effective on or before the year's first day; not retired, or retired after the year's last day, HK dates) and its stored monthly totals over the 12 months sum to more than 0. Achieved share = sum of compliant / sum of total over the 12 months, each month counted against the version in force that month. Met iff compliant x 100 >= target percent x total, the target being that of the version in force at the year's end.",
+  yearShare: "met / withResult",
+  mean: "mean of the years' shares that are not null",
+  window:
+    "shares are over the pledges in force on at least one day of the window (first version effective on or before its last day, not retired before its first day) of active departments; customer and category from the current version",
+  changed:
+    "strengthened: a 'strengthened' version effective in the window; new: first version 'new_service' effective in the window; retired: retired_at (HK date) in the window; changed: any of the three",
+};
 
-/** Figures for the whole government at `now`. */
-export async function governmentOverview(db: Db, now: Date): Promise<Overview> {
-  const thisMonth = hkMonth(now);
-  const lastMonth = shiftMonth(thisMonth, 1);
-  const months = lastCompleteMonths(thisMonth, 12);
-  const currentYear = thisMonth.slice(0, 4);
-  const ytdMonths = thisMonth.endsWith("-01") ? [] : monthsBetween(`${currentYear}-01`, lastMonth);
-  const pastYears = [1, 2, 3].map((n) => String(Number(currentYear) - n));
-  const today = hkDate(now);
-  const since = threeYearsBefore(today);
-  const sinceInstant = hkMidnight(since);
+/** The overview for the 36 months ending at `end` (YYYY-MM), from the stored results. */
+export async function governmentOverview(db: Db, end: string): Promise<Overview> {
+  const start = shiftMonth(end, 35);
+  const months = monthsBetween(start, end);
+  const years = [0, 1, 2].map((i) => ({ from: months[i * 12]!, to: months[i * 12 + 11]! }));
+  const windowFirst = `${start}-01`;
+  const windowLast = lastDayOf(end);
 
-  const departments = await db
-    .selectFrom("departments")
-    .select(["id", "code", "name_en", "name_zh"])
-    .orderBy("code")
-    .execute();
-
-  // Pledges that were ever in force: published now, or published once and retired since.
-  const pledges = await db
-    .selectFrom("pledges")
-    .selectAll()
-    .where((eb) =>
-      eb.or([
-        eb("status", "=", "published"),
-        eb.and([eb("status", "=", "retired"), eb("published_at", "is not", null)]),
-      ]),
-    )
-    .orderBy("id")
-    .execute();
-  const versions =
-    pledges.length === 0
-      ? []
-      : await db
-          .selectFrom("pledge_versions")
-          .selectAll()
-          .where(
-            "pledge_id",
-            "in",
-            pledges.map((p) => p.id),
-          )
-          .execute();
-  const versionsOf = new Map<number, PledgeVersion[]>();
-  for (const v of versions) versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
-  const versionById = new Map(versions.map((v) => [v.id, v]));
-  const published = pledges.filter((p) => p.status === "published");
-
-  // What the published pledges are: their current versions.
-  const current = published.map((p) => versionById.get(p.current_version_id!)).filter((v) => v);
-  const external = current.filter((v) => v!.customer === "external").length;
-  const efficiency = current.filter((v) => v!.category === "efficiency").length;
-
-  // Every pledge judged month by month, for the months it was in force.
-  const wanted = [
-    ...new Set([...months, ...ytdMonths, ...pastYears.flatMap((y) => monthsBetween(`${y}-01`, `${y}-12`))]),
-  ].sort();
-  const statuses = new Map<number, Map<string, ResultStatus>>();
-  await Promise.all(
-    pledges.map(async (p) => {
-      const inForce = monthsInForce(p, versionsOf.get(p.id) ?? [], wanted);
-      const results = inForce.length ? await pledgeResults(db, p, inForce) : [];
-      statuses.set(p.id, new Map(results.map((r) => [r.period, r.status])));
-    }),
-  );
-  const tally = (ids: Pledge[], monthList: string[]) => {
-    let met = 0;
-    let judged = 0;
-    for (const p of ids)
-      for (const m of monthList) {
-        const s = statuses.get(p.id)?.get(m);
-        if (s === "met") met++;
-        if (s === "met" || s === "not_met") judged++;
-      }
-    return { met, judged, share: judged > 0 ? met / judged : null };
-  };
-  const targetsMet: TargetsMetFigure[] = [
-    { period: currentYear, toDate: true, ...tally(pledges, ytdMonths) },
-    ...pastYears.map((y) => ({
-      period: y,
-      toDate: false,
-      ...tally(pledges, monthsBetween(`${y}-01`, `${y}-12`)),
-    })),
-  ];
-
-  // Departments publishing results: a published pledge judged at least once in the last 12 months.
-  const judgedRecently = (p: Pledge) =>
-    months.some((m) => {
-      const s = statuses.get(p.id)?.get(m);
-      return s === "met" || s === "not_met";
-    });
-  const publishingDepartments = new Set(published.filter(judgedRecently).map((p) => p.department_id));
-
-  // Changed in three years, over the pledges in force at any time in them.
-  const inWindow = pledges.filter(
-    (p) => p.status === "published" || (p.retired_at !== null && p.retired_at >= sinceInstant),
-  );
-  const windowIds = new Set(inWindow.map((p) => p.id));
-  const changedBy = async (reason: "strengthened" | "new_service") => {
-    const rows = await db
+  const [departments, pledges, versions, sums] = await Promise.all([
+    db
+      .selectFrom("departments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("is_active", "=", 1)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("pledges as p")
+      .innerJoin("departments as d", "d.id", "p.department_id")
+      .select(["p.id", "p.status", "p.retired_at", "p.current_version_id"])
+      .where("d.is_active", "=", 1)
+      .where("p.status", "in", ["published", "retired"])
+      .execute(),
+    db
       .selectFrom("pledge_versions")
-      .select("pledge_id")
-      .distinct()
-      .where("change_reason", "=", reason)
-      .where("effective_from", ">=", since)
-      .where("effective_from", "<=", today)
-      .execute();
-    return new Set(rows.map((r) => r.pledge_id).filter((id) => windowIds.has(id)));
-  };
-  const strengthened = await changedBy("strengthened");
-  const newService = await changedBy("new_service");
-  const retired = new Set(inWindow.filter((p) => p.status === "retired").map((p) => p.id));
-  const changed = new Set([...strengthened, ...newService, ...retired]);
+      .select([
+        "id",
+        "pledge_id",
+        "version_no",
+        "effective_from",
+        "change_reason",
+        "customer",
+        "category",
+        "target_share",
+      ])
+      .execute(),
+    // One pass over the window's stored rows: each pledge's totals per year.
+    db
+      .selectFrom("pledge_results")
+      .select([
+        "pledge_id",
+        ...years.flatMap((y, i) => [
+          sql<number>`sum(case when month >= ${y.from} and month <= ${y.to} then total else 0 end)`.as(
+            `t${i}`,
+          ),
+          sql<number>`sum(case when month >= ${y.from} and month <= ${y.to} then compliant else 0 end)`.as(
+            `c${i}`,
+          ),
+        ]),
+        sql<string>`min(computed_at)`.as("computed_at"),
+      ])
+      .where("month", ">=", start)
+      .where("month", "<=", end)
+      .groupBy("pledge_id")
+      .execute(),
+  ]);
 
-  const perDepartment: DepartmentOverview[] = departments.map((d) => {
-    const mine = pledges.filter((p) => p.department_id === d.id);
-    const minePublished = mine.filter((p) => p.status === "published");
-    const latest = { met: 0, notMet: 0, insufficient: 0 };
-    for (const p of minePublished) {
-      const s = statuses.get(p.id)?.get(lastMonth) ?? "insufficient";
-      if (s === "met") latest.met++;
-      else if (s === "not_met") latest.notMet++;
-      else latest.insufficient++;
-    }
-    return {
-      code: d.code,
-      en: d.name_en,
-      zh: d.name_zh,
-      pledges: minePublished.length,
-      ytd: tally(mine, ytdMonths),
-      latest,
-    };
-  });
+  type V = Pick<
+    PledgeVersion,
+    | "id"
+    | "pledge_id"
+    | "version_no"
+    | "effective_from"
+    | "change_reason"
+    | "customer"
+    | "category"
+    | "target_share"
+  >;
+  const versionsOf = new Map<number, V[]>();
+  const versionById = new Map<number, V>();
+  for (const v of versions) {
+    versionsOf.set(v.pledge_id, [...(versionsOf.get(v.pledge_id) ?? []), v]);
+    versionById.set(v.id, v);
+  }
+  const sumsOf = new Map(
+    sums.map((s) => [s.pledge_id, s as unknown as Record<string, number | string | null>]),
+  );
+
+  const yearFigures = years.map((y) => ({ ...y, withResult: 0, met: 0 }));
+  const bounds = years.map((y) => ({
+    first: `${y.from}-01`,
+    last: lastDayOf(y.to),
+    period: parsePeriod(y.to) as Period,
+  }));
+  let computedAt: string | null = null;
+  const inWindow: { id: number; current: V | undefined; retiredOn: string | null; versions: V[] }[] = [];
+  for (const p of pledges) {
+    const vs = versionsOf.get(p.id) ?? [];
+    if (vs.length === 0) continue;
+    const firstFrom = vs.map((v) => v.effective_from).sort()[0]!;
+    const retiredOn = p.retired_at ? hkDate(p.retired_at) : p.status === "retired" ? "0000-01-01" : null;
+    // In force on at least one day of the window.
+    if (firstFrom > windowLast || (retiredOn !== null && retiredOn <= windowFirst)) continue;
+    inWindow.push({
+      id: p.id,
+      current: versionById.get(p.current_version_id ?? -1),
+      retiredOn,
+      versions: vs,
+    });
+    const s = sumsOf.get(p.id);
+    if (!s) continue;
+    if (s.computed_at && (computedAt === null || (s.computed_at as string) < computedAt))
+      computedAt = s.computed_at as string;
+    yearFigures.forEach((y, i) => {
+      const { first: yearFirst, last: yearLast, period } = bounds[i]!;
+      if (firstFrom > yearFirst || (retiredOn !== null && retiredOn <= yearLast)) return;
+      const total = Number(s[`t${i}`] ?? 0);
+      if (total <= 0) return;
+      const compliant = Number(s[`c${i}`] ?? 0);
+      const v = versionFor(vs as PledgeVersion[], period);
+      y.withResult++;
+      // Exact: compliant/total ≥ target% ⇔ compliant × 100 ≥ target × total.
+      if (v && compliant * 100 >= Number(v.target_share) * total) y.met++;
+    });
+  }
+
+  const yearsOut: OverviewYear[] = yearFigures.map((y) => ({
+    ...y,
+    share: y.withResult > 0 ? y.met / y.withResult : null,
+  }));
+  const shares = yearsOut.map((y) => y.share).filter((s): s is number => s !== null);
+  const inRange = (date: string) => date >= windowFirst && date <= windowLast;
+  const n = inWindow.length;
+  const count = (f: (p: (typeof inWindow)[number]) => boolean) => inWindow.filter(f).length;
+  const strengthened = (p: (typeof inWindow)[number]) =>
+    p.versions.some((v) => v.change_reason === "strengthened" && inRange(v.effective_from));
+  const newService = (p: (typeof inWindow)[number]) => {
+    const first = [...p.versions].sort((a, b) => a.version_no - b.version_no)[0]!;
+    return first.change_reason === "new_service" && inRange(first.effective_from);
+  };
+  const retired = (p: (typeof inWindow)[number]) => p.retiredOn !== null && inRange(p.retiredOn);
 
   return {
-    generatedAt: now.toISOString(),
-    lastMonth,
+    end,
     months,
-    currentYear,
-    departments: departments.length,
-    pledges: published.length,
-    external: share(external, current.length),
-    efficiency: share(efficiency, current.length),
-    targetsMet,
-    publishing: share(publishingDepartments.size, departments.length),
-    changed: {
-      since,
-      all: share(changed.size, inWindow.length),
-      strengthened: share(strengthened.size, inWindow.length),
-      newService: share(newService.size, inWindow.length),
-      retired: share(retired.size, inWindow.length),
+    years: yearsOut,
+    mean: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : null,
+    departments: Number(departments.n),
+    pledges: n,
+    shares: {
+      external: share(
+        count((p) => p.current?.customer === "external"),
+        n,
+      ),
+      internal: share(
+        count((p) => p.current?.customer === "internal"),
+        n,
+      ),
+      efficiency: share(
+        count((p) => p.current?.category === "efficiency"),
+        n,
+      ),
+      quality: share(
+        count((p) => p.current?.category === "quality"),
+        n,
+      ),
+      changed: share(
+        count((p) => strengthened(p) || newService(p) || retired(p)),
+        n,
+      ),
+      strengthened: share(count(strengthened), n),
+      newService: share(count(newService), n),
+      retired: share(count(retired), n),
     },
-    perDepartment,
+    resultsComputedAt: computedAt,
+    definitions: DEFINITIONS,
   };
 }

@@ -5,7 +5,8 @@ import { tFor } from "../../utils/meta";
 import { lastCompleteMonths } from "../calendar/periods";
 import { hkMonth } from "../calendar/time";
 import { listPledges, type PledgeRow } from "./registry.server";
-import { type PledgeResult, pledgeResults, type ResultStatus } from "./results.server";
+import type { PledgeResult, ResultStatus } from "./results.server";
+import { storedPeriodResults } from "./stored-results.server";
 
 /**
  * The public view of published pledges and their results (paper §4–6: publish targets together
@@ -79,6 +80,8 @@ export interface PublicView {
   years: { previous: string; current: string };
   /** every department asked for, in code order, with its published pledges (maybe none) */
   departments: PublicDepartment[];
+  /** when the stored results shown were brought up to date: the oldest computed_at among them */
+  resultsComputedAt: string | null;
 }
 
 /** A threshold with its unit as people write it: 100%, 15 m, 0.005/m, 4. */
@@ -91,8 +94,44 @@ function both(fn: (lang: "en" | "zh-HK") => string): Bilingual {
   return { en: fn("en"), zh: fn("zh-HK") };
 }
 
+/**
+ * The words are a pure function of these fields and the (static) strings: kept, so that 1,200
+ * pledges' pages do not translate the same targets 1,200 times per request (bounded).
+ */
+const described = new Map<string, { target: PublicTarget; measurement: Bilingual }>();
+
 /** The target of a version in words, and how its results are counted (from the version alone). */
 export function describeTarget(
+  v: PledgeVersion,
+  question: Bilingual | null,
+): { target: PublicTarget; measurement: Bilingual } {
+  const key = JSON.stringify([
+    v.target_kind,
+    v.target_share,
+    v.days,
+    v.day_unit,
+    v.timeliness_source,
+    v.case_step,
+    v.transaction_type,
+    v.question_key,
+    v.measure_en,
+    v.measure_zh,
+    v.measure_unit,
+    v.comparator,
+    v.threshold,
+    v.min_sample,
+    question?.en,
+    question?.zh,
+  ]);
+  const known = described.get(key);
+  if (known) return known;
+  const made = describeTargetNow(v, question);
+  if (described.size >= 20_000) described.clear();
+  described.set(key, made);
+  return made;
+}
+
+function describeTargetNow(
   v: PledgeVersion,
   question: Bilingual | null,
 ): { target: PublicTarget; measurement: Bilingual } {
@@ -219,7 +258,7 @@ export async function publicPledgeView(
     statuses: ["published"],
   });
   const prompts = await questionPrompts(db, rows);
-  const results = await Promise.all(rows.map((r) => pledgeResults(db, r, keys)));
+  const { results, computedAt } = await storedPeriodResults(db, rows, keys, options.now);
 
   const byDepartment = new Map<number, PublicPledge[]>();
   rows.forEach((r, i) => {
@@ -257,6 +296,7 @@ export async function publicPledgeView(
       zh: d.name_zh,
       pledges: byDepartment.get(d.id) ?? [],
     })),
+    resultsComputedAt: computedAt,
   };
 }
 
@@ -278,7 +318,7 @@ export interface OpenDataResult {
 
 /**
  * The documented shape of /pledges.json and /pledges/<code>.json:
- * `{ generatedAt, periods, pledges: [{ code, department, service, statement, customer, category,
+ * `{ generatedAt, resultsComputedAt, periods, pledges: [{ code, department, service, statement, customer, category,
  * target, measurement, results: [{ period, achieved, compliant, sample, target, status }] }] }`.
  * `periods` lists the twelve months (oldest first), then the previous year, then the current year
  * to date; every pledge has one result per period, in that order. `achieved` is a percentage with
@@ -286,6 +326,8 @@ export interface OpenDataResult {
  */
 export interface OpenData {
   generatedAt: string;
+  /** when the results were last brought up to date (the oldest computation among them), or null */
+  resultsComputedAt: string | null;
   periods: string[];
   pledges: {
     code: string;
@@ -303,6 +345,7 @@ export interface OpenData {
 export function openDataJson(view: PublicView): OpenData {
   return {
     generatedAt: view.generatedAt,
+    resultsComputedAt: view.resultsComputedAt,
     periods: [...view.months, view.years.previous, view.years.current],
     pledges: viewPledges(view).map((p) => ({
       code: p.code,

@@ -13,6 +13,7 @@ import {
   type ImportResult,
 } from "./imports.server";
 import { type Actor, EARLIEST, EVIDENCE_MAX, NUMBER_RE, READING_COLUMNS, type ReadingInput } from "./schema";
+import { markResultsStale } from "./stored-results.server";
 
 /*
  * Quality readings, the data a measured pledge is judged by: one at a time from the form, or a
@@ -88,6 +89,9 @@ export async function recordReading(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await markResultsStale(trx, [
+      { departmentId: pledge.department_id, pledgeId: pledge.id, month: r.takenOn.slice(0, 7) },
+    ]);
     await recordAudit(trx, {
       action: "reading.create",
       actorUserId: actor.id,
@@ -194,6 +198,14 @@ export async function importReadings(
         .values(rows.slice(i, i + READING_CHUNK))
         .execute();
     }
+    await markResultsStale(
+      trx,
+      [...new Set(rows.map((r) => r.month))].map((month) => ({
+        departmentId: pledge.department_id,
+        pledgeId: pledge.id,
+        month,
+      })),
+    );
     await recordAudit(trx, {
       action: "data.import",
       actorUserId: actor.id,

@@ -10,6 +10,7 @@ import type {
 import { recordAudit } from "../audit/audit.server";
 import { hkDate, nowIso } from "../calendar/time";
 import type { PledgeVersionInput } from "./schema";
+import { markResultsStale } from "./stored-results.server";
 
 export type VersionFields = Omit<
   Insertable<PledgeVersionTable>,
@@ -141,6 +142,7 @@ export async function createPledge(
       .executeTakeFirstOrThrow();
     const v = await insertVersion(trx, p.id, 1, fields, "initial", effectiveFrom, actor.id);
     await trx.updateTable("pledges").set({ current_version_id: v }).where("id", "=", p.id).execute();
+    await markResultsStale(trx, [{ departmentId, pledgeId: p.id }]);
     if (audit) {
       await recordAudit(trx, {
         action: "pledge.create",
@@ -184,6 +186,7 @@ export async function changePledge(
         .set({ service_id: serviceId, updated_at: now })
         .where("id", "=", pledge.id)
         .execute();
+      await markResultsStale(trx, [{ departmentId: pledge.department_id, pledgeId: pledge.id }]);
       await recordAudit(trx, {
         action: "pledge.update",
         actorUserId: actor.id,
@@ -208,6 +211,7 @@ export async function changePledge(
       .set({ current_version_id: v, service_id: serviceId, updated_at: now })
       .where("id", "=", pledge.id)
       .execute();
+    await markResultsStale(trx, [{ departmentId: pledge.department_id, pledgeId: pledge.id }]);
     await recordAudit(trx, {
       action: "pledge.update",
       actorUserId: actor.id,
@@ -257,6 +261,7 @@ export async function movePledge(
       })
       .where("id", "=", pledge.id)
       .execute();
+    await markResultsStale(trx, [{ departmentId: pledge.department_id, pledgeId: pledge.id }]);
     if (rule.to === "retired") {
       await trx
         .updateTable("pledge_versions")

@@ -12,6 +12,7 @@ import {
   type ImportResult,
 } from "./imports.server";
 import { type Actor, type RowError, TRANSACTION_COLUMNS } from "./schema";
+import { markResultsStale } from "./stored-results.server";
 import {
   checkTransaction,
   type TransactionField,
@@ -207,6 +208,11 @@ export async function importTransactions(
         .executeTakeFirstOrThrow();
       for (const r of rows) r.import_id = imp.id;
       await insertTransactions(trx, rows, TRANSACTION_CHUNK);
+      const months = new Set(rows.flatMap((r) => (r.month ? [r.month] : [])));
+      await markResultsStale(
+        trx,
+        [...months].map((month) => ({ departmentId, month })),
+      );
       await recordAudit(trx, {
         action: "data.import",
         actorUserId: actor.id,

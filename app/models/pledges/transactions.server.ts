@@ -6,6 +6,7 @@ import { hkDate, nowIso } from "../calendar/time";
 import { workingDaysBetween } from "../calendar/working-days";
 import { departmentClosureDates } from "../cases/deadlines.server";
 import type { Actor, TransactionInput } from "./schema";
+import { markResultsStale } from "./stored-results.server";
 import { checkTransaction, transactionKey, transactionProblemKey } from "./transaction-checks";
 
 /*
@@ -124,6 +125,7 @@ export async function applyPlan(
   now: string,
 ): Promise<{ stored: number; updated: number; unchanged: number }> {
   const inserts: TransactionRow[] = [];
+  const months = new Set<string>();
   let updated = 0;
   for (const [i, t] of items.entries()) {
     if (plan[i] === "stored") inserts.push(transactionRow(departmentId, t, closures, now));
@@ -143,9 +145,16 @@ export async function applyPlan(
         .where("completed_at", "is", null)
         .execute();
       updated++;
+      if (row.month) months.add(row.month);
     }
   }
   await insertTransactions(trx, inserts, TRANSACTION_CHUNK);
+  for (const r of inserts) if (r.month) months.add(r.month);
+  // The months' stored results are out of date, with this commit (results.refresh recomputes them).
+  await markResultsStale(
+    trx,
+    [...months].map((month) => ({ departmentId, month })),
+  );
   return { stored: inserts.length, updated, unchanged: plan.filter((o) => o === "unchanged").length };
 }
 

@@ -2,6 +2,7 @@ import type { Db } from "../../../db/client";
 import { groupCommit } from "../../../db/group-commit";
 import type { Survey } from "../../../db/schema";
 import { hkMonth, nowIso } from "../calendar/time";
+import { markSurveyStale } from "../pledges/stored-results.server";
 import {
   type AnswerValue,
   buildResponseSchema,
@@ -112,6 +113,8 @@ export async function insertResponse(trx: Db, meta: ResponseMeta, answers: Answe
       .insertInto("survey_answers")
       .values(answers.map((a) => answerRow(row.id, meta, values.month, a)))
       .execute();
+    // Pledges measured by this survey have new figures for the month, with this commit.
+    await markSurveyStale(trx, meta.survey.id, [values.month]);
   }
   return Number(row.id);
 }
@@ -150,6 +153,13 @@ export async function insertResponses(trx: Db, items: CheckedResponse[], batchId
       .values(answerRows.slice(start, start + ANSWER_CHUNK))
       .execute();
   }
+  const monthsBySurvey = new Map<number, Set<string>>();
+  for (const r of answerRows) {
+    const set = monthsBySurvey.get(r.survey_id) ?? new Set<string>();
+    set.add(r.month);
+    monthsBySurvey.set(r.survey_id, set);
+  }
+  for (const [surveyId, months] of monthsBySurvey) await markSurveyStale(trx, surveyId, [...months]);
   return ids;
 }
 
