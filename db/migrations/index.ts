@@ -14,6 +14,7 @@ import * as m20261206T1100 from "./20261206T1100-case-event-deadline";
 import * as m20261206T1200 from "./20261206T1200-outbox-complainant";
 import * as m20261206T1300 from "./20261206T1300-drop-bench-rows";
 import * as m20261206T1500 from "./20261206T1500-departments-admin";
+import * as m20261207T0200 from "./20261207T0200-registry-imports";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "20261206T1200-outbox-complainant": m20261206T1200,
   "20261206T1300-drop-bench-rows": m20261206T1300,
   "20261206T1500-departments-admin": m20261206T1500,
+  "20261207T0200-registry-imports": m20261207T0200,
 };
