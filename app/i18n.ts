@@ -9,6 +9,7 @@ import enMail from "./locales/en/mail.json";
 import enPledges from "./locales/en/pledges.json";
 import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
 import enQueues from "./locales/en/queues.json";
+import enRegistryImport from "./locales/en/registryImport.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
 import enSurveys from "./locales/en/surveys.json";
@@ -23,6 +24,7 @@ import zhMail from "./locales/zh-HK/mail.json";
 import zhPledges from "./locales/zh-HK/pledges.json";
 import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
 import zhQueues from "./locales/zh-HK/queues.json";
+import zhRegistryImport from "./locales/zh-HK/registryImport.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
@@ -53,6 +55,7 @@ export const resources = {
       ...enQueues,
       ...enDigest,
       ...enDepartmentsAdmin,
+      ...enRegistryImport,
     },
   },
   "zh-HK": {
@@ -71,6 +74,7 @@ export const resources = {
       ...zhQueues,
       ...zhDigest,
       ...zhDepartmentsAdmin,
+      ...zhRegistryImport,
     },
   },
 } as const;

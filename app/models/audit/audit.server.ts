@@ -55,7 +55,9 @@ export type AuditAction =
   | "service.create"
   | "service.update"
   | "service.deactivate"
-  | "service.reactivate";
+  | "service.reactivate"
+  | "registry.import"
+  | "registry.upload";
 
 export interface AuditInput {
   action: AuditAction;

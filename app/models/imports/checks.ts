@@ -1,0 +1,105 @@
+import type { ImportProblem } from "./format";
+
+/*
+ * The checks of one value of the registry import, each returning a value or a problem
+ * (registryImport.errors.*). Pure, shared by the validation and the load passes.
+ */
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; key: string; values?: Record<string, string | number> };
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+export const DEPARTMENT_CODE = /^[A-Za-z][A-Za-z0-9]{1,19}$/;
+/** A pledge_id is also the transaction type of its transactions (pledges/schema TRANSACTION_TYPE_RE). */
+export const PLEDGE_ID = /^[A-Z0-9-]{2,40}$/;
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const bad = (key: string, values: Record<string, string | number> = {}): Checked<never> => ({
+  ok: false,
+  key,
+  values,
+});
+
+/** An instant with its offset, as the stored ISO UTC string. */
+export function instant(v: string, column: string): Checked<string> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (!INSTANT.test(s)) return bad(LOCAL_TIME.test(s) ? "noOffset" : "instant", { column, value: s });
+  const ms = Date.parse(s.replace(" ", "T"));
+  if (Number.isNaN(ms)) return bad("instant", { column, value: s });
+  const [y, m, d] = s.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const back = new Date(Date.UTC(y, m - 1, d));
+  if (back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) return bad("instant", { column, value: s });
+  return ok(new Date(ms).toISOString());
+}
+
+/** A calendar date YYYY-MM-DD that exists. */
+export function date(v: string, column: string): Checked<string> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  const m = DATE.exec(s);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const back = new Date(Date.UTC(y, mo - 1, d));
+    if (back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d) return ok(s);
+  }
+  return bad("date", { column, value: s });
+}
+
+export function number(v: string, column: string): Checked<number> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (!NUMBER.test(s)) return bad("number", { column, value: s });
+  return ok(Number(s));
+}
+
+/** A share 0–1 (the file's unit), as the percent the product stores (0.95 → 95). */
+export function share(v: string, column: string): Checked<number> {
+  const n = number(v, column);
+  if (!n.ok) return n;
+  if (n.value < 0 || n.value > 1) return bad("share", { column, value: v.trim() });
+  return ok(Math.round(n.value * 1e6) / 1e4);
+}
+
+export function oneOf<T extends string>(v: string, column: string, allowed: readonly T[]): Checked<T> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (!(allowed as readonly string[]).includes(s))
+    return bad("oneOf", { column, value: s, allowed: allowed.join(", ") });
+  return ok(s as T);
+}
+
+export function text(v: string, column: string, max = 1000): Checked<string> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (s.length > max) return bad("tooLong", { column, max });
+  return ok(s);
+}
+
+export function code(v: string, column: string, re: RegExp = CODE): Checked<string> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (!re.test(s) || s.length > 40) return bad("code", { column, value: s });
+  return ok(s);
+}
+
+/** A score of a five-point question: 1, 2, 3, 4 or 5. */
+export function score(v: string, column: string): Checked<number> {
+  const s = v.trim();
+  if (!s) return bad("required", { column });
+  if (!/^[1-5]$/.test(s)) return bad("score", { column, value: s });
+  return ok(Number(s));
+}
+
+/** A problem of a row's column, for the error list. */
+export function problemOf(
+  file: string,
+  line: number,
+  column: string,
+  c: { key: string; values?: Record<string, string | number> },
+): ImportProblem {
+  return { file, line, column, key: c.key, values: c.values };
+}
