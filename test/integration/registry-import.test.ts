@@ -78,7 +78,11 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
       readings: 2,
     });
 
-    const d = await app.db.selectFrom("departments").selectAll().where("code", "=", "TSTB").executeTakeFirstOrThrow();
+    const d = await app.db
+      .selectFrom("departments")
+      .selectAll()
+      .where("code", "=", "TSTB")
+      .executeTakeFirstOrThrow();
     expect(d).toMatchObject({ name_en: "Test Bureau", name_zh: "測試局", kind: "bureau" });
 
     const lic = await pledge("TSTB-LIC");
@@ -113,7 +117,11 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
     const water = await pledge("TSTD-WATER");
     expect(water.status).toBe("retired");
     expect(water.retired_at).toBe("2025-05-31T16:00:00.000Z");
-    expect((await versions("TSTD-WATER"))[0]).toMatchObject({ comparator: "lte", threshold: 4, measure_unit: "NTU" });
+    expect((await versions("TSTD-WATER"))[0]).toMatchObject({
+      comparator: "lte",
+      threshold: 4,
+      measure_unit: "NTU",
+    });
     expect((await versions("TSTB-NEW"))[0]).toMatchObject({
       change_reason: "new_service",
       effective_from: "2025-03-01",
@@ -186,7 +194,16 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
       const lic = await pledge("TSTB-LIC");
       expect(r.changedPledgeIds).toEqual([lic.id]);
       const vs = await versions("TSTB-LIC");
-      expect(vs.map((x) => [x.version_no, x.change_reason, x.target_share, x.days, x.effective_from, x.effective_to])).toEqual([
+      expect(
+        vs.map((x) => [
+          x.version_no,
+          x.change_reason,
+          x.target_share,
+          x.days,
+          x.effective_from,
+          x.effective_to,
+        ]),
+      ).toEqual([
         [1, "initial", 90, 5, "2024-01-01", "2026-03-10"],
         [2, "strengthened", 95, 4, "2026-03-10", null],
       ]);
@@ -203,7 +220,9 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
     try {
       writeRegistryFolder(other, {
         omit: ["departments.csv", "services.csv", "pledges.csv", "survey_responses.csv", "readings.csv"],
-        edit: { "transactions.csv": (l) => [l[0]!, "TSTB-LIC,2025-04-01T09:00:00+08:00,2025-04-02T09:00:00+08:00"] },
+        edit: {
+          "transactions.csv": (l) => [l[0]!, "TSTB-LIC,2025-04-01T09:00:00+08:00,2025-04-02T09:00:00+08:00"],
+        },
       });
       const r = await importGovernment(app.db, other);
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
@@ -244,7 +263,9 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
       fs.writeFileSync(
         path.join(dir, "services.csv"),
         Buffer.concat([
-          Buffer.from("department_code,service_code,name_en,name_zh\nTSTB,LICENCE,Licences,x\nTSTD,ENQUIRY,Enquiries,"),
+          Buffer.from(
+            "department_code,service_code,name_en,name_zh\nTSTB,LICENCE,Licences,x\nTSTD,ENQUIRY,Enquiries,",
+          ),
           big5,
           Buffer.from("\nTSTD,WATER,Water quality,y\n"),
         ]),
@@ -254,8 +275,12 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
 
   it("refuses a file in UTF-16", async () => {
     await refused({}, { file: "departments.csv", line: 1, column: null, en: /UTF-8/ }, () => {
-      const text = "code,name_en,name_zh,type\nTSTB,Test Bureau,測試局,bureau\nTSTD,Test Department,測試署,department\n";
-      fs.writeFileSync(path.join(dir, "departments.csv"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+      const text =
+        "code,name_en,name_zh,type\nTSTB,Test Bureau,測試局,bureau\nTSTD,Test Department,測試署,department\n";
+      fs.writeFileSync(
+        path.join(dir, "departments.csv"),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+      );
     });
   });
 
@@ -296,14 +321,26 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
 
   it("refuses a pledge of an unknown service", async () => {
     await refused(
-      { edit: { "pledges.csv": (l) => l.map((x) => x.replace("TSTB,LICENCE,external,efficiency,timeliness,\"Lic", "TSTB,NOSUCH,external,efficiency,timeliness,\"Lic")) } },
+      {
+        edit: {
+          "pledges.csv": (l) =>
+            l.map((x) =>
+              x.replace(
+                'TSTB,LICENCE,external,efficiency,timeliness,"Lic',
+                'TSTB,NOSUCH,external,efficiency,timeliness,"Lic',
+              ),
+            ),
+        },
+      },
       { file: "pledges.csv", line: 2, column: "service_code", en: /NOSUCH/ },
     );
   });
 
   it("refuses a date without an offset", async () => {
     await refused(
-      { edit: { "transactions.csv": (l) => [...l, "TSTB-LIC,2025-02-03T09:00:00,2025-02-05T17:00:00+08:00"] } },
+      {
+        edit: { "transactions.csv": (l) => [...l, "TSTB-LIC,2025-02-03T09:00:00,2025-02-05T17:00:00+08:00"] },
+      },
       { file: "transactions.csv", line: 6, column: "received_at", en: /offset/ },
     );
   });
@@ -317,7 +354,11 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
 
   it("refuses a completion before receipt", async () => {
     await refused(
-      { edit: { "transactions.csv": (l) => [...l, "TSTB-LIC,2025-02-05T09:00:00+08:00,2025-02-04T17:00:00+08:00"] } },
+      {
+        edit: {
+          "transactions.csv": (l) => [...l, "TSTB-LIC,2025-02-05T09:00:00+08:00,2025-02-04T17:00:00+08:00"],
+        },
+      },
       { file: "transactions.csv", line: 6, column: "completed_at", en: /before/ },
     );
   });

@@ -38,14 +38,21 @@ export const REGISTRY_FILES = {
     "TSTD-ENQ,2025-02-01T10:00:00+08:00,4",
     "TSTD-ENQ,2025-02-01T10:00:00+08:00,2",
   ],
-  "readings.csv": ["pledge_id,taken_at,value", "TSTD-WATER,2025-01-15T10:00:00+08:00,3.2", "TSTD-WATER,2025-02-15T10:00:00+08:00,4.5"],
+  "readings.csv": [
+    "pledge_id,taken_at,value",
+    "TSTD-WATER,2025-01-15T10:00:00+08:00,3.2",
+    "TSTD-WATER,2025-02-15T10:00:00+08:00,4.5",
+  ],
 } as const;
 
 export type RegistryFile = keyof typeof REGISTRY_FILES;
 
 export function writeRegistryFolder(
   dir: string,
-  options: { edit?: Partial<Record<RegistryFile, (lines: string[]) => string[]>>; omit?: RegistryFile[] } = {},
+  options: {
+    edit?: Partial<Record<RegistryFile, (lines: string[]) => string[]>>;
+    omit?: RegistryFile[];
+  } = {},
 ): string {
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, lines] of Object.entries(REGISTRY_FILES) as [RegistryFile, readonly string[]][]) {

@@ -37,11 +37,22 @@ export function checkActivityRow(
   const problems: ImportProblem[] = [];
   const pledge = get("pledge_id").trim();
   const kind = pledge ? kindOf(pledge) : undefined;
-  if (!pledge) problems.push({ file, line, column: "pledge_id", key: "required", values: { column: "pledge_id" } });
-  else if (!kind) problems.push({ file, line, column: "pledge_id", key: "unknownPledge", values: { value: pledge } });
+  if (!pledge)
+    problems.push({ file, line, column: "pledge_id", key: "required", values: { column: "pledge_id" } });
+  else if (!kind)
+    problems.push({ file, line, column: "pledge_id", key: "unknownPledge", values: { value: pledge } });
   else if (kind !== KIND_OF_FILE[file])
-    problems.push({ file, line, column: "pledge_id", key: "wrongKind", values: { value: pledge, kind, file } });
-  const take = <T>(column: string, c: ReturnType<typeof instant> | ReturnType<typeof number>): T | undefined => {
+    problems.push({
+      file,
+      line,
+      column: "pledge_id",
+      key: "wrongKind",
+      values: { value: pledge, kind, file },
+    });
+  const take = <T>(
+    column: string,
+    c: ReturnType<typeof instant> | ReturnType<typeof number>,
+  ): T | undefined => {
     if (c.ok) return c.value as T;
     problems.push(problemOf(file, line, column, c));
     return undefined;
@@ -56,7 +67,8 @@ export function checkActivityRow(
       if (span < 0) problems.push({ file, line, column: "completed_at", key: "beforeReceipt" });
       else if (span > MAX_SPAN_MS) problems.push({ file, line, column: "completed_at", key: "span" });
     }
-    if (receivedAt !== undefined && completedAt !== undefined) item = { file, pledge, receivedAt, completedAt };
+    if (receivedAt !== undefined && completedAt !== undefined)
+      item = { file, pledge, receivedAt, completedAt };
   } else if (file === "survey_responses.csv") {
     const submittedAt = take<string>("submitted_at", instant(get("submitted_at"), "submitted_at"));
     const s = take<number>("score", score(get("score"), "score"));
@@ -83,7 +95,11 @@ export class NaturalKeys {
         : item.file === "survey_responses.csv"
           ? `${item.submittedAt}\0${item.score}`
           : `${item.takenAt}\0${item.value}`;
-    const h = crypto.createHash("sha256").update(`${item.pledge}\0${values}`).digest("base64url").slice(0, 22);
+    const h = crypto
+      .createHash("sha256")
+      .update(`${item.pledge}\0${values}`)
+      .digest("base64url")
+      .slice(0, 22);
     const n = this.seen.get(h) ?? 0;
     this.seen.set(h, n + 1);
     return `imp-${h}-${n}`;

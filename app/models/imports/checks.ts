@@ -5,7 +5,9 @@ import type { ImportProblem } from "./format";
  * (registryImport.errors.*). Pure, shared by the validation and the load passes.
  */
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; key: string; values?: Record<string, string | number> };
+export type Checked<T> =
+  | { ok: true; value: T }
+  | { ok: false; key: string; values?: Record<string, string | number> };
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$/;

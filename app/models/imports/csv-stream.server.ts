@@ -101,7 +101,10 @@ export async function eachCsvRecord(
   const source = Readable.from(utf8Text());
   const done = pipeline(source, parser);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       const pending = onRecord(record, info.lines);
       if (pending) await pending;
     }

@@ -30,6 +30,8 @@ export interface ImportOptions {
   locale?: string;
   /** the import's date (HK) dates the new version of a changed pledge; tests set it */
   now?: Date;
+  /** hears of each file done, per pass (benchmarks: rows per second per file) */
+  onFileDone?: (e: { file: string; pass: "check" | "store"; rows: number; ms: number }) => void;
 }
 
 export type ImportOutcome =
@@ -49,7 +51,11 @@ export function translateProblems(problems: readonly ImportProblem[], locale = "
     file: p.file,
     line: p.line,
     column: p.column,
-    message: t(`registryImport.errors.${p.key}`, { ...p.values, file: p.file, interpolation: { escapeValue: false } }),
+    message: t(`registryImport.errors.${p.key}`, {
+      ...p.values,
+      file: p.file,
+      interpolation: { escapeValue: false },
+    }),
   }));
 }
 
@@ -58,12 +64,22 @@ export function listedProblems(problems: Problems): ImportProblem[] {
   if (problems.count <= problems.list.length) return problems.list;
   return [
     ...problems.list,
-    { file: "", line: null, column: null, key: "moreErrors", values: { count: problems.count - problems.list.length } },
+    {
+      file: "",
+      line: null,
+      column: null,
+      key: "moreErrors",
+      values: { count: problems.count - problems.list.length },
+    },
   ];
 }
 
 /** Checks the folder's files, then loads them in one transaction; refused with every problem found. */
-export async function importGovernment(db: Db, dir: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
+export async function importGovernment(
+  db: Db,
+  dir: string,
+  opts: ImportOptions = {},
+): Promise<ImportOutcome> {
   const r = await runImport(db, dir, opts);
   if (r.ok) return r;
   return { ok: false, errors: translateProblems(r.problems, opts.locale) };
@@ -103,18 +119,24 @@ export async function runImport(
     progress.rowsRead += n;
   };
   if (problems.count) return { ok: false, problems: listedProblems(problems) };
-  if (files.size === 0) return { ok: false, problems: [{ file: "", line: null, column: null, key: "noFiles" }] };
+  if (files.size === 0)
+    return { ok: false, problems: [{ file: "", line: null, column: null, key: "noFiles" }] };
 
   // ---- First pass: check everything, write nothing ----
   opts.onPhase?.("validating");
   progress.file = "pledges.csv";
+  let fileStart = Date.now();
   const reg = await readRegistry(db, files, problems, onBytes, onRows);
-  const kindOf = (code: string) => reg.pledges.get(code)?.kind ?? reg.stored.pledges.get(code)?.version.target_kind;
+  opts.onFileDone?.({ file: "registry", pass: "check", rows: progress.rowsRead, ms: Date.now() - fileStart });
+  const kindOf = (code: string) =>
+    reg.pledges.get(code)?.kind ?? reg.stored.pledges.get(code)?.version.target_kind;
   if (!problems.count) {
     for (const file of ACTIVITY_FILES) {
       const f = files.get(file);
       if (!f) continue;
       progress.file = file;
+      fileStart = Date.now();
+      const before = progress.rowsRead;
       await eachRow(
         file,
         f.path,
@@ -127,11 +149,23 @@ export async function runImport(
             // a stored satisfaction pledge needs a five-point question to store answers in
             const v = reg.stored.pledges.get(c.item.pledge)?.version;
             if (!v?.survey_id)
-              problems.add({ file, line, column: "pledge_id", key: "noSurvey", values: { value: c.item.pledge } });
+              problems.add({
+                file,
+                line,
+                column: "pledge_id",
+                key: "noSurvey",
+                values: { value: c.item.pledge },
+              });
           }
         },
         onBytes,
       );
+      opts.onFileDone?.({
+        file,
+        pass: "check",
+        rows: progress.rowsRead - before,
+        ms: Date.now() - fileStart,
+      });
     }
   }
   report(true);
@@ -144,7 +178,9 @@ export async function runImport(
     0,
   );
   const result = await db.transaction().execute(async (trx) => {
+    fileStart = Date.now();
     const written = await loadRegistry(trx, reg, hkDate(now), now);
+    opts.onFileDone?.({ file: "registry", pass: "store", rows: written.pledges, ms: Date.now() - fileStart });
     progress.bytesRead += registryBytes;
     progress.rowsStored += written.departments + written.services + written.pledges;
     const changed = new Set(written.changedPledgeIds);
@@ -161,6 +197,7 @@ export async function runImport(
       const f = files.get(file);
       if (!f) continue;
       progress.file = file;
+      fileStart = Date.now();
       const r = await loadActivityFile(trx, file, f.path, targets, now, {
         onBytes,
         onStored: (n) => {
@@ -168,6 +205,7 @@ export async function runImport(
         },
       });
       counts[COUNT_OF[file]] = r.stored;
+      opts.onFileDone?.({ file, pass: "store", rows: r.stored, ms: Date.now() - fileStart });
       for (const id of r.pledgeIds) changed.add(id);
     }
     const unchanged = Object.values(counts).every((n) => n === 0);

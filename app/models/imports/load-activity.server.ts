@@ -32,7 +32,12 @@ export async function activityTargets(trx: Db): Promise<Map<string, Target>> {
   const questions = await trx
     .selectFrom("surveys as s")
     .innerJoin("survey_questions as q", "q.version_id", "s.current_version_id")
-    .select(["s.id as survey_id", "s.current_version_id as version_id", "q.id as question_id", "q.question_key"])
+    .select([
+      "s.id as survey_id",
+      "s.current_version_id as version_id",
+      "q.id as question_id",
+      "q.question_key",
+    ])
     .where("q.type", "=", "rating5")
     .execute();
   const byKey = new Map(questions.map((q) => [`${q.survey_id}\0${q.question_key}`, q]));
@@ -46,7 +51,12 @@ export async function activityTargets(trx: Db): Promise<Map<string, Target>> {
       kind: v.target_kind,
       transactionType: v.timeliness_source === "transactions" ? v.transaction_type : null,
       survey: q
-        ? { id: q.survey_id, versionId: q.version_id!, questionId: q.question_id, questionKey: q.question_key }
+        ? {
+            id: q.survey_id,
+            versionId: q.version_id!,
+            questionId: q.question_id,
+            questionKey: q.question_key,
+          }
         : null,
     });
   }
@@ -179,7 +189,10 @@ async function writeBatch(
     for (const row of r) pledgeIds.add(row.pledge_id);
     return r.length;
   }
-  const scoreOf = new Map<string, { item: ActivityItem & { file: "survey_responses.csv" }; target: Target }>();
+  const scoreOf = new Map<
+    string,
+    { item: ActivityItem & { file: "survey_responses.csv" }; target: Target }
+  >();
   const rows = b.rows.flatMap((item, i) => {
     if (item.file !== "survey_responses.csv") return [];
     const target = targets.get(item.pledge)!;

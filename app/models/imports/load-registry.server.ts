@@ -3,7 +3,7 @@ import type { ChangeReason, PledgeVersion } from "../../../db/schema";
 import { nowIso } from "../calendar/time";
 import type { VersionFields } from "../pledges/registry.server";
 import { randomCode } from "../surveys/authoring.server";
-import { type PledgeRow, type Registry, serviceKey, type StoredPledge } from "./registry.server";
+import { type PledgeRow, type Registry, type StoredPledge, serviceKey } from "./registry.server";
 
 /*
  * Writing the registry files inside the load's transaction: departments and services inserted or
@@ -139,7 +139,11 @@ async function createSurvey(trx: Db, departmentId: number, p: PledgeRow, now: st
       max_length: null,
     })
     .execute();
-  await trx.updateTable("surveys").set({ current_version_id: version.id }).where("id", "=", survey.id).execute();
+  await trx
+    .updateTable("surveys")
+    .set({ current_version_id: version.id })
+    .where("id", "=", survey.id)
+    .execute();
   return survey.id;
 }
 
@@ -191,7 +195,16 @@ async function createPledge(trx: Db, p: PledgeRow, departmentId: number, service
   let current: number;
   if (p.change === "strengthened") {
     await insertVersion(trx, row.id, 1, fieldsOf(p, true, surveyId), "initial", start, p.changeDate, now);
-    current = await insertVersion(trx, row.id, 2, fieldsOf(p, false, surveyId), "strengthened", p.changeDate!, null, now);
+    current = await insertVersion(
+      trx,
+      row.id,
+      2,
+      fieldsOf(p, false, surveyId),
+      "strengthened",
+      p.changeDate!,
+      null,
+      now,
+    );
   } else {
     const reason = p.change === "new" ? "new_service" : "initial";
     current = await insertVersion(trx, row.id, 1, fieldsOf(p, false, surveyId), reason, start, null, now);
@@ -201,7 +214,13 @@ async function createPledge(trx: Db, p: PledgeRow, departmentId: number, service
 }
 
 /** A stored pledge brought to the file's row: a new version if its standard changed; retired if the file says so. */
-async function updatePledge(trx: Db, p: PledgeRow, s: StoredPledge, today: string, now: string): Promise<boolean> {
+async function updatePledge(
+  trx: Db,
+  p: PledgeRow,
+  s: StoredPledge,
+  today: string,
+  now: string,
+): Promise<boolean> {
   let changed = false;
   const fields = fieldsOf(p, false, s.version.survey_id);
   // A case- or transaction-type pledge entered by hand keeps its own source: only imported ones compare.
@@ -216,8 +235,21 @@ async function updatePledge(trx: Db, p: PledgeRow, s: StoredPledge, today: strin
       .set({ effective_to: today })
       .where("id", "=", s.version.id)
       .execute();
-    const v = await insertVersion(trx, s.id, Number(last.n) + 1, fields, reasonOf(s.version, fields), today, null, now);
-    await trx.updateTable("pledges").set({ current_version_id: v, updated_at: now }).where("id", "=", s.id).execute();
+    const v = await insertVersion(
+      trx,
+      s.id,
+      Number(last.n) + 1,
+      fields,
+      reasonOf(s.version, fields),
+      today,
+      null,
+      now,
+    );
+    await trx
+      .updateTable("pledges")
+      .set({ current_version_id: v, updated_at: now })
+      .where("id", "=", s.id)
+      .execute();
     changed = true;
   }
   if (p.change === "retired" && s.status !== "retired") {

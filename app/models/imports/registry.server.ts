@@ -1,6 +1,17 @@
 import type { Db } from "../../../db/client";
 import type { Department, PledgeVersion, Service, TargetKind } from "../../../db/schema";
-import { type Checked, code, DEPARTMENT_CODE, date, number, oneOf, PLEDGE_ID, problemOf, share, text } from "./checks";
+import {
+  type Checked,
+  code,
+  DEPARTMENT_CODE,
+  date,
+  number,
+  oneOf,
+  PLEDGE_ID,
+  problemOf,
+  share,
+  text,
+} from "./checks";
 import {
   CHANGES,
   CUSTOMERS,
@@ -74,7 +85,8 @@ export interface Registry {
   };
 }
 
-export const serviceKey = (departmentCode: string, serviceCode: string) => `${departmentCode}\0${serviceCode}`;
+export const serviceKey = (departmentCode: string, serviceCode: string) =>
+  `${departmentCode}\0${serviceCode}`;
 
 /** What the database holds of departments, services and pledges (with their current version). */
 export async function storedRegistry(db: Db): Promise<Registry["stored"]> {
@@ -85,7 +97,12 @@ export async function storedRegistry(db: Db): Promise<Registry["stored"]> {
     .selectFrom("pledges as p")
     .innerJoin("pledge_versions as v", "v.id", "p.current_version_id")
     .selectAll("v")
-    .select(["p.id as p_id", "p.code as p_code", "p.department_id as p_department_id", "p.status as p_status"])
+    .select([
+      "p.id as p_id",
+      "p.code as p_code",
+      "p.department_id as p_department_id",
+      "p.status as p_status",
+    ])
     .execute();
   return {
     departments: new Map(departments.map((d) => [d.code, d])),
@@ -154,7 +171,13 @@ export async function readRegistry(
         if (c === undefined) return;
         const first = departments.get(c);
         if (first) {
-          problems.add({ file, line, column: "code", key: "duplicate", values: { value: c, first: first.line } });
+          problems.add({
+            file,
+            line,
+            column: "code",
+            key: "duplicate",
+            values: { value: c, first: first.line },
+          });
           return;
         }
         if (r.good) departments.set(c, { code: c, nameEn: nameEn!, nameZh: nameZh!, kind: kind!, line });
@@ -268,7 +291,11 @@ function readPledgeRow(
   const target = r.take("target_share", share(get("target_share"), "target_share"));
   const unit = r.take("unit", oneOf(get("unit"), "unit", UNITS));
   if (kind && unit && !UNITS_OF_KIND[kind].includes(unit))
-    r.take("unit", { ok: false, key: "unitOfKind", values: { kind, allowed: UNITS_OF_KIND[kind].join(", ") } });
+    r.take("unit", {
+      ok: false,
+      key: "unitOfKind",
+      values: { kind, allowed: UNITS_OF_KIND[kind].join(", ") },
+    });
   let threshold: number | null = null;
   const rawThreshold = optional(get, "threshold");
   if (kind === "timeliness") {
@@ -302,7 +329,11 @@ function readPledgeRow(
     const pt = optional(get, "previous_threshold");
     if (pt && kind !== "satisfaction")
       previousThreshold = r.take("previous_threshold", number(pt, "previous_threshold")) ?? null;
-    if (kind === "timeliness" && previousThreshold !== null && (!Number.isInteger(previousThreshold) || previousThreshold < 0))
+    if (
+      kind === "timeliness" &&
+      previousThreshold !== null &&
+      (!Number.isInteger(previousThreshold) || previousThreshold < 0)
+    )
       r.take("previous_threshold", { ok: false, key: "days", values: { value: pt } });
   }
   if (!r.good) return null;

@@ -1,7 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { EncodingError, eachCsvRecord, MalformedCsvError } from "./csv-stream.server";
-import { type ImportFile, type ImportProblem, MAX_ERRORS, MAX_FILE_BYTES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from "./format";
+import {
+  type ImportFile,
+  type ImportProblem,
+  MAX_ERRORS,
+  MAX_FILE_BYTES,
+  OPTIONAL_COLUMNS,
+  REQUIRED_COLUMNS,
+} from "./format";
 
 /*
  * One file of the folder read as a table: its header checked against the format's columns, each
