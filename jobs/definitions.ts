@@ -1,6 +1,6 @@
 import { type JobsOptions, UnrecoverableError } from "bullmq";
 import { z } from "zod";
-import { DEFAULT_JOB_OPTIONS, QUEUES, type QueueName } from "../app/models/queues/definitions";
+import { DEFAULT_JOB_OPTIONS, QUEUES, type QueueName, REGISTRY_IMPORT_JOB } from "../app/models/queues/definitions";
 
 /**
  * Every job the worker runs, as a definition: its name (domain.verb), its queue, its payload (a
@@ -29,6 +29,8 @@ export const JOBS = {
   backupNightly: "backup.nightly",
   /** maintenance queue, nightly at 03:00 HK: delete what the retention periods no longer allow */
   retentionPurge: "retention.purge",
+  /** imports queue: load a government's uploaded folder (app/models/imports/registry-imports.server.ts) */
+  registryImport: REGISTRY_IMPORT_JOB,
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -54,6 +56,8 @@ export const DepartmentReportPayload = z
 export const GovernmentReportPayload = z.object({ month: Month }).strict();
 /** backup.nightly: nothing; what to back up comes from the worker's environment. */
 export const BackupPayload = z.object({}).strict();
+/** registry.import: the registry_imports row to run (the files are under DATA_DIR/imports/<id>/). */
+export const RegistryImportPayload = z.object({ importId: z.number().int().positive() }).strict();
 /**
  * The 20-second, daily and nightly runs that read all their work from the database: whatever
  * the scheduler (or someone) put in the payload is not looked at.
@@ -64,6 +68,7 @@ export type MonthlyPayload = z.infer<typeof MonthlyPayload>;
 export type DepartmentReportPayload = z.infer<typeof DepartmentReportPayload>;
 export type GovernmentReportPayload = z.infer<typeof GovernmentReportPayload>;
 export type BackupPayload = z.infer<typeof BackupPayload>;
+export type RegistryImportPayload = z.infer<typeof RegistryImportPayload>;
 
 // ---- Definitions ----
 
@@ -142,6 +147,14 @@ export const JOB_DEFINITIONS = {
     payload: Unused,
     options: DEFAULT_JOB_OPTIONS,
     schedule: { id: "retention-nightly", pattern: "0 3 * * *" },
+  }),
+  // Added by /central/imports; one at a time (one SQLite writer). A second attempt is safe: the
+  // load is all or nothing, and a finished import is not run again.
+  [JOBS.registryImport]: define({
+    name: JOBS.registryImport,
+    queue: QUEUES.imports,
+    payload: RegistryImportPayload,
+    options: { ...DEFAULT_JOB_OPTIONS, attempts: 2 },
   }),
 } satisfies { [N in JobName]: JobDefinition<N> };
 

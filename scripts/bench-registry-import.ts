@@ -48,12 +48,12 @@ async function writeLines(file: string, header: string, count: number, line: (i:
   for (let i = 0; i < count; i++) {
     buf += `${line(i)}\n`;
     if (buf.length > 1 << 16) {
-      if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
       buf = "";
     }
   }
   out.end(buf);
-  await new Promise((r) => out.once("finish", r));
+  await new Promise<void>((r) => out.once("finish", () => r()));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "+00:00");

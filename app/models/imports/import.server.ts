@@ -89,7 +89,7 @@ export async function importGovernment(
 export async function runImport(
   db: Db,
   dir: string,
-  opts: Omit<ImportOptions, "locale"> & { onPhase?: (phase: "validating" | "loading") => void } = {},
+  opts: Omit<ImportOptions, "locale"> & { onPhase?: (phase: "validating" | "loading") => Promise<void> | void } = {},
 ): Promise<
   | { ok: true; counts: Record<string, number>; changedPledgeIds: number[]; unchanged: boolean }
   | { ok: false; problems: ImportProblem[] }
@@ -123,7 +123,7 @@ export async function runImport(
     return { ok: false, problems: [{ file: "", line: null, column: null, key: "noFiles" }] };
 
   // ---- First pass: check everything, write nothing ----
-  opts.onPhase?.("validating");
+  await opts.onPhase?.("validating");
   progress.file = "pledges.csv";
   let fileStart = Date.now();
   const reg = await readRegistry(db, files, problems, onBytes, onRows);
@@ -172,7 +172,7 @@ export async function runImport(
   if (problems.count) return { ok: false, problems: listedProblems(problems) };
 
   // ---- Second pass: store, all or nothing ----
-  opts.onPhase?.("loading");
+  await opts.onPhase?.("loading");
   const registryBytes = (["departments.csv", "services.csv", "pledges.csv"] as ImportFile[]).reduce(
     (n, f) => n + (files.get(f)?.bytes ?? 0),
     0,
