@@ -91,6 +91,14 @@ export async function enqueueRegistryImport(redis: Redis, redisPrefix: string, i
   }
 }
 
+/** An import whose job could not be queued (Redis down): failed, saying so; upload it again. */
+export async function markQueueDown(db: Db, id: number): Promise<void> {
+  await setStatus(db, id, "failed", {
+    errors: JSON.stringify([{ file: "", line: null, column: null, key: "queueDown" }]),
+    finished_at: nowIso(),
+  });
+}
+
 async function setStatus(db: Db, id: number, status: RegistryImportStatus, extra: Partial<RegistryImport> = {}) {
   await db
     .updateTable("registry_imports")
