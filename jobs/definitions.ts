@@ -1,6 +1,11 @@
 import { type JobsOptions, UnrecoverableError } from "bullmq";
 import { z } from "zod";
-import { DEFAULT_JOB_OPTIONS, QUEUES, type QueueName, REGISTRY_IMPORT_JOB } from "../app/models/queues/definitions";
+import {
+  DEFAULT_JOB_OPTIONS,
+  QUEUES,
+  type QueueName,
+  REGISTRY_IMPORT_JOB,
+} from "../app/models/queues/definitions";
 
 /**
  * Every job the worker runs, as a definition: its name (domain.verb), its queue, its payload (a

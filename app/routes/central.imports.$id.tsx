@@ -2,7 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { getRegistryImport, readLiveProgress, viewRegistryImport } from "~/models/imports/registry-imports.server";
+import {
+  getRegistryImport,
+  readLiveProgress,
+  viewRegistryImport,
+} from "~/models/imports/registry-imports.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
 import { notFound } from "~/utils/http.server";

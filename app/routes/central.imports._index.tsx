@@ -11,7 +11,12 @@ import {
   markQueueDown,
   viewRegistryImport,
 } from "~/models/imports/registry-imports.server";
-import { adoptUpload, discardUpload, receiveImportUpload, UPLOAD_FIELD } from "~/models/imports/upload.server";
+import {
+  adoptUpload,
+  discardUpload,
+  receiveImportUpload,
+  UPLOAD_FIELD,
+} from "~/models/imports/upload.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { assertFormContentType } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
@@ -39,7 +44,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const upload = await receiveImportUpload(request, context.env.DATA_DIR);
   if (!upload.ok) {
     if (upload.form) assertCsrf(request, context, upload.form);
-    return json({ error: `registryImport.page.errors.${upload.error}` }, upload.error === "tooLarge" ? 413 : 400);
+    return json(
+      { error: `registryImport.page.errors.${upload.error}` },
+      upload.error === "tooLarge" ? 413 : 400,
+    );
   }
   try {
     assertCsrf(request, context, upload.form);
@@ -122,7 +130,9 @@ export default function CentralImports() {
               {imports.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <Link to={`/central/imports/${r.id}`}>{t("registryImport.page.importNo", { id: r.id })}</Link>
+                    <Link to={`/central/imports/${r.id}`}>
+                      {t("registryImport.page.importNo", { id: r.id })}
+                    </Link>
                   </td>
                   <td>{f.at(r.createdAt)}</td>
                   <td>{r.files.join(", ")}</td>

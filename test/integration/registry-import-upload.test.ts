@@ -7,15 +7,15 @@ import { unzipImport } from "~/models/imports/unzip.server";
 import { action, loader as listLoader } from "~/routes/central.imports._index";
 import { loader as importLoader } from "~/routes/central.imports.$id";
 import { loader as homeLoader } from "~/routes/staff._index";
-import { TEST_REDIS_URL } from "../setup/context";
+import { buildProcessors } from "../../jobs/processors/registry";
+import { type RunningWorker, startWorker } from "../../jobs/worker";
 import { useTestApp } from "../setup/app";
+import { TEST_REDIS_URL } from "../setup/context";
 import { DB_KINDS } from "../setup/db";
 import { REGISTRY_FILES, writeRegistryFolder } from "../setup/registry-folder";
 import { getRequest, settle } from "../setup/requests";
 import { signInAs } from "../setup/session";
 import { makeZip } from "../setup/zip";
-import { buildProcessors } from "../../jobs/processors/registry";
-import { type RunningWorker, startWorker } from "../../jobs/worker";
 
 const csvText = (name: keyof typeof REGISTRY_FILES) => `${REGISTRY_FILES[name].join("\n")}\n`;
 const goodZip = () =>
@@ -37,7 +37,8 @@ describe.each(DB_KINDS)("registry import through /central/imports and the worker
   const upload = (cookie: string, files: { name: string; data: Buffer | string }[], csrf?: string | null) => {
     const form = new FormData();
     if (csrf !== null) form.set("csrf", csrf ?? app.csrfToken);
-    for (const f of files) form.append("files", new Blob([f.data]), f.name);
+    for (const f of files)
+      form.append("files", new Blob([typeof f.data === "string" ? f.data : new Uint8Array(f.data)]), f.name);
     const request = new Request("http://localhost/central/imports", {
       method: "POST",
       headers: { Cookie: `pledge_csrf=${app.csrfToken}; ${cookie}`, Origin: "http://localhost" },
@@ -55,7 +56,11 @@ describe.each(DB_KINDS)("registry import through /central/imports and the worker
   };
   const waitFor = async (id: number, statuses: string[]) => {
     for (let i = 0; i < 300; i++) {
-      const row = await app.db.selectFrom("registry_imports").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      const row = await app.db
+        .selectFrom("registry_imports")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       if (statuses.includes(row.status)) return row;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -76,10 +81,18 @@ describe.each(DB_KINDS)("registry import through /central/imports and the worker
 
   it("a zip uploaded by a system administrator is loaded by the worker's job", async () => {
     const sys = await signInAs(app.c, "sysadmin");
-    const home = (await homeLoader({ request: getRequest("/staff", { cookie: sys }), context: app.context, params: {} })) as unknown;
+    const home = (await homeLoader({
+      request: getRequest("/staff", { cookie: sys }),
+      context: app.context,
+      params: {},
+    })) as unknown;
     expect(JSON.stringify(home)).toContain("system_admin");
     const id = idOf(await upload(sys, [{ name: "government.zip", data: goodZip() }]));
-    const row = await app.db.selectFrom("registry_imports").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("registry_imports")
+      .selectAll()
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("queued");
     expect(JSON.parse(row.files)).toEqual(["upload.zip"]);
     expect(fs.existsSync(path.join(importDir(app.dataDir, id), "upload.zip"))).toBe(true);
@@ -97,13 +110,20 @@ describe.each(DB_KINDS)("registry import through /central/imports and the worker
     expect(view).toMatchObject({ status: "done", running: false, rowsStored: 18, errors: [] });
     // The uploads are not kept once loaded.
     expect(fs.existsSync(importDir(app.dataDir, id))).toBe(false);
-    const list = await listLoader({ request: getRequest("/central/imports", { cookie: sys }), context: app.context, params: {} });
+    const list = await listLoader({
+      request: getRequest("/central/imports", { cookie: sys }),
+      context: app.context,
+      params: {},
+    });
     expect(list.imports.map((i) => i.id)).toContain(id);
   });
 
   it("CSV files with a bad row are refused by the job; the page lists the errors in the reader's language", async () => {
     const sys = await signInAs(app.c, "sysadmin");
-    const before = await app.db.selectFrom("pledges").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    const before = await app.db
+      .selectFrom("pledges")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
     const id = idOf(
       await upload(sys, [
         { name: "departments.csv", data: csvText("departments.csv") },
@@ -122,7 +142,10 @@ describe.each(DB_KINDS)("registry import through /central/imports and the worker
     expect(en.errors[0]!.message).toMatch(/0 to 1/);
     const zh = (await page(sys, id, "zh-HK")).view;
     expect(zh.errors[0]!.message).toMatch(/\p{Script=Han}/u);
-    const after = await app.db.selectFrom("pledges").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    const after = await app.db
+      .selectFrom("pledges")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 

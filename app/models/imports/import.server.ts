@@ -89,7 +89,9 @@ export async function importGovernment(
 export async function runImport(
   db: Db,
   dir: string,
-  opts: Omit<ImportOptions, "locale"> & { onPhase?: (phase: "validating" | "loading") => Promise<void> | void } = {},
+  opts: Omit<ImportOptions, "locale"> & {
+    onPhase?: (phase: "validating" | "loading") => Promise<void> | void;
+  } = {},
 ): Promise<
   | { ok: true; counts: Record<string, number>; changedPledgeIds: number[]; unchanged: boolean }
   | { ok: false; problems: ImportProblem[] }

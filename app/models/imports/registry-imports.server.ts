@@ -46,7 +46,9 @@ export function writeLiveProgress(dir: string, p: ImportProgress): void {
 
 export function readLiveProgress(dataDir: string, id: number): ImportProgress | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(importDir(dataDir, id), "progress.json"), "utf8")) as ImportProgress;
+    return JSON.parse(
+      fs.readFileSync(path.join(importDir(dataDir, id), "progress.json"), "utf8"),
+    ) as ImportProgress;
   } catch {
     return null;
   }
@@ -82,7 +84,11 @@ export async function listRegistryImports(db: Db, limit = 20): Promise<RegistryI
 }
 
 /** Adds the worker's job for an import (its id only); a fixed job id, so a double submit runs once. */
-export async function enqueueRegistryImport(redis: Redis, redisPrefix: string, importId: number): Promise<void> {
+export async function enqueueRegistryImport(
+  redis: Redis,
+  redisPrefix: string,
+  importId: number,
+): Promise<void> {
   const queue = new Queue(QUEUES.imports, queueOptions(redis, redisPrefix));
   try {
     await queue.add(REGISTRY_IMPORT_JOB, { importId }, { jobId: `registry-import-${importId}`, attempts: 2 });
@@ -99,7 +105,12 @@ export async function markQueueDown(db: Db, id: number): Promise<void> {
   });
 }
 
-async function setStatus(db: Db, id: number, status: RegistryImportStatus, extra: Partial<RegistryImport> = {}) {
+async function setStatus(
+  db: Db,
+  id: number,
+  status: RegistryImportStatus,
+  extra: Partial<RegistryImport> = {},
+) {
   await db
     .updateTable("registry_imports")
     .set({ status, ...extra })
@@ -127,7 +138,9 @@ export async function runRegistryImport(
   };
   try {
     let folder = dir;
-    const zips = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".zip")) : [];
+    const zips = fs.existsSync(dir)
+      ? fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".zip"))
+      : [];
     if (zips.length) {
       folder = path.join(dir, "unzipped");
       fs.rmSync(folder, { recursive: true, force: true });
@@ -150,7 +163,12 @@ export async function runRegistryImport(
     });
     if (!r.ok) {
       const live = readLiveProgress(opts.dataDir, id);
-      if (live) await setStatus(db, id, "validating", { rows_read: live.rowsRead, bytes_read: live.bytesRead, total_bytes: live.totalBytes });
+      if (live)
+        await setStatus(db, id, "validating", {
+          rows_read: live.rowsRead,
+          bytes_read: live.bytesRead,
+          total_bytes: live.totalBytes,
+        });
       fs.rmSync(dir, { recursive: true, force: true });
       return await refuse(r.problems);
     }
@@ -164,7 +182,9 @@ export async function runRegistryImport(
       finished_at: nowIso(),
     });
     const results = await recomputeStoredResults(db, { pledgeIds: r.changedPledgeIds });
-    opts.log?.(`import ${id}: ${JSON.stringify(r.counts)}; results of ${results.pledges} pledge(s) recomputed`);
+    opts.log?.(
+      `import ${id}: ${JSON.stringify(r.counts)}; results of ${results.pledges} pledge(s) recomputed`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: "done", counts: r.counts };
   } catch (e) {

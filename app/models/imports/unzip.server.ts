@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import { IMPORT_FILES, type ImportProblem, MAX_FILE_BYTES } from "./format";
 
@@ -73,7 +73,8 @@ export async function unzipImport(
           if (name.endsWith("/") || !(IMPORT_FILES as readonly string[]).includes(base)) return;
           if (files.includes(base)) throw refuse(zipName, "zipDuplicate", { value: base });
           // The header's sizes may lie: the counting below is what holds.
-          if (entry.uncompressedSize > maxEntry) throw refuse(base, "tooLarge", { size: gib(entry.uncompressedSize) });
+          if (entry.uncompressedSize > maxEntry)
+            throw refuse(base, "tooLarge", { size: gib(entry.uncompressedSize) });
           const stream = await new Promise<NodeJS.ReadableStream>((res, rej) =>
             zip.openReadStream(entry, (err, s) => (err || !s ? rej(err) : res(s))),
           );

@@ -56,7 +56,12 @@ function inPieces(request: Request, size = 64 * 1024): Request {
       return reader.cancel(reason);
     },
   });
-  return new Request(request.url, { method: request.method, headers: request.headers, body, duplex: "half" } as RequestInit);
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 export type ReceivedUpload =
@@ -86,7 +91,9 @@ export async function receiveImportUpload(request: Request, dataDir: string): Pr
     if (e instanceof MaxPartSizeExceededError) return { ok: false, form: null, error: "tooLarge" };
     throw e;
   }
-  const files = fs.readdirSync(incoming).map((name) => ({ name, bytes: fs.statSync(path.join(incoming, name)).size }));
+  const files = fs
+    .readdirSync(incoming)
+    .map((name) => ({ name, bytes: fs.statSync(path.join(incoming, name)).size }));
   const nonEmpty = files.filter((f) => f.bytes > 0);
   if (nonEmpty.length === 0) {
     fs.rmSync(incoming, { recursive: true, force: true });
