@@ -8,6 +8,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
+import { bodyReadError } from "../../utils/body.server";
 import { IMPORT_FILES, MAX_FILE_BYTES } from "./format";
 import { importDir, importsRoot } from "./registry-imports.server";
 
@@ -89,7 +90,8 @@ export async function receiveImportUpload(request: Request, dataDir: string): Pr
   } catch (e) {
     fs.rmSync(incoming, { recursive: true, force: true });
     if (e instanceof MaxPartSizeExceededError) return { ok: false, form: null, error: "tooLarge" };
-    throw e;
+    // A malformed body, or one past the web server's cap: 400 or 413, nothing of it kept.
+    throw bodyReadError(e);
   }
   const files = fs
     .readdirSync(incoming)
