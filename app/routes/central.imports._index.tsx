@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary } from "~/components/forms";
 import { recordAudit } from "~/models/audit/audit.server";
+import { UPLOAD_FIELD } from "~/models/imports/format";
 import {
   createRegistryImport,
   enqueueRegistryImport,
@@ -11,12 +12,7 @@ import {
   markQueueDown,
   viewRegistryImport,
 } from "~/models/imports/registry-imports.server";
-import {
-  adoptUpload,
-  discardUpload,
-  receiveImportUpload,
-  UPLOAD_FIELD,
-} from "~/models/imports/upload.server";
+import { adoptUpload, discardUpload, receiveImportUpload } from "~/models/imports/upload.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { assertFormContentType } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
@@ -80,7 +76,6 @@ export default function CentralImports() {
   const { t, i18n } = useTranslation();
   const { imports } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   const f = formats(i18n.language);
   return (
     <div className="container">
@@ -89,7 +84,8 @@ export default function CentralImports() {
       <p>{t("registryImport.page.formatNote")}</p>
       <h2>{t("registryImport.page.formTitle")}</h2>
       <ErrorSummary errors={{}} labels={{}} formError={actionData?.error ?? null} />
-      <Form method="post" encType="multipart/form-data" reloadDocument>
+      {/* A plain form: the browser streams the files; Remix's <Form> would not help an upload. */}
+      <form method="post" encType="multipart/form-data">
         <CsrfInput />
         <div className="field">
           <label htmlFor="import-files">{t("registryImport.page.filesLabel")}</label>
@@ -106,10 +102,8 @@ export default function CentralImports() {
             aria-describedby="import-files-hint"
           />
         </div>
-        <button type="submit" disabled={busy}>
-          {t("registryImport.page.submit")}
-        </button>
-      </Form>
+        <button type="submit">{t("registryImport.page.submit")}</button>
+      </form>
       <h2>{t("registryImport.page.listTitle")}</h2>
       {imports.length === 0 ? (
         <p>{t("registryImport.page.none")}</p>

@@ -3,6 +3,9 @@
  * Pure: the checks of one row live in checks.ts, the reading in csv-stream.server.ts.
  */
 
+/** The upload form's field that carries the files (the page and the action; browser-safe). */
+export const UPLOAD_FIELD = "files";
+
 /** A file larger than this is refused before a byte of it is read. */
 export const MAX_FILE_BYTES = 1024 ** 3;
 /** A refused load lists at most this many errors (all of them are counted). */

@@ -9,7 +9,7 @@ import {
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
 import { bodyReadError } from "../../utils/body.server";
-import { IMPORT_FILES, MAX_FILE_BYTES } from "./format";
+import { IMPORT_FILES, MAX_FILE_BYTES, UPLOAD_FIELD } from "./format";
 import { importDir, importsRoot } from "./registry-imports.server";
 
 /*
@@ -17,9 +17,6 @@ import { importDir, importsRoot } from "./registry-imports.server";
  * disk under DATA_DIR/imports/ as it arrives, never held in the web process's memory; a part over
  * MAX_FILE_BYTES ends the upload. Text fields (the CSRF token) are small and kept in memory.
  */
-
-/** The form field that carries the files. */
-export const UPLOAD_FIELD = "files";
 
 /** An accepted file name: one of the import's six, or a .zip. */
 export function acceptedName(filename: string | undefined): string | null {
