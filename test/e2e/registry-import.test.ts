@@ -99,4 +99,36 @@ describe("registry import on /central/imports (issue 12)", () => {
       await js.context.cleanup();
     }
   }, 90_000);
+
+  it("the web server takes a large upload only from a system administrator (checked before the body is read)", async () => {
+    const base = server.baseUrl;
+    const post = async (username: string) => {
+      const b = await signedInBrowser(base, username);
+      try {
+        const cookies = await b.context.cookies();
+        const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+        const csrf = cookies.find((c) => c.name === "pledge_csrf")!.value;
+        const form = new FormData();
+        form.set("csrf", csrf);
+        // 3 MB: over the default 1 MB cap, far under the import's 1 GiB.
+        form.append(
+          "files",
+          new Blob([`pledge_id,taken_at,value\n${"x".repeat(3 * 1024 * 1024)}\n`]),
+          "readings.csv",
+        );
+        const res = await fetch(`${base}/central/imports?index`, {
+          method: "POST",
+          headers: { Cookie: cookie, Origin: base },
+          body: form,
+          redirect: "manual",
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        return res.status;
+      } finally {
+        await b.context.cleanup();
+      }
+    };
+    expect(await post("admin.immd")).toBe(413);
+    expect(await post("sysadmin")).toBe(302);
+  }, 90_000);
 });
