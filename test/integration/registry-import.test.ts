@@ -383,6 +383,20 @@ describe.each(DB_KINDS)("registry import of a folder [%s]", (kind) => {
     );
   });
 
+  it("refuses transactions for a stored pledge measured by complaint cases", async () => {
+    await refused(
+      {
+        edit: {
+          "transactions.csv": (l) => [
+            ...l,
+            "GPA-PROPERTY-COMPLAINTS,2025-02-03T09:00:00+08:00,2025-02-04T09:00:00+08:00",
+          ],
+        },
+      },
+      { file: "transactions.csv", line: 6, column: "pledge_id", en: /GPA-PROPERTY-COMPLAINTS.*cases/ },
+    );
+  });
+
   it("refuses when a bad row comes last in the last file: nothing of the good files is stored", async () => {
     const errors = await refused(
       { edit: { "readings.csv": (l) => [...l, "TSTD-WATER,2025-02-15T10:00:00+08:00,abc"] } },

@@ -12,6 +12,22 @@ import type { Row } from "./table.server";
 
 export type ActivityFile = "transactions.csv" | "survey_responses.csv" | "readings.csv";
 
+/**
+ * What a pledge takes activity as: its target kind, or "timeliness (cases)" for a timeliness
+ * pledge measured by complaint cases (which takes no transactions).
+ */
+export type ActivityKind = TargetKind | "timeliness (cases)";
+
+/** The stored version's activity kind. */
+export function activityKindOf(v: {
+  target_kind: TargetKind;
+  timeliness_source: string | null;
+}): ActivityKind {
+  return v.target_kind === "timeliness" && v.timeliness_source !== "transactions"
+    ? "timeliness (cases)"
+    : v.target_kind;
+}
+
 /** The kind of pledge each activity file belongs to. */
 export const KIND_OF_FILE: Record<ActivityFile, TargetKind> = {
   "transactions.csv": "timeliness",
@@ -32,7 +48,7 @@ export function checkActivityRow(
   file: ActivityFile,
   get: Row,
   line: number,
-  kindOf: (pledge: string) => TargetKind | undefined,
+  kindOf: (pledge: string) => ActivityKind | undefined,
 ): { ok: true; item: ActivityItem } | { ok: false; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const pledge = get("pledge_id").trim();

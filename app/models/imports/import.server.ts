@@ -2,7 +2,7 @@ import type { Db } from "../../../db/client";
 import { tFor } from "../../utils/meta";
 import { recordAudit } from "../audit/audit.server";
 import { hkDate } from "../calendar/time";
-import { type ActivityFile, checkActivityRow } from "./activity";
+import { type ActivityFile, activityKindOf, checkActivityRow } from "./activity";
 import { ACTIVITY_FILES, type ImportError, type ImportFile, type ImportProblem } from "./format";
 import { activityTargets, loadActivityFile } from "./load-activity.server";
 import { loadRegistry } from "./load-registry.server";
@@ -130,8 +130,10 @@ export async function runImport(
   let fileStart = Date.now();
   const reg = await readRegistry(db, files, problems, onBytes, onRows);
   opts.onFileDone?.({ file: "registry", pass: "check", rows: progress.rowsRead, ms: Date.now() - fileStart });
-  const kindOf = (code: string) =>
-    reg.pledges.get(code)?.kind ?? reg.stored.pledges.get(code)?.version.target_kind;
+  const kindOf = (code: string) => {
+    const stored = reg.stored.pledges.get(code);
+    return reg.pledges.get(code)?.kind ?? (stored ? activityKindOf(stored.version) : undefined);
+  };
   if (!problems.count) {
     for (const file of ACTIVITY_FILES) {
       const f = files.get(file);

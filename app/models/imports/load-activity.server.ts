@@ -1,9 +1,15 @@
 import type { Db } from "../../../db/client";
-import type { TargetKind } from "../../../db/schema";
 import { hkDate, hkMonth, nowIso } from "../calendar/time";
 import { departmentClosureDates } from "../cases/deadlines.server";
 import { type TransactionRow, transactionRow } from "../pledges/transactions.server";
-import { type ActivityFile, type ActivityItem, checkActivityRow, NaturalKeys } from "./activity";
+import {
+  type ActivityFile,
+  type ActivityItem,
+  type ActivityKind,
+  activityKindOf,
+  checkActivityRow,
+  NaturalKeys,
+} from "./activity";
 import { IMPORT_QUESTION_KEY } from "./load-registry.server";
 import { storedRegistry } from "./registry.server";
 import { eachRow, Problems } from "./table.server";
@@ -21,7 +27,7 @@ const CHUNK = 2000;
 interface Target {
   pledgeId: number;
   departmentId: number;
-  kind: TargetKind;
+  kind: ActivityKind;
   transactionType: string | null;
   survey: { id: number; versionId: number; questionId: number; questionKey: string } | null;
 }
@@ -48,7 +54,7 @@ export async function activityTargets(trx: Db): Promise<Map<string, Target>> {
     out.set(p.code, {
       pledgeId: p.id,
       departmentId: p.departmentId,
-      kind: v.target_kind,
+      kind: activityKindOf(v),
       transactionType: v.timeliness_source === "transactions" ? v.transaction_type : null,
       survey: q
         ? {
