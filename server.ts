@@ -6,6 +6,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { MAX_FILE_BYTES } from "./app/models/imports/format";
+import { lookupSession } from "./app/models/staff/sessions.server";
 import { CSRF_COOKIE, readCookie, sessionCookie } from "./app/utils/cookies.server";
 import { csrfCookieHeader, isWellFormedCsrfToken, newCsrfToken } from "./app/utils/csrf.server";
 import { type Env, loadEnv } from "./app/utils/env.server";
@@ -24,6 +26,13 @@ function bodyLimits(env: Env): BodyLimitRule[] {
     { path: /^\/complaints\/new$/, bytes: atLeast(16 * 1024 * 1024) },
     // A CSV import: only a department administrator's browser may send 20 MB.
     { path: /^\/admin\/pledges\/\d+\/import$/, bytes: atLeast(20 * 1024 * 1024), staffOnly: true },
+    // A government's registry import (a .zip or the CSV files): 1 GiB, only for a system administrator.
+    {
+      path: /^\/central\/imports\/?$/,
+      bytes: atLeast(MAX_FILE_BYTES + 1024 * 1024),
+      staffOnly: true,
+      roles: ["system_admin"],
+    },
   ];
 }
 
@@ -48,9 +57,14 @@ export async function createApp(env: Env, services: Services, build: ServerBuild
         const token = await sessionCookie(env)
           .parse(req.headers.cookie ?? null)
           .catch(() => null);
-        return typeof token === "string" && token
-          ? { bytes: rule.bytes }
-          : { bytes: env.BODY_LIMIT_BYTES, readFirst: true };
+        if (typeof token !== "string" || !token) return { bytes: env.BODY_LIMIT_BYTES, readFirst: true };
+        if (rule.roles) {
+          // Checked against the database before a byte of the body is read (the route checks again).
+          const found = await lookupSession(services.db, token, env.SESSION_IDLE_MINUTES).catch(() => null);
+          if (found?.status !== "valid" || !rule.roles.includes(found.user.role))
+            return { bytes: env.BODY_LIMIT_BYTES, readFirst: true };
+        }
+        return { bytes: rule.bytes };
       },
       getLoadContext(req, res) {
         // Double-submit CSRF cookie: every browser gets a token before its first form.

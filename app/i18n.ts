@@ -9,6 +9,7 @@ import enMail from "./locales/en/mail.json";
 import enPledges from "./locales/en/pledges.json";
 import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
 import enQueues from "./locales/en/queues.json";
+import enRegistryImport from "./locales/en/registryImport.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
 import enStaffAccount from "./locales/en/staffAccount.json";
@@ -25,6 +26,7 @@ import zhMail from "./locales/zh-HK/mail.json";
 import zhPledges from "./locales/zh-HK/pledges.json";
 import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
 import zhQueues from "./locales/zh-HK/queues.json";
+import zhRegistryImport from "./locales/zh-HK/registryImport.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
 import zhStaffAccount from "./locales/zh-HK/staffAccount.json";
@@ -59,6 +61,7 @@ export const resources = {
       ...enDepartmentsAdmin,
       ...enStaffAccount,
       ...enStoredResults,
+      ...enRegistryImport,
     },
   },
   "zh-HK": {
@@ -79,6 +82,7 @@ export const resources = {
       ...zhDepartmentsAdmin,
       ...zhStaffAccount,
       ...zhStoredResults,
+      ...zhRegistryImport,
     },
   },
 } as const;

@@ -135,6 +135,7 @@ export interface Database {
   department_settings: DepartmentSettingsTable;
   pledge_results: PledgeResultTable;
   pledge_results_stale: PledgeResultStaleTable;
+  registry_imports: RegistryImportTable;
 }
 
 /** A rate-limit window kept in the database while Redis is down (app/models/rate-limits/windows.server.ts). */
@@ -240,6 +241,8 @@ export interface SurveyResponseTable {
   /** the staff member who keyed in a paper form */
   entered_by: number | null;
   batch_id: number | null;
+  /** a natural key of a response loaded by the registry import (null otherwise): re-loading inserts nothing */
+  import_key: Generated<string | null>;
 }
 export type SurveyResponse = Selectable<SurveyResponseTable>;
 
@@ -569,6 +572,8 @@ export interface QualityReadingTable {
   entered_by: number | null;
   import_id: number | null;
   created_at: string;
+  /** a natural key of a reading loaded by the registry import (null otherwise) */
+  import_key: Generated<string | null>;
 }
 
 export interface DataImportTable {
@@ -703,3 +708,25 @@ export interface PledgeResultStaleTable {
   month: string | null;
   marked_at: string;
 }
+// ---- Registry import (issue 12) ----
+
+export type RegistryImportStatus = "queued" | "validating" | "loading" | "done" | "refused" | "failed";
+
+/** One import of a government's folder (app/models/imports/), its progress and its errors. */
+export interface RegistryImportTable {
+  id: Generated<number>;
+  status: RegistryImportStatus;
+  /** JSON: the file names as uploaded */
+  files: string;
+  rows_read: Generated<number>;
+  rows_stored: Generated<number>;
+  total_bytes: Generated<number>;
+  bytes_read: Generated<number>;
+  /** JSON of a refused or failed load's errors, as keys and values (translated when shown) */
+  errors: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  created_by: number | null;
+}
+export type RegistryImport = Selectable<RegistryImportTable>;

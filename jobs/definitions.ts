@@ -1,6 +1,11 @@
 import { type JobsOptions, UnrecoverableError } from "bullmq";
 import { z } from "zod";
-import { DEFAULT_JOB_OPTIONS, QUEUES, type QueueName } from "../app/models/queues/definitions";
+import {
+  DEFAULT_JOB_OPTIONS,
+  QUEUES,
+  type QueueName,
+  REGISTRY_IMPORT_JOB,
+} from "../app/models/queues/definitions";
 
 /**
  * Every job the worker runs, as a definition: its name (domain.verb), its queue, its payload (a
@@ -33,6 +38,8 @@ export const JOBS = {
   resultsRefresh: "results.refresh",
   /** maintenance queue, nightly at 03:30 HK: recompute every stored pledge result */
   resultsNightly: "results.nightly",
+  /** imports queue: load a government's uploaded folder (app/models/imports/registry-imports.server.ts) */
+  registryImport: REGISTRY_IMPORT_JOB,
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -58,6 +65,8 @@ export const DepartmentReportPayload = z
 export const GovernmentReportPayload = z.object({ month: Month }).strict();
 /** backup.nightly: nothing; what to back up comes from the worker's environment. */
 export const BackupPayload = z.object({}).strict();
+/** registry.import: the registry_imports row to run (the files are under DATA_DIR/imports/<id>/). */
+export const RegistryImportPayload = z.object({ importId: z.number().int().positive() }).strict();
 /**
  * The 20-second, daily and nightly runs that read all their work from the database: whatever
  * the scheduler (or someone) put in the payload is not looked at.
@@ -68,6 +77,7 @@ export type MonthlyPayload = z.infer<typeof MonthlyPayload>;
 export type DepartmentReportPayload = z.infer<typeof DepartmentReportPayload>;
 export type GovernmentReportPayload = z.infer<typeof GovernmentReportPayload>;
 export type BackupPayload = z.infer<typeof BackupPayload>;
+export type RegistryImportPayload = z.infer<typeof RegistryImportPayload>;
 
 // ---- Definitions ----
 
@@ -163,6 +173,14 @@ export const JOB_DEFINITIONS = {
     payload: Unused,
     options: DEFAULT_JOB_OPTIONS,
     schedule: { id: "results-nightly", pattern: "30 3 * * *" },
+  }),
+  // Added by /central/imports; one at a time (one SQLite writer). A second attempt is safe: the
+  // load is all or nothing, and a finished import is not run again.
+  [JOBS.registryImport]: define({
+    name: JOBS.registryImport,
+    queue: QUEUES.imports,
+    payload: RegistryImportPayload,
+    options: { ...DEFAULT_JOB_OPTIONS, attempts: 2 },
   }),
 } satisfies { [N in JobName]: JobDefinition<N> };
 

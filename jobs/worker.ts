@@ -21,7 +21,12 @@ export interface RunningWorker {
 }
 
 /** Per-queue concurrency: report jobs are heavy database reads (one SQLite writer, two cores). */
-export const CONCURRENCY: Record<string, number> = { reports: 2, notifications: 2, maintenance: 1 };
+export const CONCURRENCY: Record<string, number> = {
+  reports: 2,
+  notifications: 2,
+  maintenance: 1,
+  imports: 1,
+};
 
 export async function startWorker(options: {
   redisUrl: string;

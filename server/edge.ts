@@ -138,6 +138,8 @@ export interface BodyLimitRule {
   bytes: number;
   /** the larger cap only for a request with a validly signed staff session cookie */
   staffOnly?: boolean;
+  /** with staffOnly: the larger cap only when that session is live and its user has one of these roles */
+  roles?: readonly string[];
 }
 
 /**

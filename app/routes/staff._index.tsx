@@ -139,6 +139,14 @@ export default function StaffHome() {
             <p>{t("departmentsAdmin.homeBody")}</p>
           </li>
         ) : null}
+        {data.role === "system_admin" ? (
+          <li className="card">
+            <h3>
+              <Link to="/central/imports">{t("registryImport.page.homeTitle")}</Link>
+            </h3>
+            <p>{t("registryImport.page.homeBody")}</p>
+          </li>
+        ) : null}
         {data.canManageStaff ? (
           <>
             <li className="card">

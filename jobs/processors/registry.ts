@@ -3,6 +3,7 @@ import { hkDate } from "../../app/models/calendar/time";
 import { isWorkingDay } from "../../app/models/calendar/working-days";
 import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { remindDueCases } from "../../app/models/cases/reminders.server";
+import { runRegistryImport } from "../../app/models/imports/registry-imports.server";
 import { sendPendingEmails } from "../../app/models/outbox/delivery.server";
 import { escalateNotifications } from "../../app/models/outbox/escalation.server";
 import {
@@ -122,6 +123,9 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
         throw new Error("The nightly backup needs DATABASE_URL, DATA_DIR, BACKUP_DIR and BACKUP_KEEP");
       return runNightlyBackup({ DATABASE_URL, DATA_DIR, BACKUP_DIR, BACKUP_KEEP, PII_KEY }, ctx);
     },
+    // A government's folder uploaded on /central/imports: unpack, check, load, recompute results.
+    [JOBS.registryImport]: async (data, ctx) =>
+      runRegistryImport(db, { dataDir: env.DATA_DIR, importId: data.importId, log: ctx.log }),
     // 03:00 Hong Kong time: what the retention periods no longer allow (retention/purge.server.ts).
     [JOBS.retentionPurge]: async (_data, ctx) => {
       const r = await purgeExpired(

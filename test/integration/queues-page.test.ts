@@ -85,6 +85,7 @@ describe.each(DB_KINDS)("/admin/queues on a real Redis (own key prefix) [%s]", (
     if (data.overview.state !== "up") return;
     expect(data.redisHelp).toBeNull();
     expect(data.overview.queues.map((q) => q.name).sort()).toEqual([
+      "imports",
       "maintenance",
       "notifications",
       "reports",

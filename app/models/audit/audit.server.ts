@@ -63,7 +63,9 @@ export type AuditAction =
   | "staff.email-change-requested"
   | "staff.email-change"
   | "staff.import"
-  | "department-settings.update";
+  | "department-settings.update"
+  | "registry.import"
+  | "registry.upload";
 
 export interface AuditInput {
   action: AuditAction;

@@ -10,7 +10,12 @@ export const QUEUES = {
   notifications: "notifications",
   /** nightly housekeeping: retention (and other nightly jobs) */
   maintenance: "maintenance",
+  /** registry imports (issue 12): long, one at a time */
+  imports: "imports",
 } as const;
+
+/** The job the central imports page adds (jobs/definitions.ts defines it for the worker). */
+export const REGISTRY_IMPORT_JOB = "registry.import";
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /**
