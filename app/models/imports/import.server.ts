@@ -74,7 +74,7 @@ export function listedProblems(problems: Problems): ImportProblem[] {
   ];
 }
 
-/** Checks the folder's files, then loads them in one transaction; refused with every problem found. */
+/** Checks the folder's files, then stores them (ADR 0014); refused with every problem found. */
 export async function importGovernment(
   db: Db,
   dir: string,
@@ -181,9 +181,14 @@ export async function runImport(
     (n, f) => n + (files.get(f)?.bytes ?? 0),
     0,
   );
-  const result = await db.transaction().execute(async (trx) => {
+  // The registry (thousands of rows) in one transaction; the activity in batches of its own (ADR
+  // 0014): everything was checked above, so a bad file has stored nothing, and a load cut short
+  // (a crash) is completed by loading the same folder again, the stored rows skipped by their keys.
+  // One transaction for 800,000 rows would hold SQLite's write lock for a minute, and the
+  // citizens' complaints and survey answers written meanwhile would fail.
+  const result = await (async (trx: Db) => {
     fileStart = Date.now();
-    const written = await loadRegistry(trx, reg, hkDate(now), now);
+    const written = await trx.transaction().execute((t) => loadRegistry(t, reg, hkDate(now), now));
     opts.onFileDone?.({ file: "registry", pass: "store", rows: written.pledges, ms: Date.now() - fileStart });
     progress.bytesRead += registryBytes;
     progress.rowsStored += written.departments + written.services + written.pledges;
@@ -224,7 +229,7 @@ export async function runImport(
       });
     }
     return { counts, changedPledgeIds: [...changed].sort((a, b) => a - b), unchanged };
-  });
+  })(db);
   report(true);
   return { ok: true, ...result };
 }

@@ -76,7 +76,7 @@ type Batch = { rows: ActivityItem[]; keys: string[] };
  * fails its check here (the file changed since it was validated) aborts the load.
  */
 export async function loadActivityFile(
-  trx: Db,
+  db: Db,
   file: ActivityFile,
   filePath: string,
   targets: Map<string, Target>,
@@ -93,7 +93,10 @@ export async function loadActivityFile(
   const flush = async () => {
     const b = batch;
     batch = { rows: [], keys: [] };
-    const n = await writeBatch(trx, file, b, targets, closures, createdAt, pledgeIds);
+    // Each batch commits on its own: a short write lock (ADR 0014), all of a batch or none of it.
+    const n = await db
+      .transaction()
+      .execute((t) => writeBatch(t, file, b, targets, closures, createdAt, pledgeIds));
     stored += n;
     progress.onStored(n);
   };
