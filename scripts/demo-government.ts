@@ -48,7 +48,8 @@ runCli("demo:government", async () => {
     USAGE,
   );
   const end = values.end ?? lastCompleteMonth();
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(end)) throw new UsageError(`--end must be a month as YYYY-MM.\n${USAGE}`);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(end))
+    throw new UsageError(`--end must be a month as YYYY-MM.\n${USAGE}`);
   const departments = whole("departments", values.departments, 75, 1, 1000);
   const options = {
     departments,
@@ -84,7 +85,9 @@ runCli("demo:government", async () => {
     });
     if (!loaded.ok) {
       for (const e of loaded.errors)
-        console.error(`${e.file}${e.line ? `, line ${e.line}` : ""}${e.column ? `, ${e.column}` : ""}: ${e.message}`);
+        console.error(
+          `${e.file}${e.line ? `, line ${e.line}` : ""}${e.column ? `, ${e.column}` : ""}: ${e.message}`,
+        );
       console.error("Nothing was stored.");
       return 1;
     }

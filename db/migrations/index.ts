@@ -15,8 +15,8 @@ import * as m20261206T1200 from "./20261206T1200-outbox-complainant";
 import * as m20261206T1300 from "./20261206T1300-drop-bench-rows";
 import * as m20261206T1500 from "./20261206T1500-departments-admin";
 import * as m20261207T0100 from "./20261207T0100-staff-tokens";
-import * as m20261207T0300 from "./20261207T0300-stored-results";
 import * as m20261207T0200 from "./20261207T0200-registry-imports";
+import * as m20261207T0300 from "./20261207T0300-stored-results";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {

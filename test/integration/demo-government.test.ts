@@ -34,7 +34,8 @@ const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const holidays = new Set<string>();
 for (let y = 2020; y <= 2027; y++)
-  for (const h of new Holidays("HK").getHolidays(y)) if (h.type === "public") holidays.add(h.date.slice(0, 10));
+  for (const h of new Holidays("HK").getHolidays(y))
+    if (h.type === "public") holidays.add(h.date.slice(0, 10));
 /** Days after `from` up to and including `to`: every day, or Monday–Friday that are not holidays. */
 function daysBetween(from: string, to: string, working: boolean): number {
   let n = 0;
@@ -97,7 +98,7 @@ function expectedFigures(dir: string) {
       }
       if (total === 0) continue;
       withResult++;
-      if (ok * 100 >= Math.round(standard(p, months[11]!).share * 1000) / 10 * total) met++;
+      if (ok * 100 >= (Math.round(standard(p, months[11]!).share * 1000) / 10) * total) met++;
     }
     return { from: months[0], to: months[11], withResult, met };
   });
@@ -158,7 +159,14 @@ describe.each(DB_KINDS)("the demo government's overview [%s]", (kind) => {
       );
       const shares = o.shares as Record<string, { count: number; total: number }>;
       const names = { newService: "new" } as const;
-      for (const key of ["external", "efficiency", "strengthened", "newService", "retired", "changed"] as const)
+      for (const key of [
+        "external",
+        "efficiency",
+        "strengthened",
+        "newService",
+        "retired",
+        "changed",
+      ] as const)
         expect([key, shares[key]!.count, shares[key]!.total]).toEqual([
           key,
           want[key === "newService" ? names[key] : key],
