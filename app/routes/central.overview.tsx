@@ -120,7 +120,7 @@ export default function CentralOverview() {
             aria-invalid={error ? true : undefined}
           />
         </div>
-        <button type="submit">{t("storedResults.overview.show")}</button>
+        <button type="submit" className="button secondary">{t("storedResults.overview.show")}</button>
       </Form>
 
       {o ? (
