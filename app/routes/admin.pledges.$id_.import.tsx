@@ -21,7 +21,7 @@ import {
 import { importTransactions } from "~/models/pledges/transactions-import.server";
 import { currentVersion, dataKind } from "~/models/pledges/view.server";
 import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
-import { assertFormContentType, bodyReadError, readForm } from "~/utils/body.server";
+import { assertFormContentType, bodyReadError, inPieces, readForm } from "~/utils/body.server";
 import { assertCsrf, assertSameOrigin } from "~/utils/csrf.server";
 import { formats } from "~/utils/formats";
 import { badRequest, notFound } from "~/utils/http.server";
@@ -64,43 +64,6 @@ type ActionResult = {
   filename: string;
   formError?: string;
 };
-
-/**
- * The body in pieces of at most 64 KB. Remix's multipart parser (@web3-storage/multipart-parser)
- * spreads every CRLF-separated piece of a chunk into one function call, so a chunk holding a whole
- * CSV file of 100,000 CRLF lines overflows the stack. A socket delivers 64 KB chunks, but a body
- * handed over in one piece (by a proxy, an adapter or a test) would not.
- */
-function inPieces(request: Request, size = 64 * 1024): Request {
-  const reader = request.body!.getReader();
-  let pending = new Uint8Array(0);
-  let offset = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      while (offset >= pending.length) {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          return;
-        }
-        pending = value;
-        offset = 0;
-      }
-      const end = Math.min(offset + size, pending.length);
-      controller.enqueue(pending.subarray(offset, end));
-      offset = end;
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body,
-    duplex: "half",
-  } as RequestInit);
-}
 
 /** The form, from a multipart upload (a file or a paste) or an ordinary form post (a paste). */
 async function readImportForm(request: Request): Promise<FormData> {

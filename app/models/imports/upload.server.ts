@@ -8,7 +8,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
 } from "@remix-run/node";
-import { bodyReadError } from "../../utils/body.server";
+import { bodyReadError, inPieces } from "../../utils/body.server";
 import { IMPORT_FILES, MAX_FILE_BYTES, UPLOAD_FIELD } from "./format";
 import { importDir, importsRoot } from "./registry-imports.server";
 
@@ -24,42 +24,6 @@ export function acceptedName(filename: string | undefined): string | null {
   if ((IMPORT_FILES as readonly string[]).includes(base)) return base;
   if (/^[\p{L}\p{N} ._()-]{1,100}\.zip$/u.test(base)) return "upload.zip";
   return null;
-}
-
-/**
- * The body in pieces of at most 64 KB: Remix's multipart parser spreads every CRLF-separated
- * piece of a chunk into one call, so a chunk holding a whole CSV file overflows the stack (as
- * admin.pledges.$id_.import.tsx found).
- */
-function inPieces(request: Request, size = 64 * 1024): Request {
-  const reader = request.body!.getReader();
-  let pending = new Uint8Array(0);
-  let offset = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      while (offset >= pending.length) {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          return;
-        }
-        pending = value;
-        offset = 0;
-      }
-      const end = Math.min(offset + size, pending.length);
-      controller.enqueue(pending.subarray(offset, end));
-      offset = end;
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body,
-    duplex: "half",
-  } as RequestInit);
 }
 
 export type ReceivedUpload =
