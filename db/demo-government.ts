@@ -33,8 +33,8 @@ export interface GovernmentFiles {
 
 const TOPICS: [string, string][] = [
   ["Lands", "地政"],
-  ["Water Supplies", "水務"],
-  ["Transport", "運輸"],
+  ["Agriculture", "漁農"],
+  ["Civil Aviation", "民航"],
   ["Housing", "房屋"],
   ["Health", "衞生"],
   ["Labour", "勞工"],
