@@ -3,7 +3,7 @@
  * registry (and `timeliness`, the shape of a timeliness pledge). seed-pledges.ts publishes them
  * and gives them twelve months of activity.
  */
-import type { VersionFields } from "../app/models/pledges/registry.server";
+import { NO_TARGET_FIELDS, type VersionFields } from "../app/models/pledges/registry.server";
 
 export interface AnnexPledge {
   code: string;
@@ -12,22 +12,7 @@ export interface AnnexPledge {
   fields: VersionFields;
 }
 
-const base = {
-  timeliness_source: null,
-  case_step: null,
-  transaction_type: null,
-  days: null,
-  day_unit: null,
-  survey_id: null,
-  question_key: null,
-  measure_en: null,
-  measure_zh: null,
-  measure_unit: null,
-  comparator: null,
-  threshold: null,
-  plausible_min: null,
-  plausible_max: null,
-} as const;
+const base = NO_TARGET_FIELDS;
 
 export function timeliness(
   en: string,

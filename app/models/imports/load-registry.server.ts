@@ -1,7 +1,7 @@
 import type { Db } from "../../../db/client";
 import type { ChangeReason, PledgeVersion } from "../../../db/schema";
 import { nowIso } from "../calendar/time";
-import type { VersionFields } from "../pledges/registry.server";
+import { NO_TARGET_FIELDS, type VersionFields } from "../pledges/registry.server";
 import { randomCode } from "../surveys/authoring.server";
 import { type PledgeRow, type Registry, type StoredPledge, serviceKey } from "./registry.server";
 
@@ -33,20 +33,7 @@ function fieldsOf(p: PledgeRow, previous: boolean, surveyId: number | null): Ver
     category: p.category,
     target_kind: p.kind,
     target_share: share,
-    timeliness_source: null,
-    case_step: null,
-    transaction_type: null,
-    days: null,
-    day_unit: null,
-    survey_id: null,
-    question_key: null,
-    measure_en: null,
-    measure_zh: null,
-    measure_unit: null,
-    comparator: null,
-    threshold: null,
-    plausible_min: null,
-    plausible_max: null,
+    ...NO_TARGET_FIELDS,
     min_sample: 1,
   };
   if (p.kind === "timeliness")

@@ -23,6 +23,24 @@ export type VersionFields = Omit<
   | "effective_to"
 >;
 
+/** A version's target columns, all empty: a kind of target fills in its own (the seed, the import). */
+export const NO_TARGET_FIELDS = {
+  timeliness_source: null,
+  case_step: null,
+  transaction_type: null,
+  days: null,
+  day_unit: null,
+  survey_id: null,
+  question_key: null,
+  measure_en: null,
+  measure_zh: null,
+  measure_unit: null,
+  comparator: null,
+  threshold: null,
+  plausible_min: null,
+  plausible_max: null,
+} as const satisfies Partial<VersionFields>;
+
 /** Form input → version columns (only the columns of the chosen kind of target are kept). */
 export function versionFields(input: PledgeVersionInput): VersionFields {
   const t = input.targetKind;
