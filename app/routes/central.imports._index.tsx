@@ -102,7 +102,9 @@ export default function CentralImports() {
             aria-describedby="import-files-hint"
           />
         </div>
-        <button type="submit" className="button">{t("registryImport.page.submit")}</button>
+        <button type="submit" className="button">
+          {t("registryImport.page.submit")}
+        </button>
       </form>
       <h2>{t("registryImport.page.listTitle")}</h2>
       {imports.length === 0 ? (

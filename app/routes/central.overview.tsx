@@ -120,7 +120,9 @@ export default function CentralOverview() {
             aria-invalid={error ? true : undefined}
           />
         </div>
-        <button type="submit" className="button secondary">{t("storedResults.overview.show")}</button>
+        <button type="submit" className="button secondary">
+          {t("storedResults.overview.show")}
+        </button>
       </Form>
 
       {o ? (
