@@ -145,21 +145,15 @@ export async function createStaff(
   const passwordHash = await hashPassword(input.password);
   const now = nowIso();
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto("staff_users")
-      .values({
-        department_id: departmentId,
-        username: input.username.toLowerCase(),
-        display_name: input.displayName,
-        role: input.role,
-        password_hash: passwordHash,
-        is_active: 1,
-        created_at: now,
-        updated_at: now,
-        email: input.email || null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await insertStaffUser(trx, {
+      departmentId,
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      passwordHash,
+      email: input.email || null,
+      now,
+    });
     await recordAudit(trx, {
       action: "staff.create",
       actorUserId: actor.id,
@@ -170,6 +164,41 @@ export async function createStaff(
     });
     return { ok: true as const, id: row.id };
   });
+}
+
+/**
+ * The one INSERT of a staff account, active, username in lower case: by an administrator, from the
+ * command line, or from a department's CSV (import.server.ts). The caller audits it.
+ */
+export async function insertStaffUser(
+  trx: Db,
+  a: {
+    departmentId: number | null;
+    username: string;
+    displayName: string;
+    role: Role;
+    passwordHash: string;
+    email: string | null;
+    language?: string | null;
+    now: string;
+  },
+): Promise<{ id: number }> {
+  return trx
+    .insertInto("staff_users")
+    .values({
+      department_id: a.departmentId,
+      username: a.username.toLowerCase(),
+      display_name: a.displayName,
+      role: a.role,
+      password_hash: a.passwordHash,
+      is_active: 1,
+      created_at: a.now,
+      updated_at: a.now,
+      email: a.email,
+      ...(a.language === undefined ? {} : { language: a.language }),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
 }
 
 /**
@@ -185,21 +214,15 @@ export async function createSystemAdmin(
   const passwordHash = await hashPassword(input.password);
   const now = nowIso();
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto("staff_users")
-      .values({
-        department_id: null,
-        username: input.username.toLowerCase(),
-        display_name: input.displayName,
-        role: "system_admin",
-        password_hash: passwordHash,
-        is_active: 1,
-        created_at: now,
-        updated_at: now,
-        email: input.email || null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await insertStaffUser(trx, {
+      departmentId: null,
+      username: input.username,
+      displayName: input.displayName,
+      role: "system_admin",
+      passwordHash,
+      email: input.email || null,
+      now,
+    });
     await recordAudit(trx, {
       action: "staff.create",
       actorUserId: null,

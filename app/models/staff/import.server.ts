@@ -4,7 +4,7 @@ import { tFor } from "../../utils/meta";
 import { recordAudit } from "../audit/audit.server";
 import { nowIso } from "../calendar/time";
 import { sealForOutbox } from "../outbox/email.server";
-import type { Actor } from "./accounts.server";
+import { type Actor, insertStaffUser } from "./accounts.server";
 import { inLanguage, queueStaffMail, staffLanguage } from "./mail.server";
 import {
   STAFF_IMPORT_COLUMNS,
@@ -150,22 +150,16 @@ export async function importStaff(
   const at = nowIso();
   await db.transaction().execute(async (trx) => {
     for (const r of fresh) {
-      const user = await trx
-        .insertInto("staff_users")
-        .values({
-          department_id: departmentId,
-          username: r.username,
-          display_name: r.name,
-          role: r.role,
-          password_hash: NO_PASSWORD,
-          is_active: 1,
-          created_at: at,
-          updated_at: at,
-          email: r.email,
-          language: r.language ?? null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
+      const user = await insertStaffUser(trx, {
+        departmentId,
+        username: r.username,
+        displayName: r.name,
+        role: r.role,
+        passwordHash: NO_PASSWORD,
+        email: r.email,
+        language: r.language ?? null,
+        now: at,
+      });
       const link = await issueStaffToken(trx, user.id, "invite");
       const message = inLanguage(staffLanguage(r.language), (tr) => ({
         subject: tr("staffAccount.mail.invite.subject"),
