@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { FlowProducer, Queue, Worker } from "bullmq";
 import { bullPrefix, QUEUES, queueOptions } from "../app/models/queues/definitions";
 import { loadEnv } from "../app/utils/env.server";
+import { logger } from "../app/utils/logger.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
 import { requestContext } from "../app/utils/request-context.server";
@@ -60,15 +61,28 @@ export async function startWorker(options: {
       queue,
       async (job) => {
         const processor: Processor | undefined = jobs[job.name];
-        if (!processor) throw new Error(`No processor for job ${queue}/${job.name}`);
         // Every log line written during the job carries its id (app/utils/logger.server.ts).
-        return requestContext.run({ jobId: `${queue}/${job.id}` }, () =>
-          processor(job.data, {
-            jobId: job.id,
-            attempt: job.attemptsMade + 1,
-            log: (m) => void job.log(m),
-          }),
-        );
+        return requestContext.run({ jobId: `${queue}/${job.id}` }, async () => {
+          try {
+            if (!processor) throw new Error(`No processor for job ${queue}/${job.name}`);
+            return await processor(job.data, {
+              jobId: job.id,
+              attempt: job.attemptsMade + 1,
+              log: (m) => void job.log(m),
+            });
+          } catch (e) {
+            logger.warn(
+              {
+                queue,
+                job: job.name,
+                attempt: job.attemptsMade + 1,
+                err: e instanceof Error ? e.message : String(e),
+              },
+              "job failed",
+            );
+            throw e;
+          }
+        });
       },
       {
         connection,

@@ -169,8 +169,9 @@ describe("/metrics", () => {
     // A job no processor knows fails once (one attempt) and is counted.
     const connection = producerConnection(TEST_REDIS_URL);
     const queue = new Queue(QUEUES.maintenance, queueOptions(connection, prefix));
+    let added: { id?: string } = {};
     try {
-      await queue.add("metrics-test.unknown", {}, { attempts: 1 });
+      added = await queue.add("metrics-test.unknown", {}, { attempts: 1 });
     } finally {
       await queue.close();
       connection.disconnect();
@@ -183,6 +184,8 @@ describe("/metrics", () => {
     expect(
       sample(after, `pledge_queue_jobs{queue="${QUEUES.maintenance}",state="failed"}`),
     ).toBeGreaterThanOrEqual(1);
+    // The worker's log line about it carries the job's id.
+    expect(w.output()).toMatch(new RegExp(`"jobId":"${QUEUES.maintenance}/${added.id}".*"msg":"job failed"`));
   }, 60_000);
 
   it("a worker's scrape answers at once while Redis is down, without the queue figures", async () => {
