@@ -430,7 +430,8 @@ async function main() {
 
   const day = date.toISOString().slice(0, 10);
   fs.mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
-  const out = path.join(ROOT, `bench/results/${day}.json`);
+  // A run of some targets (`--only`) keeps the day's full run: it writes beside it.
+  const out = path.join(ROOT, `bench/results/${day}${o.only ? "-only" : ""}.json`);
   fs.writeFileSync(
     out,
     `${JSON.stringify(
