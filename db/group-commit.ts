@@ -38,6 +38,7 @@ export class GroupCommitter {
     this.#scheduled = false;
     const jobs = this.#queue.splice(0, this.#queue.length);
     if (jobs.length === 0) return;
+    if (jobs.length === 1) return this.#runAlone(jobs[0]!);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
       const trx = await this.db.startTransaction().execute();
@@ -73,6 +74,20 @@ export class GroupCommitter {
       if (o.ok) job.resolve(o.value);
       else job.reject(o.error);
     }
+  }
+  /**
+   * A group of one needs no savepoint: its transaction is its own, and a failure rolls back
+   * exactly what a savepoint would have (two statements fewer per write at low concurrency).
+   */
+  async #runAlone(job: Job<unknown>): Promise<void> {
+    let value: unknown;
+    try {
+      value = await this.db.transaction().execute(job.work);
+    } catch (error) {
+      job.reject(error);
+      return;
+    }
+    job.resolve(value);
   }
 }
 

@@ -23,6 +23,10 @@
  * 5. The worker stopped (SIGTERM), this run's Redis keys deleted (its prefix only), the database
  *    deleted unless `--keep` or `--db`.
  *
+ * `--repeats N` times the fan-out N times (a fresh worker and Redis prefix each) and the GROUP BYs
+ * after each; `--json file` writes those figures for `npm run bench`; `--no-profile` skips step 4's
+ * per-department profile.
+ *
  * `--try-index` (repeatable) builds an index on the bench database for this run only and drops it
  * afterwards: to measure a proposed index before writing its migration. `--pg URL` repeats 2–5 on
  * Postgres, on a copy of the same data in a schema of this run's own (dropped afterwards unless
@@ -67,6 +71,12 @@ interface Options {
   tryIndexes: string[];
   /** also measure on Postgres: the same data copied into a schema of this run's own */
   pg: string | null;
+  /** fan-outs to time (each with a worker and Redis prefix of its own), and the GROUP BYs with each */
+  repeats: number;
+  /** skip building every department's report alone in this process (the per-query profile) */
+  noProfile: boolean;
+  /** write the repeated figures here as JSON (for `npm run bench`) */
+  json: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -80,6 +90,9 @@ function parseArgs(argv: string[]): Options {
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     tryIndexes: [],
     pg: null,
+    repeats: 1,
+    noProfile: false,
+    json: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -102,6 +115,9 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--redis") o.redisUrl = value();
     else if (arg === "--try-index") o.tryIndexes.push(value());
     else if (arg === "--pg") o.pg = value();
+    else if (arg === "--repeats") o.repeats = Math.max(1, count());
+    else if (arg === "--no-profile") o.noProfile = true;
+    else if (arg === "--json") o.json = path.resolve(value());
     else throw new Error(`Unknown argument ${arg}`);
   }
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month)) throw new Error("--month must be YYYY-MM");
@@ -1493,10 +1509,36 @@ async function measure(target: Target, o: Options, volume: Volume, dir: string):
 
     // 4. Hand-written SQL over the same month, on a connection of its own, the worker idle.
     const hand = await handWritten(target, o.month);
+    const repeated = {
+      fanOutMs: [f.wallMs],
+      responsesMs: [hand.responses!.best],
+      satisfactionMs: [hand.satisfaction!.best],
+    };
+    // More repeats: each fan-out with a fresh worker and Redis prefix (the job ids are per month),
+    // the hand-written GROUP BYs after each.
+    for (let rep = 1; rep < o.repeats; rep++) {
+      await stopWorker(worker!);
+      await deleteRedisKeys(o.redisUrl, running.prefix!).catch(() => 0);
+      const again = `${prefix}-r${rep}`;
+      running.prefix = again;
+      worker = (await startWorkerProcess(target.url, o, again, workerDataDir)).child;
+      running.worker = worker;
+      const fr = await runFanOut(target.url, o, worker.pid!, again);
+      const hr = await handWritten(target, o.month);
+      repeated.fanOutMs.push(fr.wallMs);
+      repeated.responsesMs.push(hr.responses!.best);
+      repeated.satisfactionMs.push(hr.satisfaction!.best);
+      console.log(
+        `repeat ${rep + 1}: fan-out ${(fr.wallMs / 1000).toFixed(2)} s, GROUP BYs ${hr.responses!.best.toFixed(0)} + ${hr.satisfaction!.best.toFixed(0)} ms`,
+      );
+    }
+    if (o.json)
+      fs.writeFileSync(o.json, `${JSON.stringify({ target: target.kind, month: o.month, ...repeated })}\n`);
 
     // Each department's report built here, one at a time, every query timed: the worker runs two
     // jobs at once on one thread (better-sqlite3 is synchronous), so a job's time counts the other's.
     const alone = new Map<number, Profile>();
+    if (o.noProfile) return;
     for (const d of f.departments) alone.set(d.id, await profileDepartment(target, d.id, o.month));
     const aloneMs = [...alone.values()].map((p) => p.totalMs);
 
@@ -1564,8 +1606,9 @@ async function measure(target: Target, o: Options, volume: Volume, dir: string):
   } finally {
     if (worker) await stopWorker(worker);
     running.worker = null;
-    const deleted = await deleteRedisKeys(o.redisUrl, prefix).catch((e) => {
-      console.log(`  could not delete Redis keys under ${prefix}: ${e instanceof Error ? e.message : e}`);
+    const last = running.prefix ?? prefix;
+    const deleted = await deleteRedisKeys(o.redisUrl, last).catch((e) => {
+      console.log(`  could not delete Redis keys under ${last}: ${e instanceof Error ? e.message : e}`);
       return 0;
     });
     await execOn(

@@ -8,7 +8,6 @@ import { Transform } from "node:stream";
 import {
   type AppLoadContext,
   createReadableStreamFromReadable,
-  createRequestHandler,
   type ServerBuild,
   writeReadableStreamToWritable,
 } from "@remix-run/node";
@@ -18,6 +17,7 @@ import { BodyTooLargeError } from "../app/utils/body.server";
 import { LOCALE_COOKIE, readCookie } from "../app/utils/cookies.server";
 import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
+import { createRouteSubsetHandler } from "../app/utils/route-subsets.server";
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -158,7 +158,8 @@ export function remixHandler(options: {
   limitFor: (req: express.Request) => Promise<{ bytes: number; readFirst?: boolean }>;
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext;
 }): express.RequestHandler {
-  const handle = createRequestHandler(options.build, options.mode);
+  // Each request is matched against only the routes that can match it (ADR 0017).
+  const handle = createRouteSubsetHandler(options.build, options.mode);
   return async (req, res, next) => {
     try {
       const hasBody = req.method !== "GET" && req.method !== "HEAD";

@@ -43,4 +43,36 @@ describe.each(DB_KINDS)("group commit [%s]", (kind) => {
       .execute();
     expect(codes.map((c) => c.code)).toEqual(["GC0", "GC1", "GC2", "GC3", "GC4", "GC6", "GC7", "GC8", "GC9"]);
   });
+
+  it("a write alone in its turn runs in its own transaction: stored when it succeeds, wholly rolled back when it fails", async () => {
+    const committer = new GroupCommitter(t.db);
+    const at = "2026-11-27T00:00:00.000Z";
+    const insert = (trx: typeof t.db, code: string) =>
+      trx.insertInto("departments").values({ code, name_en: code, name_zh: code, created_at: at }).execute();
+    await expect(
+      committer.run(async (trx) => {
+        await insert(trx, "GCA");
+        return "ok";
+      }),
+    ).resolves.toBe("ok");
+    await expect(
+      committer.run(async (trx) => {
+        await insert(trx, "GCB");
+        await insert(trx, "GCA");
+      }),
+    ).rejects.toThrow();
+    await expect(
+      committer.run(async (trx) => {
+        await insert(trx, "GCC");
+        return 3;
+      }),
+    ).resolves.toBe(3);
+    const codes = await t.db
+      .selectFrom("departments")
+      .select("code")
+      .where("code", "like", "GC%")
+      .orderBy("code")
+      .execute();
+    expect(codes.map((c) => c.code)).toEqual(["GCA", "GCC"]);
+  });
 });
