@@ -29,6 +29,20 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        extends: true,
+        // Several web and worker processes behind a proxy, killed under load (docs/scaling.md).
+        // One file at a time, each a whole cluster, and after every other project (groupOrder):
+        // a kill timed against a fan-out needs the two cores to itself.
+        test: {
+          name: "scale",
+          sequence: { groupOrder: 1 },
+          include: ["test/scale/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "./context";
+import { pledgeCommand } from "./worker-process";
 
 const TEMPLATE_DB = path.resolve(".cache/test/template.sqlite");
 const DEMO_TEMPLATE_DB = path.resolve(".cache/test/template-demo.sqlite");
@@ -33,7 +34,7 @@ export async function startServer(
   fs.copyFileSync(options.demoActivity ? DEMO_TEMPLATE_DB : TEMPLATE_DB, db);
   const prefix = testPrefix();
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, pledgeCommand("web"), {
     env: {
       ...process.env,
       NODE_ENV: "production",
