@@ -75,9 +75,11 @@ export async function startWeb(name: string, port: number, env: Record<string, s
   };
 }
 
-/** A worker with its /metrics on a port of its own (METRICS_PORT=0). */
-export function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  return spawnWorker({ METRICS_TOKEN, METRICS_PORT: "0", HOST: "127.0.0.1", ...env });
+/** A worker with its /metrics on a port of its own (METRICS_PORT=0), once that port is known. */
+export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const w = await spawnWorker({ METRICS_TOKEN, METRICS_PORT: "0", HOST: "127.0.0.1", ...env });
+  await until(`the worker's metrics address (contract 2):\n${w.output()}`, async () => w.metricsUrl, 10_000);
+  return w;
 }
 
 // ---- Redis of our own ----
