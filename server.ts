@@ -12,7 +12,10 @@ import { CSRF_COOKIE, readCookie, sessionCookie } from "./app/utils/cookies.serv
 import { csrfCookieHeader, isWellFormedCsrfToken, newCsrfToken } from "./app/utils/csrf.server";
 import { type Env, loadEnv } from "./app/utils/env.server";
 import { logger } from "./app/utils/logger.server";
+import { poolGauge } from "./app/utils/metrics.server";
+import { pgPoolOf } from "./db/client";
 import { type BodyLimitRule, lastErrorHandler, remixHandler, securityHeaders } from "./server/edge";
+import { observe } from "./server/observe";
 import { closeServices, createServices, type Services } from "./server/services";
 
 /** Larger bodies only where they belong; a staff upload's cap only with a signed staff session. */
@@ -41,6 +44,15 @@ export async function createApp(env: Env, services: Services, build: ServerBuild
   app.disable("x-powered-by");
   // The client's address from X-Forwarded-For only through the proxies we were told of (README).
   app.set("trust proxy", env.TRUST_PROXY);
+  // Request id, metrics and load shedding first: every answer is counted, even a refused one.
+  app.use(
+    observe({
+      maxInFlight: env.MAX_IN_FLIGHT,
+      shedQueueMs: env.SHED_QUEUE_MS,
+      metricsToken: env.METRICS_TOKEN,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    }),
+  );
   app.use(securityHeaders(env));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h", index: false }));
@@ -95,6 +107,8 @@ async function main() {
   const env = loadEnv();
   const services = createServices(env);
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const pool = pgPoolOf(services.db);
+  if (pool) poolGauge(pool);
   const app = await createApp(env, services, build);
   const server = app.listen(env.PORT, env.HOST, () => {
     const addr = server.address();

@@ -39,6 +39,12 @@ export interface CreateDbOptions {
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+const pools = new WeakMap<Db, pg.Pool>();
+/** A Postgres database's connection pool (for its metrics); undefined for SQLite. */
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 /**
  * Opens SQLite (better-sqlite3) by default, Postgres for postgres:// URLs.
  * SQLite runs in WAL with synchronous=FULL: a committed response survives a power cut
@@ -52,7 +58,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${pgIdent(options.pgSchema)}` } : {}),
     });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
+    return db;
   }
   const file = sqlitePath(url);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -9,9 +9,11 @@ import { bullPrefix, QUEUES, queueOptions } from "../app/models/queues/definitio
 import { loadEnv } from "../app/utils/env.server";
 import { createMailer } from "../app/utils/mailer.server";
 import { REDIS_HELP, safeUrl } from "../app/utils/redis.server";
+import { requestContext } from "../app/utils/request-context.server";
 import { createDb } from "../db/client";
 import { producerConnection, workerConnection } from "./connection";
 import { SCHEDULES, TIMEZONE } from "./definitions";
+import { countJobs, serveMetrics, watchQueuesAndOutbox } from "./metrics";
 import { buildProcessors, type Processor, type Processors } from "./processors/registry";
 import { enqueueMissingReports } from "./processors/reports";
 
@@ -59,11 +61,14 @@ export async function startWorker(options: {
       async (job) => {
         const processor: Processor | undefined = jobs[job.name];
         if (!processor) throw new Error(`No processor for job ${queue}/${job.name}`);
-        return processor(job.data, {
-          jobId: job.id,
-          attempt: job.attemptsMade + 1,
-          log: (m) => void job.log(m),
-        });
+        // Every log line written during the job carries its id (app/utils/logger.server.ts).
+        return requestContext.run({ jobId: `${queue}/${job.id}` }, () =>
+          processor(job.data, {
+            jobId: job.id,
+            attempt: job.attemptsMade + 1,
+            log: (m) => void job.log(m),
+          }),
+        );
       },
       {
         connection,
@@ -150,10 +155,12 @@ async function main() {
   );
   let closing = false;
   let checkTimer: NodeJS.Timeout | undefined;
+  let metricsServer: import("node:http").Server | undefined;
   const stop = async (signal: string) => {
     if (closing) return;
     closing = true;
     clearInterval(checkTimer);
+    metricsServer?.close();
     console.log(`Pledge worker stopping (${signal}).`);
     // In-flight jobs may finish, but not for ever: a job stuck on a dead database or mail server
     // must not keep a stopping worker alive (its supervisor would kill it without a word). Past
@@ -187,7 +194,17 @@ async function main() {
   process.on("unhandledRejection", (e) => {
     console.error(`Unhandled rejection in the worker: ${e instanceof Error ? e.message : e}`);
   });
-  await starting;
+  const running = await starting;
+  countJobs(running.workers);
+  watchQueuesAndOutbox(Object.values(queues), db);
+  if (env.METRICS_PORT !== undefined) {
+    metricsServer = await serveMetrics(env.HOST, env.METRICS_PORT, env.METRICS_TOKEN);
+    const addr = metricsServer.address();
+    // Tests read this line to find the port when METRICS_PORT=0.
+    console.log(
+      `Pledge worker metrics on http://localhost:${typeof addr === "object" && addr ? addr.port : env.METRICS_PORT}`,
+    );
+  }
   if (!mailer) console.log("SMTP_URL is not set: e-mail stays in the outbox (/admin/outbox).");
   // While Redis is down the schedules cannot be set; try again until they are.
   const schedule = async () => {

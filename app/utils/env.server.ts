@@ -72,6 +72,14 @@ const EnvSchema = z.object({
   // sooner with the contact details when the department's own period is shorter.
   RETENTION_ATTACHMENT_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
   RETENTION_OUTBOX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Operators (README "Metrics"): GET /metrics answers only "Authorization: Bearer <METRICS_TOKEN>";
+  // the worker serves it on METRICS_PORT when set (0: any free port).
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Load shedding per web process (ADR 0015): requests handled at once (0: no limit), and how
+  // long one more may wait for a place before it gets 503 + Retry-After.
+  MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(64),
+  SHED_QUEUE_MS: z.coerce.number().int().min(0).default(1000),
 });
 
 export interface Env {
@@ -108,6 +116,10 @@ export interface Env {
   WORKER_CLOSE_TIMEOUT_MS: number;
   RETENTION_ATTACHMENT_DAYS: number;
   RETENTION_OUTBOX_DAYS: number;
+  METRICS_TOKEN?: string;
+  METRICS_PORT?: number;
+  MAX_IN_FLIGHT: number;
+  SHED_QUEUE_MS: number;
 }
 
 /** Where the data lives; the backup and restore scripts need no more (and no generated secret). */
