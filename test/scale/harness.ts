@@ -279,13 +279,15 @@ export async function webKillScenario(c: Cluster, allowed5xx: number[]): Promise
   await sleep(1_000);
   const again = await c.restartWeb(0);
   await load;
+  expect((await fetch(`${again.url}/s/${c.target.survey.slug}`)).status).toBe(200);
   const after = await Promise.all(c.webs.map((w) => readMetrics(`${w.url}/metrics`)));
-  // The restarted process is a new one: a later start time, counters from zero (what it counted
-  // since is only what came after the restart).
+  // The restarted process is a new one (a later start time) and counts what it serves.
   expect(sum(after[0]!, "pledge_process_start_time_seconds")).toBeGreaterThan(
     sum(before[0]!, "pledge_process_start_time_seconds"),
   );
-  expect(sum(after[0]!, "pledge_http_requests_total", POSTS)).toBeGreaterThan(0);
+  expect(sum(after[0]!, "pledge_http_requests_total", { method: "GET", route: "/s/:slug" })).toBeGreaterThan(
+    0,
+  );
   for (let i = 1; i < c.webs.length; i++)
     expect(sum(after[i]!, "pledge_http_requests_total", POSTS)).toBeGreaterThan(
       sum(before[i]!, "pledge_http_requests_total", POSTS),
