@@ -16,6 +16,8 @@ const NAMES_FILE = path.resolve(".cache/test/pg-templates.json");
 const TEST_PII_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdDA=";
 
 interface Templates {
+  /** this run's id: every database of the run is named pledge_…_<id>… */
+  id: string;
   plain: string;
   demo: string;
 }
@@ -46,7 +48,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 
 export async function buildPostgresTemplates(): Promise<void> {
   const id = `${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
-  const names: Templates = { plain: `pledge_tmpl_${id}`, demo: `pledge_tmpl_demo_${id}` };
+  const names: Templates = { id, plain: `pledge_tmpl_${id}`, demo: `pledge_tmpl_demo_${id}` };
   for (const [name, activity] of [
     [names.plain, false],
     [names.demo, true],
@@ -81,10 +83,15 @@ export async function postgresFromTemplate(
   if (!fs.existsSync(NAMES_FILE))
     throw new Error("No Postgres templates: E2E_DATABASE=postgres must be set for the whole vitest run");
   const names = JSON.parse(fs.readFileSync(NAMES_FILE, "utf8")) as Templates;
-  const name = `pledge_e2e_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  const name = `pledge_e2e_${names.id}_${crypto.randomBytes(4).toString("hex")}`;
   await admin((c) => c.query(`create database ${name} template ${demoActivity ? names.demo : names.plain}`));
   return {
     url: databaseUrl(name),
-    drop: () => admin(async (c) => void (await c.query(`drop database if exists ${name} with (force)`))),
+    // Not forced: a test may still hold a connection (it closes its own after the server stops);
+    // then the global teardown drops it.
+    drop: () =>
+      admin(async (c) => {
+        await c.query(`drop database if exists ${name}`).catch(() => undefined);
+      }),
   };
 }
