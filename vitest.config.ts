@@ -7,6 +7,9 @@ export default defineConfig({
     globalSetup: ["test/setup/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The global teardown drops the Postgres template databases (E2E_DATABASE=postgres): a DROP
+    // DATABASE waits for a checkpoint, seconds on a busy machine.
+    teardownTimeout: 60_000,
     env: { LOG_LEVEL: "error" },
     projects: [
       {

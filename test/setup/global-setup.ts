@@ -31,8 +31,9 @@ export default async function setup() {
     fs.renameSync(tmp, file);
   }
   // End-to-end tests on Postgres (E2E_DATABASE=postgres): the same two databases, as templates.
-  if (process.env.E2E_DATABASE === "postgres") {
-    await buildPostgresTemplates();
-    return () => dropPostgresTemplates();
-  }
+  if (process.env.E2E_DATABASE === "postgres") await buildPostgresTemplates();
+}
+
+export async function teardown() {
+  if (process.env.E2E_DATABASE === "postgres") await dropPostgresTemplates();
 }

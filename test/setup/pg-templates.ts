@@ -46,7 +46,16 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function buildPostgresTemplates(): Promise<void> {
+let built: Promise<void> | undefined;
+
+/** Builds the two templates once per process (vitest may run the global setup once per project). */
+export function buildPostgresTemplates(): Promise<void> {
+  built ??= build();
+  return built;
+}
+
+async function build(): Promise<void> {
+  await dropLeftovers();
   const id = `${process.pid}_${crypto.randomBytes(3).toString("hex")}`;
   const names: Templates = { id, plain: `pledge_tmpl_${id}`, demo: `pledge_tmpl_demo_${id}` };
   for (const [name, activity] of [
@@ -66,13 +75,33 @@ export async function buildPostgresTemplates(): Promise<void> {
   fs.writeFileSync(NAMES_FILE, JSON.stringify(names));
 }
 
-export async function dropPostgresTemplates(): Promise<void> {
-  if (!fs.existsSync(NAMES_FILE)) return;
-  const names = JSON.parse(fs.readFileSync(NAMES_FILE, "utf8")) as Templates;
+/**
+ * Drops the templates and test databases of runs whose process is gone (the pid is in the name):
+ * a teardown that did not finish, a run that was killed.
+ */
+async function dropLeftovers(): Promise<void> {
   await admin(async (c) => {
-    for (const name of [names.plain, names.demo])
-      await c.query(`drop database if exists ${name} with (force)`);
+    const all = await c.query<{ datname: string }>(
+      "select datname from pg_database where datname ~ '^pledge_(tmpl_|tmpl_demo_|e2e_)[0-9]+_'",
+    );
+    for (const { datname } of all.rows) {
+      const pid = Number(datname.match(/_(\d+)_/)?.[1]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+      if (!alive || pid === process.pid)
+        await c.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
+    }
   });
+}
+
+export async function dropPostgresTemplates(): Promise<void> {
+  built = undefined;
+  await dropLeftovers();
   fs.rmSync(NAMES_FILE, { force: true });
 }
 
