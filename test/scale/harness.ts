@@ -92,23 +92,41 @@ export async function startCluster(options: {
     OUTBOX_CLAIM_TIMEOUT_S: "3",
   };
   const ports = await Promise.all(Array.from({ length: options.webs }, () => unusedPort()));
-  const webs = await Promise.all(ports.map((port, i) => startWeb(String.fromCharCode(97 + i), port, env)));
-  const proxy = options.webs > 1 ? await startProxy(ports) : null;
-  const baseUrl = proxy?.url ?? webs[0]!.url;
-  const sinks = await Promise.all(Array.from({ length: options.workers }, () => startSmtp()));
-  const department = await db
-    .selectFrom("departments")
-    .select("id")
-    .where("code", "=", "IMMD")
-    .executeTakeFirstOrThrow();
-  const staff = await signIn(baseUrl, "officer.immd");
-  if (!staff.session) throw new Error(`staff sign-in answered ${staff.status}`);
-  const target: LoadTarget = {
-    baseUrl,
-    survey: await surveyForm(baseUrl, "immdcsat"),
-    departmentId: department.id,
-    staffCookie: staff.session,
-  };
+  // What is started so far, stopped again if the cluster cannot be completed.
+  const started: (() => Promise<unknown>)[] = [() => redis.close()];
+  let webs: WebProcess[] = [];
+  let proxy: ReverseProxy | null = null;
+  let sinks: TestSmtp[] = [];
+  let baseUrl: string;
+  let target: LoadTarget;
+  try {
+    webs = await Promise.all(ports.map((port, i) => startWeb(String.fromCharCode(97 + i), port, env)));
+    started.push(...webs.map((w) => () => w.stop("SIGKILL")));
+    proxy = options.webs > 1 ? await startProxy(ports) : null;
+    if (proxy) started.push(proxy.close);
+    baseUrl = proxy?.url ?? webs[0]!.url;
+    sinks = await Promise.all(Array.from({ length: options.workers }, () => startSmtp()));
+    started.push(...sinks.map((sink) => sink.close));
+    const department = await db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", "IMMD")
+      .executeTakeFirstOrThrow();
+    const staff = await signIn(baseUrl, "officer.immd");
+    if (!staff.session) throw new Error(`staff sign-in answered ${staff.status}`);
+    target = {
+      baseUrl,
+      survey: await surveyForm(baseUrl, "immdcsat"),
+      departmentId: department.id,
+      staffCookie: staff.session,
+    };
+  } catch (e) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    if (testDb) await testDb.cleanup();
+    else await db.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const outputs: (() => string)[] = webs.map((w) => w.output);
   const workers: (WorkerProcess | undefined)[] = Array.from({ length: options.workers }, () => undefined);
   const cluster: Cluster = {
