@@ -1,7 +1,9 @@
 /**
  * `npm test`: everything, against the real things. Fails with the install command when Redis or
  * Chromium is missing (never a silent skip), builds the app, runs vitest (unit, integration on
- * SQLite and, with TEST_DATABASE_URL, Postgres, end-to-end in Chromium) and prints one closing line.
+ * SQLite and, with TEST_DATABASE_URL, Postgres, end-to-end in Chromium, the scale harness) and,
+ * with TEST_DATABASE_URL, the end-to-end tests a second time on Postgres; prints one closing line
+ * summing both runs.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -69,18 +71,49 @@ async function main() {
     `Databases under test: sqlite${process.env.TEST_DATABASE_URL ? ", postgres (TEST_DATABASE_URL)" : " (set TEST_DATABASE_URL to add postgres)"}`,
   );
 
-  const build = spawnSync(
-    process.execPath,
-    [path.resolve("node_modules/@remix-run/dev/dist/cli.js"), "build"],
-    {
-      stdio: "inherit",
-    },
-  );
+  // `npm run build`: the Remix build and, where scripts/bundle.ts exists, the server bundles the
+  // test helpers then start (test/setup/worker-process.ts, pledgeCommand).
+  const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
   if (build.status !== 0) fail("The build failed.");
 
-  const results = path.resolve(".cache/test/results.json");
+  // The whole suite once (SQLite; Postgres too where a test asks for TEST_DATABASE_URL), then
+  // with TEST_DATABASE_URL the end-to-end project again with every server on Postgres.
+  const runs: Run[] = [vitest("all", args, {})];
+  if (process.env.TEST_DATABASE_URL && wantsE2e) {
+    const e2eArgs = args.includes("--project") ? args : ["--project", "e2e", ...args];
+    runs.push(vitest("e2e on postgres", e2eArgs, { E2E_DATABASE: "postgres" }));
+  }
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const r of runs) {
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.skipped += r.skipped;
+  }
+  if (runs.length > 1)
+    for (const r of runs)
+      console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed (${Math.round(r.seconds)} s)`);
+  console.log(
+    `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+  );
+  process.exit(runs.every((r) => r.ok) && total.failed === 0 && total.passed > 0 ? 0 : 1);
+}
+
+interface Run {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  ok: boolean;
+}
+
+/** One vitest run with its own JSON results file, counted. */
+function vitest(name: string, vitestArgs: string[], env: Record<string, string>): Run {
+  const started = Date.now();
+  const results = path.resolve(`.cache/test/results-${name.replace(/\W+/g, "-")}.json`);
   fs.mkdirSync(path.dirname(results), { recursive: true });
   fs.rmSync(results, { force: true });
+  if (name !== "all") console.log(`\n==> vitest: ${name}\n`);
   const run = spawnSync(
     process.execPath,
     [
@@ -89,9 +122,9 @@ async function main() {
       "--reporter=verbose",
       "--reporter=json",
       `--outputFile.json=${results}`,
-      ...args,
+      ...vitestArgs,
     ],
-    { stdio: "inherit", env: { ...process.env, CHROME_PATH } },
+    { stdio: "inherit", env: { ...process.env, CHROME_PATH, ...env } },
   );
   let passed = 0;
   let failed = 0;
@@ -105,8 +138,7 @@ async function main() {
     skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   } else failed = 1;
   if (run.status !== 0 && failed === 0) failed = 1;
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-  process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+  return { name, passed, failed, skipped, seconds: (Date.now() - started) / 1000, ok: run.status === 0 };
 }
 
 main();

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed-data";
 import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
@@ -17,7 +16,7 @@ beforeAll(async () => {
   worker = await spawnWorker({
     DATABASE_URL: server.dbPath,
     // The web's data directory: the same generated keys, so the worker can read the addresses.
-    DATA_DIR: path.dirname(server.dbPath),
+    DATA_DIR: server.dataDir,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: testPrefix(),
     SMTP_URL: smtp.url,

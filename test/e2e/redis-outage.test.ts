@@ -83,7 +83,7 @@ describe("Redis stopped for a minute during intake", () => {
     worker = await spawnWorker({
       DATABASE_URL: server.dbPath,
       // The web's data directory: the same generated keys, so the worker can read the addresses.
-      DATA_DIR: path.dirname(server.dbPath),
+      DATA_DIR: server.dataDir,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       SMTP_URL: smtp.url,

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoAxeViolations, signedInBrowser } from "../setup/browser";
@@ -16,7 +15,7 @@ beforeAll(async () => {
   server = await startServer({ REDIS_PREFIX: prefix });
   worker = await spawnWorker({
     DATABASE_URL: server.dbPath,
-    DATA_DIR: path.dirname(server.dbPath),
+    DATA_DIR: server.dataDir,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
   });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { createDb } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
 import { seed } from "../../db/seed";
+import { buildPostgresTemplates, dropPostgresTemplates } from "./pg-templates";
 
 export const TEMPLATE_DIR = path.resolve(".cache/test");
 export const TEMPLATE_DB = path.join(TEMPLATE_DIR, "template.sqlite");
@@ -29,4 +30,10 @@ export default async function setup() {
     await db.destroy(); // closing checkpoints the WAL into the main file
     fs.renameSync(tmp, file);
   }
+  // End-to-end tests on Postgres (E2E_DATABASE=postgres): the same two databases, as templates.
+  if (process.env.E2E_DATABASE === "postgres") await buildPostgresTemplates();
+}
+
+export async function teardown() {
+  if (process.env.E2E_DATABASE === "postgres") await dropPostgresTemplates();
 }

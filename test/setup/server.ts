@@ -4,23 +4,32 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "./context";
+import { postgresFromTemplate } from "./pg-templates";
+import { pledgeCommand } from "./worker-process";
 
 const TEMPLATE_DB = path.resolve(".cache/test/template.sqlite");
 const DEMO_TEMPLATE_DB = path.resolve(".cache/test/template-demo.sqlite");
 
 export interface RunningServer {
   baseUrl: string;
-  /** the SQLite file the server uses */
+  /** the server's DATABASE_URL: a SQLite file, or (E2E_DATABASE=postgres) a Postgres database */
   dbPath: string;
+  /** its DATA_DIR (generated keys, attachments) */
+  dataDir: string;
   /** the web process's pid (to read its memory from /proc) */
   pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
 
+/** The database end-to-end tests run on: SQLite, or Postgres with E2E_DATABASE=postgres. */
+export const E2E_DATABASE: "sqlite" | "postgres" =
+  process.env.E2E_DATABASE === "postgres" ? "postgres" : "sqlite";
+
 /**
  * Starts the real web process (server.ts over the production build) on a free port, on a copy
- * of the seeded template database and a Redis prefix of its own.
+ * of the seeded template database (a SQLite file, or with E2E_DATABASE=postgres a Postgres
+ * database made from a template) and a Redis prefix of its own.
  */
 export async function startServer(
   env: Record<string, string> = {},
@@ -29,11 +38,16 @@ export async function startServer(
   if (!fs.existsSync("build/index.js"))
     throw new Error("No build: run `npm run build` (npm test does it first)");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-e2e-"));
-  const db = path.join(dir, "pledge.sqlite");
-  fs.copyFileSync(options.demoActivity ? DEMO_TEMPLATE_DB : TEMPLATE_DB, db);
+  let db = path.join(dir, "pledge.sqlite");
+  let dropDb = async (): Promise<void> => undefined;
+  if (E2E_DATABASE === "postgres") {
+    const made = await postgresFromTemplate(options.demoActivity ?? false);
+    db = made.url;
+    dropDb = made.drop;
+  } else fs.copyFileSync(options.demoActivity ? DEMO_TEMPLATE_DB : TEMPLATE_DB, db);
   const prefix = testPrefix();
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, pledgeCommand("web"), {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -72,6 +86,7 @@ export async function startServer(
   return {
     baseUrl: `http://localhost:${port}`,
     dbPath: db,
+    dataDir: dir,
     pid: child.pid ?? 0,
     output: () => out,
     async stop() {
@@ -89,6 +104,7 @@ export async function startServer(
       } finally {
         redis.disconnect();
       }
+      await dropDb();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

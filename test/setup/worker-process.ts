@@ -1,17 +1,32 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * How to start a web or worker process: the production bundle (`node build/server/web.js`,
+ * `build/server/worker.js`, from `npm run build`) when it exists, else the TypeScript sources
+ * through tsx. Every test that starts a real process goes through here.
+ */
+export function pledgeCommand(kind: "web" | "worker"): string[] {
+  const bundle = path.resolve("build/server", `${kind}.js`);
+  if (fs.existsSync(bundle)) return [bundle];
+  return ["--import", "tsx", kind === "web" ? "server.ts" : "jobs/worker.ts"];
+}
 
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
   /** resolves with the exit code (null when killed by a signal) */
   exited: Promise<number | null>;
+  /** where its /metrics answers (METRICS_PORT set), else null */
+  metricsUrl: string | null;
   /** sends the signal and waits for the process to end */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts the real worker process (jobs/worker.ts) and waits until it says it is ready. */
 export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+  const child = spawn(process.execPath, pledgeCommand("worker"), {
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -40,6 +55,10 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   return {
     child,
     output: () => out,
+    get metricsUrl() {
+      const port = out.match(/Pledge worker metrics on http:\/\/[^:\s]+:(\d+)/)?.[1];
+      return port ? `http://127.0.0.1:${port}/metrics` : null;
+    },
     exited,
     async stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
