@@ -992,7 +992,9 @@ function startWorkerProcess(
     SESSION_SECRET: "bench-secret-bench-secret-bench-secret-00",
   };
   delete env.SMTP_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"
+  const extra = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", "jobs/worker.ts"], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -1509,6 +1511,9 @@ async function measure(target: Target, o: Options, volume: Volume, dir: string):
 
     // 4. Hand-written SQL over the same month, on a connection of its own, the worker idle.
     const hand = await handWritten(target, o.month);
+    console.log(
+      `repeat 1: fan-out ${(f.wallMs / 1000).toFixed(2)} s, GROUP BYs ${hand.responses!.best.toFixed(0)} + ${hand.satisfaction!.best.toFixed(0)} ms`,
+    );
     const repeated = {
       fanOutMs: [f.wallMs],
       responsesMs: [hand.responses!.best],
