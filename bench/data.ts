@@ -90,6 +90,7 @@ async function fanOut(o: { repeats: number; quick: boolean }): Promise<DataFigur
     );
   });
   const r = JSON.parse(fs.readFileSync(json, "utf8")) as {
+    cpuSeconds: number[];
     fanOutMs: number[];
     responsesMs: number[];
     satisfactionMs: number[];
@@ -97,6 +98,9 @@ async function fanOut(o: { repeats: number; quick: boolean }): Promise<DataFigur
   fs.rmSync(json, { force: true });
   const hand = r.responsesMs.map((x, i) => x + r.satisfactionMs[i]!);
   const ratio = summarize(r.fanOutMs.map((f, i) => f / hand[i]!));
+  // On a machine shared with other work the wall time is mostly waiting for a core: the worker's
+  // own CPU time over the fan-out, beside the same GROUP BYs, says what the product costs.
+  const cpuRatio = summarize(r.cpuSeconds.map((c, i) => (c * 1000) / hand[i]!));
   return {
     name: "fan-out",
     rows: [
@@ -107,6 +111,12 @@ async function fanOut(o: { repeats: number; quick: boolean }): Promise<DataFigur
         ratio,
         goal: "≤ 3",
         reached: ratio.median <= 3,
+      },
+      {
+        figure: "monthly fan-out: the worker's CPU time over it",
+        product: range(summarize(r.cpuSeconds), " s"),
+        reference: `the two GROUP BYs ${range(summarize(hand))} ms`,
+        ratio: cpuRatio,
       },
     ],
     raw: r,

@@ -18,7 +18,8 @@
  * GROUP BYs; the transactions import beside a raw batched insert; the CSV export of 1,000,000
  * responses through the web process (rows/s, peak RSS growth).
  *
- * `--only` names targets (see the table); a product target brings its reference along.
+ * `--only` names targets (see the table); a product target brings its reference along. `--skip`
+ * leaves targets out.
  */
 import { execSync } from "node:child_process";
 import fs from "node:fs";
@@ -55,6 +56,8 @@ import { num, range, type Summary, summarize } from "./stats";
 interface Options {
   quick: boolean;
   only: string[] | null;
+  /** targets left out (the rest run, and the docs table is still rewritten) */
+  skip: string[];
   repeats: number;
   duration: number;
   connections: number;
@@ -66,6 +69,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     quick: false,
     only: null,
+    skip: [],
     repeats: 5,
     duration: 10,
     connections: 50,
@@ -89,6 +93,11 @@ function parseArgs(argv: string[]): Options {
       o.only = value()
         .split(",")
         .map((s) => s.trim())
+        .filter(Boolean);
+    else if (flag === "--skip")
+      o.skip = value()
+        .split(",")
+        .map((x) => x.trim())
         .filter(Boolean);
     else if (flag === "--repeats") repeats = Number(value());
     else if (flag === "--duration") duration = Number(value());
@@ -174,7 +183,7 @@ function warnStatuses(name: string, r: LoadResult) {
 }
 
 async function runHttp(o: Options): Promise<{ figures: HttpFigure[]; startedWith: string }> {
-  let targets = HTTP_TARGETS;
+  let targets = HTTP_TARGETS.filter((t) => !o.skip.includes(t.name));
   if (o.only) {
     const wanted = new Set(o.only);
     for (const t of HTTP_TARGETS) if (wanted.has(t.name) && t.ref) wanted.add(t.ref);
@@ -421,7 +430,7 @@ async function main() {
   const http = await runHttp(o);
   const data: DataFigure[] = [];
   for (const t of DATA_TARGETS) {
-    if (o.only && !o.only.includes(t.name)) continue;
+    if ((o.only && !o.only.includes(t.name)) || o.skip.includes(t.name)) continue;
     console.log(`\n${t.describe}`);
     data.push(await t.run({ repeats: o.repeats, quick: o.quick }));
   }

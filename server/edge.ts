@@ -9,7 +9,6 @@ import {
   type AppLoadContext,
   createReadableStreamFromReadable,
   type ServerBuild,
-  writeReadableStreamToWritable,
 } from "@remix-run/node";
 import type express from "express";
 import { localeFromAcceptLanguage, matchLocale, resources } from "../app/i18n";
@@ -97,8 +96,47 @@ async function sendRemixResponse(res: express.Response, response: Response): Pro
     res.setHeader(key, value);
   }
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  if (response.body) await writeBody(response.body, res);
   else res.end();
+}
+
+/**
+ * The body into the response, waiting for "drain" when the socket's buffer is full.
+ * @remix-run/node's writeReadableStreamToWritable ignores write()'s answer, so a long stream (a
+ * 1,000,000-row CSV export) was pulled as fast as it could be made and piled up in memory.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, res: express.Response): Promise<void> {
+  const reader = body.getReader();
+  const flushable = res as express.Response & { flush?: () => void };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        res.end();
+        return;
+      }
+      const more = res.write(value);
+      if (typeof flushable.flush === "function") flushable.flush();
+      if (!more) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            res.off("drain", go);
+            res.off("close", go);
+            resolve();
+          };
+          res.on("drain", go);
+          res.on("close", go);
+        });
+      }
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  }
 }
 
 /** 413 at once, without reading the body. */

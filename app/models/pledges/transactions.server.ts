@@ -2,7 +2,7 @@ import type { Insertable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { ServiceTransactionTable } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
-import { hkDate, nowIso } from "../calendar/time";
+import { nowIso } from "../calendar/time";
 import { workingDaysBetween } from "../calendar/working-days";
 import { departmentClosureDates } from "../cases/deadlines.server";
 import type { Actor, TransactionInput } from "./schema";
@@ -29,10 +29,27 @@ export function isUniqueViolation(e: unknown): boolean {
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+const DAY_MS = 86_400_000;
+const HK_OFFSET_MS = 8 * 3_600_000;
+
+/** Hong Kong day number of an instant (UTC+8 all year). */
+const hkDay = (ms: number) => Math.floor((ms + HK_OFFSET_MS) / DAY_MS);
+
+/** HK calendar days from a's date to b's: the difference of their HK day numbers. */
 function calendarDaysBetween(a: string, b: string): number {
-  return Math.round(
-    (Date.parse(`${hkDate(b)}T00:00:00Z`) - Date.parse(`${hkDate(a)}T00:00:00Z`)) / 86_400_000,
-  );
+  return hkDay(Date.parse(b)) - hkDay(Date.parse(a));
+}
+
+/** 'YYYY-MM' of a HK day number, remembered: an import's rows complete on a few hundred days. */
+const monthOfDay = new Map<number, string>();
+function hkMonthOfDay(day: number): string {
+  let m = monthOfDay.get(day);
+  if (m === undefined) {
+    m = new Date(day * DAY_MS).toISOString().slice(0, 7);
+    if (monthOfDay.size > 10_000) monthOfDay.clear();
+    monthOfDay.set(day, m);
+  }
+  return m;
 }
 
 /**
@@ -54,7 +71,7 @@ export function transactionRow(
     external_ref: t.externalRef,
     received_at: t.receivedAt,
     completed_at: done,
-    month: done ? hkDate(done).slice(0, 7) : null,
+    month: done ? hkMonthOfDay(hkDay(Date.parse(done))) : null,
     working_days: done ? workingDaysBetween(t.receivedAt, done, closures) : null,
     calendar_days: done ? calendarDaysBetween(t.receivedAt, done) : null,
     import_id: importId,

@@ -34,20 +34,29 @@ export async function feedbackSection(
       .orderBy("id", "desc")
       .limit(SAMPLE_COMMENTS)
       .execute(),
-    surveyIds.length
-      ? db
+    // The newest answers with text first (ids grow with arrival), one survey at a time: with
+    // `survey_id = ?` each reads backwards along the partial index on answers with text (migration
+    // 2200) and stops after SAMPLE_COMMENTS rows; `survey_id in (…)` made SQLite read, join and
+    // sort the month's every comment of all the surveys. The newest of these are the newest overall.
+    Promise.all(
+      surveyIds.map((surveyId) =>
+        db
           .selectFrom("survey_answers as a")
           .innerJoin("survey_responses as r", "r.id", "a.response_id")
           .select(["a.id", "a.survey_id", "a.value_text", "a.language", "r.submitted_at"])
-          .where("a.survey_id", "in", surveyIds)
+          .where("a.survey_id", "=", surveyId)
           .where("a.month", "=", month)
           .where("a.value_text", "is not", null)
-          // The newest answers first (ids grow with arrival): read backwards along the partial
-          // index on answers with text (migration 2200), with no sort over the month.
           .orderBy("a.id", "desc")
           .limit(SAMPLE_COMMENTS)
-          .execute()
-      : Promise.resolve([]),
+          .execute(),
+      ),
+    ).then((lists) =>
+      lists
+        .flat()
+        .sort((a, b) => num(b.id) - num(a.id))
+        .slice(0, SAMPLE_COMMENTS),
+    ),
   ]);
   const byKind = new Map<FeedbackKind, number>();
   const byChannel = new Map<FeedbackChannel, number>();

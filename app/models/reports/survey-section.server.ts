@@ -53,7 +53,7 @@ export async function surveySection(db: Db, departmentId: number, month: string,
   const broken = surveys.find((s) => s.status === "published" && s.current_version_id == null);
   if (broken) throw new Error(`Survey ${broken.slug} is published but has no current version`);
   const versionIds = surveys.map((s) => s.current_version_id).filter((v): v is number => v != null);
-  const [questions, responsesByMonth, byChannel, byPoint] = await Promise.all([
+  const [questions, responsesByMonth, monthCounts] = await Promise.all([
     versionIds.length
       ? db
           .selectFrom("survey_questions")
@@ -73,30 +73,49 @@ export async function surveySection(db: Db, departmentId: number, month: string,
       .where("month", "<=", month)
       .groupBy(["survey_id", "month"])
       .execute(),
+    // The month's responses by survey, channel and collection point in one read of the covering
+    // (department_id, month, survey_id, channel, collection_point_id) index, in its order (no
+    // sort): the channel counts are summed from it, the points' names looked up after.
     db
       .selectFrom("survey_responses")
-      .select((eb) => ["survey_id", "channel", eb.fn.countAll().as("n")])
+      .select((eb) => ["survey_id", "channel", "collection_point_id", eb.fn.countAll().as("n")])
       .where("department_id", "=", departmentId)
       .where("month", "=", month)
-      .groupBy(["survey_id", "channel"])
-      .execute(),
-    db
-      .selectFrom("survey_responses as r")
-      .leftJoin("collection_points as p", "p.id", "r.collection_point_id")
-      .select((eb) => [
-        "r.survey_id",
-        "r.collection_point_id",
-        "r.channel",
-        "p.code",
-        "p.name_en",
-        "p.name_zh",
-        eb.fn.countAll().as("n"),
-      ])
-      .where("r.department_id", "=", departmentId)
-      .where("r.month", "=", month)
-      .groupBy(["r.survey_id", "r.collection_point_id", "r.channel", "p.code", "p.name_en", "p.name_zh"])
+      .groupBy(["survey_id", "channel", "collection_point_id"])
       .execute(),
   ]);
+  const byChannel = new Map<string, { survey_id: number; channel: ResponseChannel; n: number }>();
+  for (const r of monthCounts) {
+    const key = `${r.survey_id}\u0000${r.channel}`;
+    const c = byChannel.get(key) ?? { survey_id: r.survey_id, channel: r.channel, n: 0 };
+    c.n += num(r.n);
+    byChannel.set(key, c);
+  }
+  const pointIds = [
+    ...new Set(monthCounts.flatMap((r) => (r.collection_point_id == null ? [] : [r.collection_point_id]))),
+  ];
+  const points = new Map(
+    (pointIds.length
+      ? await db
+          .selectFrom("collection_points")
+          .select(["id", "code", "name_en", "name_zh"])
+          .where("id", "in", pointIds)
+          .execute()
+      : []
+    ).map((p) => [p.id, p]),
+  );
+  // The order the former GROUP BY (survey, point, channel) gave, for the stable sort below.
+  const byPoint = [...monthCounts]
+    .sort(
+      (a, b) =>
+        a.survey_id - b.survey_id ||
+        (a.collection_point_id ?? -1) - (b.collection_point_id ?? -1) ||
+        (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0),
+    )
+    .map((r) => {
+      const p = r.collection_point_id == null ? undefined : points.get(r.collection_point_id);
+      return { ...r, code: p?.code ?? null, name_en: p?.name_en ?? null, name_zh: p?.name_zh ?? null };
+    });
 
   const perSurvey: SurveySatisfaction[] = [];
   const countsOf = new Map<number, Map<string, TrendPoint>>();
@@ -190,7 +209,7 @@ export async function surveySection(db: Db, departmentId: number, month: string,
   }
 
   const channels = new Map<ResponseChannel, { count: number; surveys: Set<number> }>();
-  for (const r of byChannel) {
+  for (const r of byChannel.values()) {
     const c = channels.get(r.channel) ?? { count: 0, surveys: new Set<number>() };
     c.count += num(r.n);
     c.surveys.add(r.survey_id);
