@@ -238,13 +238,23 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
  * demo database, its own Redis prefix, the survey rate limits raised so the bench measures
  * answers, not 429s.
  */
+/** The node flags `npm run start:web` gives the web process (its heap cap), read from package.json. */
+function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const heap = /--max-old-space-size=\$\{WEB_HEAP_MB:-(\d+)\}/.exec(pkg.scripts["start:web"] ?? "");
+  return heap ? [`--max-old-space-size=${process.env.WEB_HEAP_MB ?? heap[1]}`] : [];
+}
+
 export async function startProduct(extraEnv: Record<string, string> = {}, dbFrom = TEMPLATE_DEMO_DB) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pledge-bench-web-"));
   const dbPath = path.join(dir, "pledge.sqlite");
   fs.copyFileSync(dbFrom, dbPath);
   const prefix = `bench-${process.pid}-${Date.now().toString(36)}:`;
   const bundle = path.join(ROOT, "build/server/web.js");
-  const args = fs.existsSync(bundle) ? [bundle] : ["--import", "tsx", "server.ts"];
+  const args = [
+    ...productionNodeArgs(),
+    ...(fs.existsSync(bundle) ? [bundle] : ["--import", "tsx", "server.ts"]),
+  ];
   const server = await spawnServer(
     "product",
     [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ...args],
