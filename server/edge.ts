@@ -5,11 +5,7 @@
  */
 import crypto from "node:crypto";
 import { Transform } from "node:stream";
-import {
-  type AppLoadContext,
-  createReadableStreamFromReadable,
-  type ServerBuild,
-} from "@remix-run/node";
+import { type AppLoadContext, createReadableStreamFromReadable, type ServerBuild } from "@remix-run/node";
 import type express from "express";
 import { localeFromAcceptLanguage, matchLocale, resources } from "../app/i18n";
 import { BodyTooLargeError } from "../app/utils/body.server";
