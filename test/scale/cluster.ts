@@ -4,7 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { sleep, until, unusedPort } from "../setup/wait";
-import { pledgeCommand, spawnWorker, type WorkerProcess } from "../setup/worker-process";
+import { spawnPledge, spawnWorker, type WorkerProcess } from "../setup/worker-process";
 
 /**
  * The pieces of a scaled-out Pledge for the scale harness: web processes on fixed ports (so a
@@ -27,46 +27,17 @@ export interface WebProcess {
 
 /** Starts `node build/server/web.js` (or server.ts through tsx) on the given port. */
 export async function startWeb(name: string, port: number, env: Record<string, string>): Promise<WebProcess> {
-  const child = spawn(process.execPath, pledgeCommand("web"), {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      METRICS_TOKEN,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web ${name} did not start:\n${out}`)), 30_000);
-    const check = () => {
-      if (/listening on http:\/\/localhost:\d+/.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`web ${name} exited with ${code}:\n${out}`));
-    });
-  });
+  const { child, output, exited } = await spawnPledge(
+    "web",
+    { HOST: "127.0.0.1", PORT: String(port), METRICS_TOKEN, ...env },
+    `web ${name}`,
+  );
   return {
     name,
     port,
     url: `http://127.0.0.1:${port}`,
     child,
-    output: () => out,
+    output,
     exited,
     async stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -24,9 +24,22 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the real worker process (jobs/worker.ts) and waits until it says it is ready. */
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, pledgeCommand("worker"), {
+export interface PledgeProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Spawns a web or worker process (pledgeCommand) and waits for its ready line: "listening on" for
+ * the web, "Pledge worker ready" for a worker. Rejects with its output if it exits first.
+ */
+export async function spawnPledge(
+  kind: "web" | "worker",
+  env: Record<string, string>,
+  label: string = kind,
+): Promise<PledgeProcess> {
+  const child = spawn(process.execPath, pledgeCommand(kind), {
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -37,11 +50,12 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   child.stderr?.on("data", (d) => {
     out += d.toString();
   });
+  const ready = kind === "web" ? /listening on http:\/\/localhost:\d+/ : /Pledge worker ready/;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${label} not ready:\n${out}`)), 30_000);
     const check = () => {
-      if (out.includes("Pledge worker ready")) {
+      if (ready.test(out)) {
         clearTimeout(timer);
         resolve();
       }
@@ -49,14 +63,21 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
     child.stdout?.on("data", check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${out}`));
+      reject(new Error(`${label} exited with ${code}:\n${out}`));
     });
   });
+  return { child, output: () => out, exited };
+}
+
+/** Starts the real worker process (jobs/worker.ts) and waits until it says it is ready. */
+export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  const { child, output, exited } = await spawnPledge("worker", env);
+  const out = () => output();
   return {
     child,
-    output: () => out,
+    output: out,
     get metricsUrl() {
-      const port = out.match(/Pledge worker metrics on http:\/\/[^:\s]+:(\d+)/)?.[1];
+      const port = out().match(/Pledge worker metrics on http:\/\/[^:\s]+:(\d+)/)?.[1];
       return port ? `http://127.0.0.1:${port}/metrics` : null;
     },
     exited,
