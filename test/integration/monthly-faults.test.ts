@@ -11,6 +11,7 @@ import { JOBS } from "../../jobs/definitions";
 import { departmentJobId, governmentJobId, monthJustEnded } from "../../jobs/processors/reports";
 import { deletePrefix, TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { addManagers } from "../setup/staff-mail";
 import { sleep, until } from "../setup/wait";
 import { spawnWorker, type WorkerProcess } from "../setup/worker-process";
 
@@ -47,32 +48,7 @@ describe("the monthly fan-out survives its worker", () => {
     });
     await events.waitUntilReady();
     // A manager with an address in every department: one digest each.
-    const departments = await db.selectFrom("departments").select(["id", "code"]).execute();
-    const now = new Date().toISOString();
-    for (const d of departments) {
-      const username = `manager.${d.code.toLowerCase()}`;
-      const exists = await db
-        .selectFrom("staff_users")
-        .select("id")
-        .where("username", "=", username)
-        .executeTakeFirst();
-      if (exists) continue;
-      await db
-        .insertInto("staff_users")
-        .values({
-          department_id: d.id,
-          username,
-          display_name: `${d.code} manager`,
-          role: "manager",
-          password_hash: "unused",
-          is_active: 1,
-          created_at: now,
-          updated_at: now,
-          last_sign_in_at: null,
-          email: `${username}@pledge.example`,
-        })
-        .execute();
-    }
+    await addManagers(db);
   });
   afterEach(async () => {
     for (const w of workers.splice(0)) await w.stop("SIGKILL");

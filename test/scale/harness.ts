@@ -13,6 +13,7 @@ import { testPrefix } from "../setup/context";
 import { freshDb, type TestDb } from "../setup/db";
 import { DEMO_TEMPLATE_DB, TEST_PII_KEY } from "../setup/global-setup";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
+import { addManagers } from "../setup/staff-mail";
 import { sleep, until, unusedPort } from "../setup/wait";
 import type { WorkerProcess } from "../setup/worker-process";
 import {
@@ -166,36 +167,6 @@ export async function startCluster(options: {
     },
   };
   return cluster;
-}
-
-/** A manager with an address in every department: one digest each. */
-async function addManagers(db: Db): Promise<void> {
-  const departments = await db.selectFrom("departments").select(["id", "code"]).execute();
-  const now = new Date().toISOString();
-  for (const d of departments) {
-    const username = `manager.${d.code.toLowerCase()}`;
-    const exists = await db
-      .selectFrom("staff_users")
-      .select("id")
-      .where("username", "=", username)
-      .executeTakeFirst();
-    if (exists) continue;
-    await db
-      .insertInto("staff_users")
-      .values({
-        department_id: d.id,
-        username,
-        display_name: `${d.code} manager`,
-        role: "manager",
-        password_hash: "unused",
-        is_active: 1,
-        created_at: now,
-        updated_at: now,
-        last_sign_in_at: null,
-        email: `${username}@pledge.example`,
-      })
-      .execute();
-  }
 }
 
 export async function reportCount(db: Db, month: string): Promise<number> {

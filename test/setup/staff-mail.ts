@@ -30,3 +30,33 @@ export function linkToken(body: string, path: string): string {
   if (!m) throw new Error(`No ${path} link in:\n${body}`);
   return m[1]!;
 }
+
+/** A manager with an address in every department: one digest each. */
+export async function addManagers(db: Db): Promise<void> {
+  const departments = await db.selectFrom("departments").select(["id", "code"]).execute();
+  const now = new Date().toISOString();
+  for (const d of departments) {
+    const username = `manager.${d.code.toLowerCase()}`;
+    const exists = await db
+      .selectFrom("staff_users")
+      .select("id")
+      .where("username", "=", username)
+      .executeTakeFirst();
+    if (exists) continue;
+    await db
+      .insertInto("staff_users")
+      .values({
+        department_id: d.id,
+        username,
+        display_name: `${d.code} manager`,
+        role: "manager",
+        password_hash: "unused",
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+        last_sign_in_at: null,
+        email: `${username}@pledge.example`,
+      })
+      .execute();
+  }
+}
