@@ -174,6 +174,9 @@ export async function runRegistryImport(
     }
     const stored = Object.values(r.counts).reduce((a, b) => a + b, 0);
     const live = readLiveProgress(opts.dataDir, id);
+    // "done" is said once the public results are recomputed, so a page that shows it shows what
+    // is true. The uploads go after it: a job retried before then finds them still there.
+    const results = await recomputeStoredResults(db, { pledgeIds: r.changedPledgeIds });
     await setStatus(db, id, "done", {
       rows_read: live?.rowsRead ?? 0,
       rows_stored: stored,
@@ -181,11 +184,10 @@ export async function runRegistryImport(
       bytes_read: live?.totalBytes ?? 0,
       finished_at: nowIso(),
     });
-    const results = await recomputeStoredResults(db, { pledgeIds: r.changedPledgeIds });
+    fs.rmSync(dir, { recursive: true, force: true });
     opts.log?.(
       `import ${id}: ${JSON.stringify(r.counts)}; results of ${results.pledges} pledge(s) recomputed`,
     );
-    fs.rmSync(dir, { recursive: true, force: true });
     return { status: "done", counts: r.counts };
   } catch (e) {
     await setStatus(db, id, "failed", {
