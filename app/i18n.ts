@@ -1,7 +1,10 @@
 import enApi from "./locales/en/api.json";
+import enCaseLists from "./locales/en/caseLists.json";
+import enCaseMessages from "./locales/en/caseMessages.json";
 import enCases from "./locales/en/cases.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
+import enDashboard from "./locales/en/dashboard.json";
 import enDepartmentsAdmin from "./locales/en/departmentsAdmin.json";
 import enDigest from "./locales/en/digest.json";
 import enFeedback from "./locales/en/feedback.json";
@@ -16,9 +19,12 @@ import enStaffAccount from "./locales/en/staffAccount.json";
 import enStoredResults from "./locales/en/storedResults.json";
 import enSurveys from "./locales/en/surveys.json";
 import zhApi from "./locales/zh-HK/api.json";
+import zhCaseLists from "./locales/zh-HK/caseLists.json";
+import zhCaseMessages from "./locales/zh-HK/caseMessages.json";
 import zhCases from "./locales/zh-HK/cases.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
+import zhDashboard from "./locales/zh-HK/dashboard.json";
 import zhDepartmentsAdmin from "./locales/zh-HK/departmentsAdmin.json";
 import zhDigest from "./locales/zh-HK/digest.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
@@ -62,6 +68,9 @@ export const resources = {
       ...enStaffAccount,
       ...enStoredResults,
       ...enRegistryImport,
+      ...enDashboard,
+      ...enCaseMessages,
+      ...enCaseLists,
     },
   },
   "zh-HK": {
@@ -83,6 +92,9 @@ export const resources = {
       ...zhStaffAccount,
       ...zhStoredResults,
       ...zhRegistryImport,
+      ...zhDashboard,
+      ...zhCaseMessages,
+      ...zhCaseLists,
     },
   },
 } as const;
