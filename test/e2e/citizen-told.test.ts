@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
+import { allowFailedResponse, expectNoAxeViolations, launchBrowser, signedInBrowser } from "../setup/browser";
 import { TEST_REDIS_URL, testPrefix } from "../setup/context";
 import { type RunningServer, startServer } from "../setup/server";
 import { startSmtp, subjectOf, type TestSmtp } from "../setup/smtp";
@@ -131,6 +131,62 @@ describe("the citizen is told the clock stopped, answers from /track, and the cl
       // And is told by e-mail.
       const told = await mailTo("officer.immd@pledge.example", `A citizen has answered on case ${reference}`);
       expect(told).toBeDefined();
+    } finally {
+      await officer.context.cleanup();
+      await citizen.cleanup();
+    }
+  }, 180_000);
+
+  it("works without JavaScript: a refused file keeps the text, then the answer restarts the clock", async () => {
+    const base = server.baseUrl;
+    const officer = await signedInBrowser(base, "officer.immd");
+    const citizen = await launchBrowser({ javaScriptEnabled: false });
+    try {
+      const email = "no.script@example.com";
+      const page = await citizen.newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(`${base}/complaints/new`);
+      await page.locator("select[name=department]").selectOption({ label: "Immigration Department" });
+      await page.locator("textarea[name=whatHappened]").fill("The counter closed early.");
+      await page.locator("input[name=email]").fill(email);
+      await page.getByLabel(/I have read the personal information collection statement/).check();
+      await page.getByRole("button", { name: "Send complaint" }).click();
+      await page.locator("h1", { hasText: "Your complaint has been received" }).waitFor();
+      const reference =
+        /IMMD-\d{4}-\d{5}-[0-9A-Z]/.exec((await page.locator("main").textContent()) ?? "")?.[0] ?? "";
+
+      const op = officer.page;
+      op.setDefaultTimeout(15_000);
+      await op.goto(`${base}/staff/cases?tab=open`);
+      await op.getByRole("link", { name: reference }).click();
+      await op.getByRole("button", { name: "Acknowledge", exact: true }).click();
+      await op.waitForLoadState("networkidle");
+      await op.getByLabel("Why the clock is stopped").fill("The time you arrived, please.");
+      await op.getByRole("button", { name: "Stop the clock", exact: true }).click();
+      await op.getByRole("button", { name: "Restart the clock", exact: true }).waitFor();
+
+      await page.goto(`${base}/track`);
+      await page.locator("input[name=reference]").fill(reference);
+      await page.locator("input[name=contact]").fill(email);
+      await page.getByRole("button", { name: "Find my case" }).click();
+      await page.getByLabel("Your answer").fill("I arrived at 4:15 pm.");
+      // A "picture" that is really text: refused, with a clear message, and the text kept.
+      allowFailedResponse(400, "/track", "the test sends a file that is not what its name says");
+      await page
+        .locator("input[name=attachment]")
+        .setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: Buffer.from("not an image") });
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      await page.locator(".error-summary").waitFor();
+      await page.getByText("Attach only photos (JPEG, PNG, GIF or WebP) or PDF documents.").first().waitFor();
+      expect(await page.getByLabel("Your answer").inputValue()).toBe("I arrived at 4:15 pm.");
+      await page.getByRole("button", { name: "Send", exact: true }).click();
+      await page
+        .getByText("Thank you. We have your answer, and the time for our reply is running again.")
+        .waitFor();
+
+      await op.reload();
+      await op.getByText("I arrived at 4:15 pm.").waitFor();
+      expect(await op.getByRole("button", { name: "Restart the clock", exact: true }).count()).toBe(0);
     } finally {
       await officer.context.cleanup();
       await citizen.cleanup();
