@@ -4,8 +4,9 @@ import { decideAppeal, lodgeAppeal } from "~/models/cases/appeal.server";
 import { assignCase } from "~/models/cases/handling.server";
 import { attachmentsDir, createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
-import { acceptReferral, referCase } from "~/models/cases/referral.server";
+import { acceptReferral, referCase, returnReferral } from "~/models/cases/referral.server";
 import { E } from "~/models/cases/schema";
+import { TRACK_RATE } from "~/models/cases/tracking.server";
 import { sendPendingEmails } from "~/models/outbox/delivery.server";
 import { loggingSmsSender, type SmsMessage } from "~/models/outbox/sms.server";
 import { loader as caseLoader } from "~/routes/staff.cases.$id";
@@ -153,6 +154,25 @@ describe.each(DB_KINDS)("keeping the citizen told [%s]", (kind) => {
     expect(ms[1]!.body_text).toContain("從入境事務處接手");
     expect(ms[1]!.department_id).toBe(hkp);
     expectNoPersonalData(ms[1]!);
+  });
+
+  it("a referral returned says the sending department goes on with the case, never the note (English)", async () => {
+    const { id, reference } = await newCase("en", { email: EMAIL });
+    const ref = await referCase(app.db, officer(), id, { toDepartmentId: hkp, reason: "Theirs?" });
+    const back = await returnReferral(
+      app.db,
+      { id: staff["admin.hkp"]!, departmentId: hkp },
+      ref.ok ? ref.id : 0,
+      {
+        note: "Internal: not ours at all",
+      },
+    );
+    expect(back.ok).toBe(true);
+    const ms = await messages(id);
+    expect(ms.map((m) => m.kind)).toEqual(["case.referred", "case.referral-returned"]);
+    expect(ms[1]!.subject).toBe(`Immigration Department goes on handling your complaint (${reference})`);
+    expect(ms[1]!.body_text).not.toContain("Internal");
+    expect(ms[1]!.department_id).toBe(immd);
   });
 
   it("an appeal lodged (English) and decided (Chinese) each tell the citizen", async () => {
@@ -427,6 +447,26 @@ describe.each(DB_KINDS)("keeping the citizen told [%s]", (kind) => {
     expect(((await closed.json()) as { answerErrors: Record<string, string> }).answerErrors).toEqual({
       form: "caseMessages.track.closed",
     });
+  });
+
+  it("answers count against the /track limit: past it, 429 and nothing written", async () => {
+    const { id, reference } = await waitingCase();
+    const before = await snapshot(id);
+    for (let i = 0; i < TRACK_RATE.points; i++) {
+      const r = await trackPost(
+        new URLSearchParams({ intent: "track", reference, contact: EMAIL, website: "" }),
+        {
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+      );
+      expect(r.status).toBe(200);
+    }
+    const res = await trackPost(
+      answerForm(reference, "Here it is.", [new File([PNG], "a.png", { type: "image/png" })]),
+    );
+    expect(res.status).toBe(429);
+    expect(await snapshot(id)).toEqual(before);
+    expect(filesOnDisk()).toEqual([]);
   });
 
   it("an answer with a wrong contact gets the same not-found answer and writes nothing", async () => {
