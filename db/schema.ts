@@ -389,7 +389,9 @@ export type CaseEventKind =
   | "appeal"
   | "appeal-decision"
   /** a closure day entered or removed moved the due dates (body: JSON, see models/calendar/closure-days.server.ts) */
-  | "deadline";
+  | "deadline"
+  /** the citizen's answer from /track (body: their text; their files name it in case_attachments.event_id) */
+  | "citizen-answer";
 
 export interface CaseEventTable {
   id: Generated<number>;
@@ -414,6 +416,8 @@ export interface CaseAttachmentTable {
   size: number;
   sha256: string;
   uploaded_at: string;
+  /** the citizen's answer (case event) the file came with; null: with the complaint */
+  event_id: Generated<number | null>;
 }
 export type CaseAttachment = Selectable<CaseAttachmentTable>;
 
@@ -615,6 +619,8 @@ export interface OutboxMessageTable {
   claimed_at: string | null;
   /** an e-mail to this case's complainant (deleted with the case's contact details); null for staff e-mail */
   complainant_case_id: Generated<number | null>;
+  /** "sms": to a complainant who gave only a phone number (to_enc is the number) */
+  channel: Generated<"email" | "sms">;
 }
 export type OutboxMessage = Selectable<OutboxMessageTable>;
 

@@ -11,6 +11,7 @@ import { CaseHistory } from "~/components/cases/case-history";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { recordAudit } from "~/models/audit/audit.server";
 import { decideAppeal, lodgeAppeal } from "~/models/cases/appeal.server";
+import { answerAttachments } from "~/models/cases/citizen-answers.server";
 import { addNote, assignCase, caseContact, getCase } from "~/models/cases/handling.server";
 import { CASE_HANDLER_ROLES } from "~/models/cases/lifecycle";
 import { moveCase } from "~/models/cases/lifecycle.server";
@@ -48,8 +49,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, CASE_HANDLER_ROLES);
   const c = await requireCase(context, user, params.id);
   const locale = await getLocale(request);
-  const view = await casePageView(context.db, context.env.PII_KEY, c, user, locale);
-  return { locale, saved: new URL(request.url).searchParams.get("saved"), ...view };
+  const [view, answerFiles] = await Promise.all([
+    casePageView(context.db, context.env.PII_KEY, c, user, locale),
+    answerAttachments(context.db, c.id),
+  ]);
+  // The files a citizen sent with each answer from /track, shown with it in the history.
+  return {
+    locale,
+    saved: new URL(request.url).searchParams.get("saved"),
+    ...view,
+    answerFiles: Object.fromEntries(answerFiles),
+  };
 }
 
 type ActionResult = {
@@ -94,8 +104,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case "move": {
       const parsed = parseForm(MoveSchema, form);
       if (!parsed.ok) return fail(parsed.errors);
-      // The reply is stored and shown to the citizen on the tracking page; e-mailing it comes with
-      // the notifications issue.
+      // The reply is stored and shown to the citizen on the tracking page, and sent to them
+      // (moveCase queues the message in the citizen's language).
       const r = await moveCase(db, user, c.id, parsed.data.move, {
         reason: parsed.data.reason,
         body: parsed.data.reply,
@@ -173,7 +183,7 @@ export default function CasePage() {
       <CaseActions view={data} errorsFor={errorsFor} />
       <CaseAppeals view={data} errorsFor={errorsFor} />
       <CaseNote errors={errorsFor("note")} />
-      <CaseHistory history={data.history} />
+      <CaseHistory history={data.history} caseId={data.case.id} files={data.answerFiles} />
     </div>
   );
 }

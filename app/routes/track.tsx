@@ -8,11 +8,12 @@ import { Honeypot } from "~/components/cases/complaint-fields";
 import { TrackedCase, type TrackedCaseAnswer } from "~/components/cases/tracked-case";
 import { ErrorSummary, mergeErrors, TextField } from "~/components/forms";
 import { type LodgeError, lodgeAppeal } from "~/models/cases/appeal.server";
+import { parseUploadForm } from "~/models/cases/attachments.server";
+import { answerFromCitizen } from "~/models/cases/citizen-answers.server";
 import { getCase } from "~/models/cases/handling.server";
 import { CitizenAppealSchema, COMPLAINT_LIMITS, E, TrackSchema } from "~/models/cases/schema";
 import { allowTrackingAttempt, findTrackedCase, trackedCaseView } from "~/models/cases/tracking.server";
 import { isHoneypotFilled } from "~/models/rate-limits/public-form.server";
-import { readForm } from "~/utils/body.server";
 import { type FieldErrors, parseForm } from "~/utils/forms";
 import { getLocale } from "~/utils/i18n.server";
 import { pageTitle } from "~/utils/meta";
@@ -39,7 +40,10 @@ function notFoundAnswer() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readForm(request);
+  // One bounded reader for the lookup, the appeal and the answer with its files (a multipart
+  // form): files over 5 MB are never held whole, text fields are capped (cases/attachments.server.ts).
+  const upload = await parseUploadForm(request);
+  const { form } = upload;
   if (isHoneypotFilled(form)) return notFoundAnswer();
   // Every post counts, appeals too: ten look-ups per ten minutes per address (cases/tracking.server.ts).
   if (!(await allowTrackingAttempt(context))) {
@@ -48,11 +52,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429, headers: { ...NO_STORE, "Retry-After": "600" } },
     );
   }
-  const appealing = form.get("intent") === "appeal";
+  const intent = form.get("intent");
+  const appealing = intent === "appeal";
+  const answering = intent === "answer";
   const lookup = parseForm(TrackSchema, form);
   if (!lookup.ok) {
-    // The appeal form's hidden fields are never empty unless someone edited them.
-    if (appealing) return notFoundAnswer();
+    // The appeal and answer forms' hidden fields are never empty unless someone edited them.
+    if (appealing || answering) return notFoundAnswer();
     return json<TrackAnswer>(
       { result: "invalid", errors: lookup.errors },
       { status: 400, headers: NO_STORE },
@@ -64,7 +70,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const answer = async (
     status: number,
-    extra: { lodged?: boolean; appealError?: string | null; errors?: FieldErrors; grounds?: string } = {},
+    extra: {
+      lodged?: boolean;
+      appealError?: string | null;
+      errors?: FieldErrors;
+      grounds?: string;
+      answered?: "resumed" | "kept" | null;
+      answerErrors?: FieldErrors;
+      answerText?: string;
+    } = {},
   ) => {
     const fresh = await getCase(context.db, found.id, null);
     return json<TrackAnswer>(
@@ -76,10 +90,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
         appealError: extra.appealError ?? null,
         errors: extra.errors ?? {},
         grounds: extra.grounds ?? "",
+        answered: extra.answered ?? null,
+        answerErrors: extra.answerErrors ?? {},
+        answerText: extra.answerText ?? "",
       },
       { status, headers: NO_STORE },
     );
   };
+  if (answering) {
+    const text = typeof form.get("answer") === "string" ? String(form.get("answer")) : "";
+    // Limits broken while reading (a file too large, too many files): nothing is stored.
+    if (Object.keys(upload.errors).length > 0)
+      return answer(400, { answerErrors: upload.errors, answerText: text });
+    const r = await answerFromCitizen(
+      context.db,
+      { piiKey: context.env.PII_KEY, dataDir: context.env.DATA_DIR },
+      found,
+      { answer: text },
+      upload.files,
+    );
+    if (!r.ok) return answer(r.errors.form ? 409 : 400, { answerErrors: r.errors, answerText: text });
+    return answer(200, { answered: r.resumed ? "resumed" : "kept" });
+  }
   if (!appealing) return answer(200);
 
   const grounds = typeof form.get("grounds") === "string" ? String(form.get("grounds")) : "";

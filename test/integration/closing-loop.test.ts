@@ -52,8 +52,17 @@ describe.each(DB_KINDS)("acknowledgement and closing the loop [%s]", (kind) => {
       expect((await moveCase(app.db, actor, id, action, input)).ok).toBe(true);
     }
     outbox = await app.db.selectFrom("outbox_messages").selectAll().orderBy("id").execute();
-    expect(outbox.map((m) => m.kind)).toEqual(["case.acknowledgement", "case.survey-invitation"]);
-    const url = /\{\{APP_ORIGIN\}\}(\/s\/([a-z0-9]+)\?t=([A-Za-z0-9_-]+))/.exec(outbox[1]!.body_text);
+    // One invitation, on the first closing (it is that closing's message); the second closing,
+    // after a reopen, gets a closure message of its own (issue 14), and each reply its message.
+    expect(outbox.map((m) => m.kind)).toEqual([
+      "case.acknowledgement",
+      "case.reply",
+      "case.survey-invitation",
+      "case.reply",
+      "case.closed",
+    ]);
+    const invitation = outbox.find((m) => m.kind === "case.survey-invitation")!;
+    const url = /\{\{APP_ORIGIN\}\}(\/s\/([a-z0-9]+)\?t=([A-Za-z0-9_-]+))/.exec(invitation.body_text);
     expect(url).not.toBeNull();
     const [, path, slug, token] = url!;
     expect(slug).toBe("immdcase");

@@ -27,6 +27,8 @@ function historyText(t: (key: string, vars?: Record<string, unknown>) => string,
       return t("cases.history.referReturn", { department: e.department ?? "—" });
     case "appeal":
       return t("cases.history.appeal");
+    case "citizen-answer":
+      return t("caseMessages.history.citizenAnswer");
     case "appeal-decision":
       return t("cases.history.appealDecision", {
         outcome: t(`cases.appeals.outcomes.${e.to}`, { defaultValue: e.to ?? "" }),
@@ -42,8 +44,19 @@ function historyText(t: (key: string, vars?: Record<string, unknown>) => string,
   }
 }
 
-/** A case's whole history, oldest first; internal entries are marked. */
-export function CaseHistory({ history }: { history: CasePageView["history"] }) {
+type AnswerFile = { id: number; name: string; mime: string; size: number };
+
+/** A case's whole history, oldest first; internal entries are marked; a citizen's answer with its files. */
+export function CaseHistory({
+  history,
+  caseId,
+  files = {},
+}: {
+  history: CasePageView["history"];
+  caseId?: number;
+  /** the files of each citizen's answer, by its event id */
+  files?: Record<string, AnswerFile[]>;
+}) {
   const { t, i18n } = useTranslation();
   const f = formats(i18n.language);
   return (
@@ -62,6 +75,22 @@ export function CaseHistory({ history }: { history: CasePageView["history"] }) {
               </span>
             </p>
             {e.body ? <p style={PRE}>{e.body}</p> : null}
+            {e.kind === "citizen-answer" && (files[String(e.id)]?.length ?? 0) > 0 ? (
+              <>
+                <p className="hint">{t("caseMessages.history.files")}</p>
+                <ul>
+                  {files[String(e.id)]?.map((a) => (
+                    <li key={a.id}>
+                      <a href={`/staff/cases/${caseId}/attachments/${a.id}`} download>
+                        {a.name}
+                      </a>{" "}
+                      ({a.mime}, {t("cases.attachments.size", { kb: Math.max(1, Math.round(a.size / 1024)) })}
+                      )
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
             {e.deadline?.ack || e.deadline?.reply ? (
               <ul>
                 {e.deadline.ack ? (

@@ -1,13 +1,14 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Form, Link, useNavigation, useSubmit } from "@remix-run/react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors } from "~/components/forms";
-import { CitizenAppealSchema, COMPLAINT_LIMITS } from "~/models/cases/schema";
+import { ATTACHMENT_LIMITS, CitizenAppealSchema, COMPLAINT_LIMITS, E } from "~/models/cases/schema";
 import type { TrackedCaseView } from "~/models/cases/tracking.server";
 import { formats } from "~/utils/formats";
 import type { FieldErrors } from "~/utils/forms";
-import { Honeypot } from "./complaint-fields";
+import { AttachmentField, Honeypot } from "./complaint-fields";
 
 /* What a citizen sees of their case on the tracking page (track.tsx): summary, history, appeal. */
 
@@ -20,6 +21,10 @@ export interface TrackedCaseAnswer {
   appealError: string | null;
   errors: FieldErrors;
   grounds: string;
+  /** after an answer from the answer form: whether it restarted the clock */
+  answered: "resumed" | "kept" | null;
+  answerErrors: FieldErrors;
+  answerText: string;
 }
 
 function useFormats() {
@@ -63,6 +68,7 @@ export function TrackedCase({ data }: { data: TrackedCaseAnswer }) {
         </table>
       </div>
       {stopped ? <p className="notice">{t("complaints.track.clockStopped")}</p> : null}
+      <AnswerSection data={data} />
 
       <h2>{t("complaints.track.historyTitle")}</h2>
       <div className="table-wrap">
@@ -118,6 +124,16 @@ function HistoryEntry({ event: e }: { event: TrackedCaseView["history"][number] 
       );
     case "appeal":
       return <>{t("complaints.track.event.appeal")}</>;
+    case "citizen-answer":
+      return (
+        <>
+          {t("caseMessages.track.event")}
+          {e.body ? text(e.body) : null}
+          {e.files.length > 0
+            ? text(t("caseMessages.track.attachments", { names: e.files.join(", ") }))
+            : null}
+        </>
+      );
     case "appeal-decision":
       return (
         <>
@@ -208,6 +224,99 @@ function AppealSection({ data }: { data: TrackedCaseAnswer }) {
             </div>
             <button type="submit" className="button" disabled={navigation.state === "submitting"}>
               {t("complaints.track.appeal.submit")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** The client's own check of the chosen files (the server checks again, from their bytes). */
+function checkChosenFiles(input: HTMLInputElement | null): string | undefined {
+  const files = [...(input?.files ?? [])];
+  if (files.length > ATTACHMENT_LIMITS.count) return E.tooManyFiles;
+  if (files.some((f) => f.size > ATTACHMENT_LIMITS.bytes)) return E.fileTooLarge;
+  return undefined;
+}
+
+/**
+ * While the clock waits on the citizen: their answer, with up to three files (a multipart form
+ * that works without JavaScript). Sending it restarts the clock.
+ */
+function AnswerSection({ data }: { data: TrackedCaseAnswer }) {
+  const { t } = useTranslation();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const [fileError, setFileError] = useState<string | undefined>();
+  const errors: FieldErrors = { ...data.answerErrors };
+  if (fileError) errors.attachment = fileError;
+  const formError = errors.form;
+  delete errors.form;
+  const waiting = data.view.status === "awaiting_customer";
+  const notice = data.answered ? (
+    <p className="notice success" role="status">
+      {t(data.answered === "resumed" ? "caseMessages.track.sentResumed" : "caseMessages.track.sentKept")}
+    </p>
+  ) : null;
+  if (!waiting && !formError && Object.keys(errors).length === 0) return notice;
+  const labels = { answer: t("caseMessages.track.answer"), attachment: t("caseMessages.track.files") };
+  return (
+    <section aria-labelledby="answer-title">
+      <h2 id="answer-title">{t("caseMessages.track.answerTitle")}</h2>
+      {notice}
+      <ErrorSummary errors={errors} labels={labels} formError={formError} />
+      {waiting ? (
+        <>
+          <p>{t("caseMessages.track.answerIntro")}</p>
+          <Form
+            method="post"
+            encType="multipart/form-data"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              const formEl = event.currentTarget;
+              const input = formEl.elements.namedItem("attachment") as HTMLInputElement | null;
+              const problem = checkChosenFiles(input);
+              setFileError(problem);
+              if (!problem) submit(formEl);
+            }}
+          >
+            <input type="hidden" name="intent" value="answer" />
+            <input type="hidden" name="reference" value={data.lookup.reference} />
+            <input type="hidden" name="contact" value={data.lookup.contact} />
+            <Honeypot />
+            <div className={`field${errors.answer ? " field-error" : ""}`}>
+              <label htmlFor="field-answer">{labels.answer}</label>
+              <p className="hint" id="field-answer-hint">
+                {t("caseMessages.track.answerHint", { count: COMPLAINT_LIMITS.whatHappened })}
+              </p>
+              {errors.answer ? (
+                <p className="error-message" id="field-answer-error">
+                  <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(errors.answer)}
+                </p>
+              ) : null}
+              <textarea
+                id="field-answer"
+                name="answer"
+                rows={6}
+                maxLength={COMPLAINT_LIMITS.whatHappened}
+                defaultValue={data.answerText}
+                aria-required
+                aria-invalid={errors.answer ? true : undefined}
+                aria-describedby={["field-answer-hint", errors.answer ? "field-answer-error" : null]
+                  .filter(Boolean)
+                  .join(" ")}
+              />
+            </div>
+            <AttachmentField
+              label={labels.attachment}
+              error={errors.attachment}
+              again={Object.keys(data.answerErrors).length > 0}
+              onChange={(input) => setFileError(checkChosenFiles(input))}
+            />
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              {t("caseMessages.track.submit")}
             </button>
           </Form>
         </>

@@ -25,6 +25,7 @@ export type AuditAction =
   | "case.create"
   | "case.move"
   | "case.note"
+  | "case.citizen-answer"
   | "case.assign"
   | "case.refer"
   | "case.attachment-download"

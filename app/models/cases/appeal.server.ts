@@ -6,6 +6,7 @@ import type { Role } from "../staff/schema";
 import { departmentClosureDates } from "./deadlines.server";
 import { canMove } from "./lifecycle";
 import { canDecideAppeal, type DecideBlock, recordCaseEvent } from "./lifecycle.server";
+import { queueCaseMessage } from "./messages.server";
 import { getCaseSettings } from "./settings.server";
 
 /*
@@ -68,6 +69,11 @@ export async function lodgeAppeal(
         .executeTakeFirst()
     )?.actor_user_id ??
     null;
+  const due = dueDate(
+    at,
+    { days: settings.appeal_reply_days, unit: settings.appeal_reply_unit },
+    { closures },
+  );
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto("appeals")
@@ -79,11 +85,7 @@ export async function lodgeAppeal(
         grounds,
         original_handler_id: handler,
         reviewer_id: null,
-        due: dueDate(
-          at,
-          { days: settings.appeal_reply_days, unit: settings.appeal_reply_unit },
-          { closures },
-        ),
+        due,
         outcome: null,
         reply: null,
         decided_at: null,
@@ -91,7 +93,7 @@ export async function lodgeAppeal(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await recordCaseEvent(
+    const eventId = await recordCaseEvent(
       trx,
       {
         caseId: c.id,
@@ -110,6 +112,7 @@ export async function lodgeAppeal(
         detail: { by: input.by },
       },
     );
+    await queueCaseMessage(trx, c, { kind: "appealLodged", eventId, due });
     return { ok: true as const, id: row.id };
   });
 }
@@ -152,7 +155,7 @@ export async function decideAppeal(
       })
       .where("id", "=", appeal.id)
       .execute();
-    await recordCaseEvent(
+    const eventId = await recordCaseEvent(
       trx,
       {
         caseId: c.id,
@@ -173,6 +176,7 @@ export async function decideAppeal(
         detail: { outcome: input.outcome },
       },
     );
+    await queueCaseMessage(trx, c, { kind: "appealDecided", eventId, outcome: input.outcome, reply });
   });
   return { ok: true };
 }

@@ -272,7 +272,7 @@ export function sanitiseFileName(name: string): string {
 }
 
 /** Checks the attachments from their bytes: how many, how large, and what they really are. */
-function checkFiles(
+export function checkFiles(
   files: readonly UploadedFile[],
 ): { ok: true; files: CheckedFile[] } | { ok: false; error: string } {
   // An empty file input (nothing chosen) arrives as a part with no name and no bytes.

@@ -8,7 +8,7 @@ import { markResultsStale } from "../pledges/stored-results.server";
 import type { Role } from "../staff/schema";
 import { computeDeadlines } from "./deadlines.server";
 import { CASE_TRANSITIONS, type CaseMove, canMove, type MoveTarget, RANK, type StaffMove } from "./lifecycle";
-import { queueCaseSurveyInvitation } from "./messages.server";
+import { type CaseMessageKind, queueCaseMessage, queueCaseSurveyInvitation } from "./messages.server";
 
 /*
  * The writes of a case's lifecycle. `transition` is the only code that changes `cases.status`
@@ -28,9 +28,9 @@ export interface CaseEventInput {
   departmentId: number;
 }
 
-/** Writes one case event and its audit row, in the caller's transaction. */
-export async function recordCaseEvent(trx: Db, event: CaseEventInput, audit: AuditInput): Promise<void> {
-  await trx
+/** Writes one case event and its audit row, in the caller's transaction; returns the event's id. */
+export async function recordCaseEvent(trx: Db, event: CaseEventInput, audit: AuditInput): Promise<number> {
+  const row = await trx
     .insertInto("case_events")
     .values({
       case_id: event.caseId,
@@ -43,8 +43,10 @@ export async function recordCaseEvent(trx: Db, event: CaseEventInput, audit: Aud
       visible_to_citizen: event.visibleToCitizen ? 1 : 0,
       department_id: event.departmentId,
     })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await recordAudit(trx, audit);
+  return row.id;
 }
 
 /** Targets resolved from the case by the caller (see MoveTarget). */
@@ -130,80 +132,119 @@ export async function moveCase(
   input: { reason?: string; body?: string } = {},
   now: Date = new Date(),
 ): Promise<MoveResult> {
-  return db.transaction().execute(async (trx) => {
-    const c = await trx.selectFrom("cases").selectAll().where("id", "=", caseId).executeTakeFirstOrThrow();
-    if (!canMove(c.status, action)) return { ok: false as const, error: "notAllowed" as const };
-    const at = nowIso(now);
-    const reason = input.reason?.trim() ?? "";
-    const body = input.body?.trim() ?? "";
-    if (action === "stop-clock" && !reason) return { ok: false as const, error: "reasonRequired" as const };
-    if (action === "reply" && !body) return { ok: false as const, error: "replyRequired" as const };
-    const target = CASE_TRANSITIONS[action].to;
-    const to: CaseStatus = target === "before-stop" ? (c.status_before_stop ?? "received") : target;
-    const patch: Omit<Updateable<CaseTable>, "status"> = { updated_at: at };
-    if (action === "acknowledge") patch.acknowledged_at = at;
-    if (action === "reply") patch.replied_at = at;
-    if (action === "stop-clock") patch.status_before_stop = c.status;
-    if (action === "resume") patch.status_before_stop = null;
-    if (action === "reopen") patch.closed_at = null;
-    if (action === "close") {
-      patch.closed_at = at;
-      // Stored once, at closing: later changes to holidays or settings never rewrite history.
-      patch.ack_met = c.acknowledged_at && c.ack_due ? (isMet(c.acknowledged_at, c.ack_due) ? 1 : 0) : 0;
-      patch.reply_met = c.replied_at && c.reply_due ? (isMet(c.replied_at, c.reply_due) ? 1 : 0) : 0;
-    }
-    if (!(await transition(trx, c, action, to, patch)))
-      return { ok: false as const, error: "notAllowed" as const };
-    if (action === "stop-clock") {
-      await trx
-        .insertInto("case_clock_stops")
-        .values({ case_id: c.id, from_at: at, to_at: null, reason })
-        .execute();
-    }
-    if (action === "resume") {
-      await trx
-        .updateTable("case_clock_stops")
-        .set({ to_at: at })
-        .where("case_id", "=", c.id)
-        .where("to_at", "is", null)
-        .execute();
-    }
-    if (action === "resume" || action === "stop-clock") {
-      const d = await computeDeadlines(trx, c);
-      await trx
-        .updateTable("cases")
-        .set({ ack_due: d.ackDue, reply_due: d.replyDue })
-        .where("id", "=", c.id)
-        .execute();
-    }
-    if (action === "close") await queueCaseSurveyInvitation(trx, c);
-    // Case-timeliness pledges count acknowledgements and replies by the month they happened.
-    if (action === "acknowledge" || action === "reply" || action === "close")
-      await markResultsStale(trx, [{ departmentId: c.department_id, month: hkMonth(at) }]);
-    await recordCaseEvent(
-      trx,
-      {
-        caseId: c.id,
-        at,
-        actorUserId: actor.id,
-        kind: action === "reply" ? "reply" : "transition",
-        fromStatus: c.status,
-        toStatus: to,
-        body: action === "reply" ? body : action === "stop-clock" ? reason : null,
-        visibleToCitizen: true,
-        departmentId: c.department_id,
-      },
-      {
-        action: "case.move",
-        actorUserId: actor.id,
-        departmentId: c.department_id,
-        entityType: "case",
-        entityId: c.id,
-        detail: { action, from: c.status, to },
-      },
-    );
-    return { ok: true as const, status: to };
-  });
+  return db.transaction().execute((trx) => applyMove(trx, actor.id, caseId, action, input, now));
+}
+
+/** The messages the citizen gets for an officer's moves (the others are internal steps). */
+const MOVE_MESSAGES: Partial<Record<StaffMove, CaseMessageKind>> = {
+  reply: "reply",
+  "stop-clock": "clockStopped",
+  resume: "clockRestarted",
+  close: "closed",
+};
+
+/**
+ * moveCase inside the caller's transaction; `actorId` null is the citizen (their answer from
+ * /track restarts the clock). The citizen is told of the move (queueCaseMessage) in the same
+ * transaction.
+ */
+export async function applyMove(
+  trx: Db,
+  actorId: number | null,
+  caseId: number,
+  action: StaffMove,
+  input: { reason?: string; body?: string } = {},
+  now: Date = new Date(),
+): Promise<MoveResult> {
+  const c = await trx.selectFrom("cases").selectAll().where("id", "=", caseId).executeTakeFirstOrThrow();
+  if (!canMove(c.status, action)) return { ok: false as const, error: "notAllowed" as const };
+  const at = nowIso(now);
+  const reason = input.reason?.trim() ?? "";
+  const body = input.body?.trim() ?? "";
+  if (action === "stop-clock" && !reason) return { ok: false as const, error: "reasonRequired" as const };
+  if (action === "reply" && !body) return { ok: false as const, error: "replyRequired" as const };
+  const target = CASE_TRANSITIONS[action].to;
+  const to: CaseStatus = target === "before-stop" ? (c.status_before_stop ?? "received") : target;
+  const patch: Omit<Updateable<CaseTable>, "status"> = { updated_at: at };
+  if (action === "acknowledge") patch.acknowledged_at = at;
+  if (action === "reply") patch.replied_at = at;
+  if (action === "stop-clock") patch.status_before_stop = c.status;
+  if (action === "resume") patch.status_before_stop = null;
+  if (action === "reopen") patch.closed_at = null;
+  if (action === "close") {
+    patch.closed_at = at;
+    // Stored once, at closing: later changes to holidays or settings never rewrite history.
+    patch.ack_met = c.acknowledged_at && c.ack_due ? (isMet(c.acknowledged_at, c.ack_due) ? 1 : 0) : 0;
+    patch.reply_met = c.replied_at && c.reply_due ? (isMet(c.replied_at, c.reply_due) ? 1 : 0) : 0;
+  }
+  if (!(await transition(trx, c, action, to, patch)))
+    return { ok: false as const, error: "notAllowed" as const };
+  if (action === "stop-clock") {
+    await trx
+      .insertInto("case_clock_stops")
+      .values({ case_id: c.id, from_at: at, to_at: null, reason })
+      .execute();
+  }
+  if (action === "resume") {
+    await trx
+      .updateTable("case_clock_stops")
+      .set({ to_at: at })
+      .where("case_id", "=", c.id)
+      .where("to_at", "is", null)
+      .execute();
+  }
+  if (action === "resume" || action === "stop-clock") {
+    const d = await computeDeadlines(trx, c);
+    await trx
+      .updateTable("cases")
+      .set({ ack_due: d.ackDue, reply_due: d.replyDue })
+      .where("id", "=", c.id)
+      .execute();
+  }
+  // On closing, the survey invitation (when one goes) says the case is closed: one e-mail.
+  const invited = action === "close" && (await queueCaseSurveyInvitation(trx, c));
+  // Case-timeliness pledges count acknowledgements and replies by the month they happened.
+  if (action === "acknowledge" || action === "reply" || action === "close")
+    await markResultsStale(trx, [{ departmentId: c.department_id, month: hkMonth(at) }]);
+  const eventId = await recordCaseEvent(
+    trx,
+    {
+      caseId: c.id,
+      at,
+      actorUserId: actorId,
+      kind: action === "reply" ? "reply" : "transition",
+      fromStatus: c.status,
+      toStatus: to,
+      body: action === "reply" ? body : action === "stop-clock" ? reason : null,
+      visibleToCitizen: true,
+      departmentId: c.department_id,
+    },
+    {
+      action: "case.move",
+      actorUserId: actorId,
+      departmentId: c.department_id,
+      entityType: "case",
+      entityId: c.id,
+      detail: { action, from: c.status, to },
+    },
+  );
+  const message = MOVE_MESSAGES[action];
+  if (message && !invited) {
+    const fresh = await trx
+      .selectFrom("cases")
+      .select("reply_due")
+      .where("id", "=", c.id)
+      .executeTakeFirstOrThrow();
+    await queueCaseMessage(trx, c, {
+      kind: message,
+      eventId,
+      reply: body,
+      needed: reason,
+      replyDue: fresh.reply_due,
+      repliedAt: at,
+    });
+  }
+  return { ok: true as const, status: to };
 }
 
 /**

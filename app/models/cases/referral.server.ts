@@ -4,6 +4,7 @@ import { nowIso } from "../calendar/time";
 import { computeDeadlines } from "./deadlines.server";
 import { canMove } from "./lifecycle";
 import { recordCaseEvent, transition } from "./lifecycle.server";
+import { queueCaseMessage } from "./messages.server";
 
 /*
  * Referral of a case to another department (it belongs to them, not to us). The sending department
@@ -37,11 +38,7 @@ export async function referCase(
   const reason = input.reason.trim();
   if (!reason) return { ok: false, error: "reasonRequired" };
   return db.transaction().execute(async (trx) => {
-    const c = await trx
-      .selectFrom("cases")
-      .select(["id", "department_id", "status"])
-      .where("id", "=", caseId)
-      .executeTakeFirstOrThrow();
+    const c = await trx.selectFrom("cases").selectAll().where("id", "=", caseId).executeTakeFirstOrThrow();
     if (!canMove(c.status, "refer")) return { ok: false as const, error: "notAllowed" as const };
     if (c.department_id === input.toDepartmentId)
       return { ok: false as const, error: "sameDepartment" as const };
@@ -72,7 +69,7 @@ export async function referCase(
       .returning("id")
       .executeTakeFirstOrThrow();
     // The reason is between departments: staff see it, the citizen sees only the status.
-    await recordCaseEvent(
+    const eventId = await recordCaseEvent(
       trx,
       {
         caseId: c.id,
@@ -94,6 +91,8 @@ export async function referCase(
         detail: { step: "refer", referralId: row.id, toDepartmentId: to.id },
       },
     );
+    // Who has it: the sending department until the receiving one accepts (never the reason).
+    await queueCaseMessage(trx, c, { kind: "referred", eventId, toDepartmentId: to.id });
     return { ok: true as const, id: row.id };
   });
 }
@@ -150,7 +149,7 @@ export async function acceptReferral(
       updated_at: at,
     });
     if (!moved) throw new Error(`Case ${c.id} moved while its referral was accepted`);
-    await recordCaseEvent(
+    const eventId = await recordCaseEvent(
       trx,
       {
         caseId: c.id,
@@ -171,6 +170,14 @@ export async function acceptReferral(
         detail: { step: "accept", referralId: ref.id, fromDepartmentId: ref.from_department_id },
       },
     );
+    await queueCaseMessage(trx, c, {
+      kind: "referralAccepted",
+      eventId,
+      departmentId: ref.to_department_id,
+      toDepartmentId: ref.to_department_id,
+      fromDepartmentId: ref.from_department_id,
+      replyDue: d.replyDue,
+    });
     return { ok: true as const, caseId: c.id };
   });
 }
@@ -193,7 +200,7 @@ export async function returnReferral(
     if (!ref) return { ok: false as const, error: "notFound" as const };
     const c = await trx
       .selectFrom("cases")
-      .select(["id", "status", "department_id"])
+      .selectAll()
       .where("id", "=", ref.case_id)
       .executeTakeFirstOrThrow();
     if (!canMove(c.status, "return-referral")) return { ok: false as const, error: "notFound" as const };
@@ -215,7 +222,7 @@ export async function returnReferral(
     const previous = (referEvent?.from_status ?? "received") as CaseStatus;
     const moved = await transition(trx, c, "return-referral", previous, { updated_at: at });
     if (!moved) throw new Error(`Case ${c.id} moved while its referral was returned`);
-    await recordCaseEvent(
+    const eventId = await recordCaseEvent(
       trx,
       {
         caseId: c.id,
@@ -237,6 +244,13 @@ export async function returnReferral(
         detail: { step: "return", referralId: ref.id, byDepartmentId: actor.departmentId },
       },
     );
+    // Never the note (between departments): only who goes on handling the case.
+    await queueCaseMessage(trx, c, {
+      kind: "referralReturned",
+      eventId,
+      departmentId: ref.from_department_id,
+      toDepartmentId: ref.to_department_id,
+    });
     return { ok: true as const, caseId: c.id };
   });
 }

@@ -7,6 +7,7 @@ import { hkDate } from "../calendar/time";
 import { localName } from "../departments/departments.server";
 import { limiterKey } from "../rate-limits/limiter.server";
 import { appealDeadline, openAppeal } from "./appeal.server";
+import { answerAttachments } from "./citizen-answers.server";
 import { caseContact } from "./handling.server";
 import { publicFormLimiter } from "./intake.server";
 import { normaliseReference } from "./reference";
@@ -84,6 +85,7 @@ export const CITIZEN_EVENT_KINDS = [
   "reply",
   "appeal",
   "appeal-decision",
+  "citizen-answer",
 ] as const satisfies readonly CaseEventKind[];
 
 export interface CitizenEvent {
@@ -91,8 +93,10 @@ export interface CitizenEvent {
   at: string;
   kind: (typeof CITIZEN_EVENT_KINDS)[number];
   toStatus: string | null;
-  /** the reply, the appeal decision, or what we are waiting for */
+  /** the reply, the appeal decision, what we are waiting for, or the citizen's own answer */
   body: string | null;
+  /** the names of the files the citizen sent with an answer */
+  files: string[];
 }
 
 export type AppealState =
@@ -125,7 +129,7 @@ export async function trackedCaseView(
   locale: string,
   now: Date = new Date(),
 ): Promise<TrackedCaseView> {
-  const [dept, service, events] = await Promise.all([
+  const [dept, service, events, files] = await Promise.all([
     db
       .selectFrom("departments")
       .select(["name_en", "name_zh"])
@@ -146,6 +150,7 @@ export async function trackedCaseView(
       .where("kind", "in", [...CITIZEN_EVENT_KINDS])
       .orderBy("id")
       .execute(),
+    answerAttachments(db, c.id),
   ]);
   return {
     reference: c.reference,
@@ -164,6 +169,7 @@ export async function trackedCaseView(
       toStatus: e.to_status,
       // A move's body is shown only for "waiting for you" (what we need); replies and decisions always.
       body: e.kind === "transition" && e.to_status !== "awaiting_customer" ? null : e.body,
+      files: e.kind === "citizen-answer" ? (files.get(e.id) ?? []).map((a) => a.name) : [],
     })),
     appeal: await appealState(db, c, now),
   };

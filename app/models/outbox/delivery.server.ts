@@ -7,13 +7,16 @@ import type { Db } from "../../../db/client";
 import { decryptPii } from "../../utils/crypto.server";
 import type { Mailer } from "../../utils/mailer.server";
 import { unsealOutboxText } from "./email.server";
+import { loggingSmsSender, type SmsSender } from "./sms.server";
 
 /** A claim older than this is a worker that died mid-send: the message may be taken again. */
 export const CLAIM_TIMEOUT_MS = 10 * 60_000;
 
 export interface SendDeps {
-  /** null when SMTP_URL is unset: nothing is sent */
+  /** null when SMTP_URL is unset: no e-mail is sent */
   mailer: Pick<Mailer, "sendMail"> | null;
+  /** text messages to citizens who gave only a phone number; defaults to loggingSmsSender, null: none sent */
+  sms?: SmsSender | null;
   piiKey: string;
   /** replaces "{{APP_ORIGIN}}" in the messages, e.g. https://pledge.example.gov.hk */
   appOrigin: string;
@@ -34,14 +37,17 @@ export async function sendPendingEmails(
 ): Promise<{ sent: number; failed: number }> {
   const result = { sent: 0, failed: 0 };
   const { mailer } = deps;
-  if (!mailer) return result;
+  const sms = deps.sms === undefined ? loggingSmsSender() : deps.sms;
+  const channels = [...(mailer ? ["email" as const] : []), ...(sms ? ["sms" as const] : [])];
+  if (channels.length === 0) return result;
   const now = deps.now ?? (() => new Date());
   const timeout = deps.claimTimeoutMs ?? CLAIM_TIMEOUT_MS;
   const staleBefore = () => new Date(now().getTime() - timeout).toISOString();
   const candidates = await db
     .selectFrom("outbox_messages")
-    .select(["id", "to_enc", "subject", "body_text"])
+    .select(["id", "to_enc", "subject", "body_text", "channel"])
     .where("sent_at", "is", null)
+    .where("channel", "in", channels)
     .where((eb) => eb.or([eb("claimed_at", "is", null), eb("claimed_at", "<", staleBefore())]))
     // Fresh messages first: a few that keep failing never hold up the rest.
     .orderBy("attempts")
@@ -64,15 +70,20 @@ export async function sendPendingEmails(
     try {
       const to = decryptPii(deps.piiKey, m.to_enc);
       if (!to) throw new Error("The message has no recipient");
-      await mailer.sendMail({
-        from: deps.from,
-        to,
-        subject: origin(m.subject),
-        text: origin(m.body_text),
-        // Deterministic: a copy sent twice (a crash after the server accepted it and before
-        // sent_at was stored) carries the same Message-ID and can be recognised as one.
-        messageId: `<outbox-${m.id}@pledge>`,
-      });
+      if (m.channel === "sms" && sms) {
+        // A text message is its body alone (the subject is for the outbox page).
+        await sms.sendSms({ id: m.id, to, text: origin(m.body_text) });
+      } else if (m.channel === "email" && mailer) {
+        await mailer.sendMail({
+          from: deps.from,
+          to,
+          subject: origin(m.subject),
+          text: origin(m.body_text),
+          // Deterministic: a copy sent twice (a crash after the server accepted it and before
+          // sent_at was stored) carries the same Message-ID and can be recognised as one.
+          messageId: `<outbox-${m.id}@pledge>`,
+        });
+      } else throw new Error("No sender for this channel");
     } catch (e) {
       await db
         .updateTable("outbox_messages")
@@ -100,7 +111,10 @@ export async function sendPendingEmails(
 /** An SMTP error as stored and shown: its code and message with any address taken out. */
 function safeError(e: unknown): string {
   const err = e as { code?: unknown; message?: unknown } | null;
-  const message = String(err?.message ?? e).replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, "[address]");
+  const message = String(err?.message ?? e)
+    .replace(/[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g, "[address]")
+    // An SMS gateway's error may quote the number.
+    .replace(/\+?\d[\d ()-]{6,}\d/g, "[number]");
   const code = typeof err?.code === "string" ? `${err.code}: ` : "";
   return `${code}${message}`.slice(0, 500);
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../../../db/client";
-import { decryptPii, encryptPii, maskEmail } from "../../utils/crypto.server";
+import { decryptPii, encryptPii, maskEmail, maskPhone } from "../../utils/crypto.server";
 import { nowIso } from "../calendar/time";
 
 /**
@@ -29,6 +29,8 @@ export interface OutboxInput {
   body: string;
   /** an e-mail to a case's complainant: it leaves the outbox with the case's contact details */
   complainantCaseId?: number;
+  /** "sms": toEnc is a phone number and the body goes by text message (sms.server.ts) */
+  channel?: "email" | "sms";
 }
 
 /**
@@ -51,6 +53,7 @@ export async function enqueueEmail(trx: Db, m: OutboxInput): Promise<void> {
       attempts: 0,
       last_error: null,
       complainant_case_id: m.complainantCaseId ?? null,
+      channel: m.channel ?? "email",
     })
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .execute();
@@ -61,7 +64,7 @@ export interface OutboxListItem {
   created_at: string;
   kind: string;
   subject: string;
-  /** masked: "m***@pledge.example" */
+  /** masked: "m***@pledge.example", or "****4567" for a text message */
   to: string | null;
   sent_at: string | null;
   attempts: number;
@@ -79,16 +82,17 @@ export async function listOutbox(
 ): Promise<OutboxListItem[]> {
   let q = db
     .selectFrom("outbox_messages")
-    .select(["id", "created_at", "kind", "subject", "to_enc", "sent_at", "attempts", "last_error"])
+    .select(["id", "created_at", "kind", "subject", "to_enc", "sent_at", "attempts", "last_error", "channel"])
     .orderBy("id", "desc")
     .limit(200);
   // A department's messages only: a user without a department (none should be) sees none.
   if (departments !== "all") q = q.where("department_id", "=", departments.departmentId ?? -1);
   const rows = await q.execute();
-  return rows.map(({ to_enc, ...r }) => {
+  return rows.map(({ to_enc, channel, ...r }) => {
     let to: string | null;
     try {
-      to = maskEmail(decryptPii(piiKey, to_enc));
+      const plain = decryptPii(piiKey, to_enc);
+      to = channel === "sms" ? maskPhone(plain) : maskEmail(plain);
     } catch {
       to = null; // another key's ciphertext: show nothing rather than fail the page
     }
