@@ -209,19 +209,21 @@ function plan(r: () => number): { age: number; state: DemoCaseState }[] {
   // The last weeks: a fixed number in each open state, so every queue tab has work in it.
   const recent: [DemoCaseState, number, number, number][] = [
     // state, how many, youngest, oldest (days)
-    ["received", 6, 0.1, 2],
-    ["acknowledged", 7, 1, 6],
-    ["under_investigation", 16, 4, 40],
-    ["awaiting_customer", 8, 6, 30],
-    ["referred", 5, 1, 10],
-    ["replied", 9, 8, 35],
-    ["appeal_open", 5, 25, 45],
+    ["received", 4, 0.1, 2],
+    ["acknowledged", 5, 1, 6],
+    ["under_investigation", 10, 4, 40],
+    ["awaiting_customer", 6, 6, 30],
+    ["referred", 4, 1, 10],
+    ["replied", 6, 8, 35],
+    ["appeal_open", 4, 25, 45],
+    ["closed_on_time", 8, 12, 45],
+    ["closed_late", 2, 20, 45],
   ];
   for (const [state, n, lo, hi] of recent)
     for (let i = 0; i < n; i++) out.push({ age: lo + r() * (hi - lo), state });
-  // The year: about 22 a month, closed from 12 days on.
+  // The year before: about 25 a month, all closed.
   for (let i = 0; i < 260; i++) {
-    const age = 12 + r() * 350;
+    const age = 45 + r() * 318;
     const x = r();
     const state: DemoCaseState =
       age > 60 && x < 0.07 ? "appeal_decided" : x < 0.2 ? "closed_late" : "closed_on_time";
