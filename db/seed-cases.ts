@@ -221,7 +221,7 @@ function plan(r: () => number): { age: number; state: DemoCaseState }[] {
   ];
   for (const [state, n, lo, hi] of recent)
     for (let i = 0; i < n; i++) out.push({ age: lo + r() * (hi - lo), state });
-  // The year before: about 25 a month, all closed.
+  // The rest of the year: about 25 a month, all closed (a few after an appeal, decided).
   for (let i = 0; i < 260; i++) {
     const age = 45 + r() * 318;
     const x = r();
@@ -239,6 +239,10 @@ function officeTime(ms: number, r: () => number): number {
   return day + (1.5 + r() * 8) * 3_600_000;
 }
 
+/**
+ * Seeds the demo department's cases unless it has cases already; returns how many were made.
+ * `piiKey` encrypts the citizens' contact details (none are stored without one).
+ */
 export async function seedDemoCases(db: Db, piiKey: string, today: Date): Promise<number> {
   const dept = await db
     .selectFrom("departments")
