@@ -5,6 +5,7 @@ import { recomputeAllStoredResults } from "../app/models/pledges/stored-results.
 import { hashPassword } from "../app/models/staff/accounts.server";
 import { CASE_HANDLING_TEMPLATE, CSAT5_TEMPLATE } from "../app/models/surveys/templates";
 import type { Db } from "./client";
+import { seedDemoCases } from "./seed-cases";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 import { seedFeedbackActivity } from "./seed-feedback";
 import { seedActivity, seedPledges } from "./seed-pledges";
@@ -28,7 +29,10 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 export interface SeedOptions {
-  /** also twelve months of transactions, cases, responses and readings behind the annex pledges */
+  /**
+   * also twelve months of transactions, cases, responses and readings behind the annex pledges,
+   * and a year of the demo department's complaint cases in every state (seed-cases.ts)
+   */
   activity?: boolean;
   /** the key that encrypts demo complainants' contact details */
   piiKey?: string;
@@ -50,6 +54,7 @@ export async function seed(
   if (options.activity) {
     await seedActivity(db, options.piiKey ?? "", today);
     await seedFeedbackActivity(db, today);
+    await seedDemoCases(db, options.piiKey ?? "", today);
   }
   // The pages read stored results: the demo starts with them brought up to date.
   await recomputeAllStoredResults(db, { now: today });

@@ -49,7 +49,7 @@ export default function Home() {
           <ul className="department-list">
             {departments.map((d) => (
               <li key={d.code}>
-                <span className="code">{d.code}</span> {d.name}
+                <Link to={`/pledges/${d.code}`}>{d.name}</Link>
               </li>
             ))}
           </ul>

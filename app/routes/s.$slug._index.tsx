@@ -8,6 +8,7 @@ import { invitationState, redeemInvitation } from "~/models/cases/messages.serve
 import { allowSurveySubmission, isHoneypotFilled } from "~/models/rate-limits/public-form.server";
 import {
   findPublicSurvey,
+  surveySubject,
   unknownQuestionFields,
   versionForSubmission,
 } from "~/models/surveys/public.server";
@@ -49,9 +50,13 @@ async function load(request: Request, context: LoaderFunctionArgs["context"], sl
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { survey, version, point, kiosk } = await load(request, context, params.slug);
+  const { survey, version, point, kiosk, token } = await load(request, context, params.slug);
   const locale = await getLocale(request);
+  const subject = await surveySubject(context.db, survey, token);
+  const zh = locale.startsWith("zh");
   return {
+    department: zh ? subject.department.zh : subject.department.en,
+    service: subject.service ? (zh ? subject.service.zh : subject.service.en) : null,
     slug: survey.slug,
     version,
     pointCode: point?.code ?? null,
@@ -104,12 +109,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function CitizenSurvey() {
   const { t } = useTranslation();
-  const { version, pointCode, kiosk, locale, title } = useLoaderData<typeof loader>();
+  const { version, pointCode, kiosk, locale, title, department, service } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const intro = locale.startsWith("zh") ? version.introZh : version.introEn;
   return (
     <div className="container narrow">
       <h1>{title}</h1>
+      <dl className="survey-subject">
+        <dt>{t("surveys.form.department")}</dt>
+        <dd>{department}</dd>
+        <dt>{t("surveys.form.service")}</dt>
+        <dd>{service ?? t("surveys.form.allServices")}</dd>
+      </dl>
       {intro ? <p className="survey-intro">{intro}</p> : null}
       <p className="hint">{t("surveys.form.anonymous")}</p>
       {actionData?.formError ? (

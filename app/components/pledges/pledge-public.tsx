@@ -69,6 +69,9 @@ export function StatusMark({ status }: { status: Status }) {
   );
 }
 
+/** The sparkline's vertical axis, in percent: always from 0, never cut. */
+export const SPARKLINE_DOMAIN = [0, 100] as const;
+
 const W = 276;
 const H = 84;
 const M = { top: 8, right: 4, bottom: 20, left: 38 };
@@ -87,15 +90,15 @@ export function ResultSparkline({
   const id = useId().replace(/[^a-zA-Z0-9_-]/g, "");
   const titleId = `spark-title-${id}`;
   const stripes = `spark-stripes-${id}`;
-  const values = results.flatMap((r) => (r.achieved === null ? [r.target] : [r.achieved, r.target]));
-  const low = Math.max(0, Math.floor((Math.min(100, ...values) - 1) / 10) * 10);
+  // The axis runs from 0 to 100%: a cut axis makes a one-point dip look like a collapse.
+  const [low, high] = SPARKLINE_DOMAIN;
   const x = scaleBand<number>()
     .domain(results.map((_, i) => i))
     .range([M.left, W - M.right])
     .paddingInner(0.25)
     .paddingOuter(0.1);
   const y = scaleLinear()
-    .domain([low, 100])
+    .domain([low, high])
     .range([H - M.bottom, M.top])
     .clamp(true);
   const base = H - M.bottom;

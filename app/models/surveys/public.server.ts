@@ -68,3 +68,41 @@ export async function listPublishedSurveys(db: Db) {
     .orderBy("s.id")
     .execute();
 }
+
+/** What a survey is about, as the citizen reads it at its top: the department and the service. */
+export interface SurveySubject {
+  department: { en: string; zh: string };
+  /** the survey's service; for an invitation after a case, the case's service; else null (all of them) */
+  service: { en: string; zh: string } | null;
+}
+
+export async function surveySubject(db: Db, survey: Survey, token: string | null): Promise<SurveySubject> {
+  const dept = await db
+    .selectFrom("departments")
+    .select(["name_en", "name_zh"])
+    .where("id", "=", survey.department_id)
+    .executeTakeFirstOrThrow();
+  let serviceId = survey.service_id;
+  if (serviceId == null && token) {
+    const c = await db
+      .selectFrom("case_survey_invitations as i")
+      .innerJoin("cases as c", "c.id", "i.case_id")
+      .select("c.service_id")
+      .where("i.token", "=", token)
+      .where("i.survey_id", "=", survey.id)
+      .executeTakeFirst();
+    serviceId = c?.service_id ?? null;
+  }
+  const service =
+    serviceId == null
+      ? undefined
+      : await db
+          .selectFrom("services")
+          .select(["name_en", "name_zh"])
+          .where("id", "=", serviceId)
+          .executeTakeFirst();
+  return {
+    department: { en: dept.name_en, zh: dept.name_zh },
+    service: service ? { en: service.name_en, zh: service.name_zh } : null,
+  };
+}
