@@ -5,7 +5,7 @@ import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { remindDueCases } from "../../app/models/cases/reminders.server";
 import { runRegistryImport } from "../../app/models/imports/registry-imports.server";
 import { sendPendingEmails } from "../../app/models/outbox/delivery.server";
-import { escalateNotifications } from "../../app/models/outbox/escalation.server";
+import { escalateNotifications, flagOverdueAppeals } from "../../app/models/outbox/escalation.server";
 import {
   recomputeAllStoredResults,
   refreshStaleResults,
@@ -96,6 +96,8 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
     [JOBS.notificationsEscalate]: async (_data, ctx) => {
       // Cases that went overdue since the last run become notifications first (once each).
       await flagOverdueCases(db, hkDate(new Date()));
+      // Appeals past their own deadline too (issue 14), once each.
+      await flagOverdueAppeals(db, hkDate(new Date()));
       const escalated = await escalateNotifications(db, env.PII_KEY);
       const { sent, failed } = await send();
       if (escalated || sent || failed) ctx.log(`escalated ${escalated}, sent ${sent}, failed ${failed}`);
