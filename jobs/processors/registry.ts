@@ -107,10 +107,13 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
     // weekends and on public holidays: the last working day's e-mail already covered them.
     [JOBS.casesRemindDue]: async (_data, ctx) => {
       const at = now?.() ?? new Date();
-      if (!isWorkingDay(hkDate(at))) return { officers: 0, cases: 0, skipped: "not a working day" };
+      if (!isWorkingDay(hkDate(at)))
+        return { officers: 0, cases: 0, appeals: 0, skipped: "not a working day" };
       const r = await remindDueCases(db, env.PII_KEY, at);
       const { sent, failed } = await send();
-      ctx.log(`reminded ${r.officers} officer(s) of ${r.cases} case(s); sent ${sent}, failed ${failed}`);
+      ctx.log(
+        `reminded ${r.officers} officer(s) of ${r.cases} case(s) and ${r.appeals} appeal(s); sent ${sent}, failed ${failed}`,
+      );
       return r;
     },
     [JOBS.outboxSend]: async (_data, ctx) => {
