@@ -65,8 +65,13 @@ export default function StaffHome() {
                     summary: n.feedback_summary ?? "",
                   })
                 ) : (
-                  <Link to={`/staff/cases/${n.entity_id}`}>
-                    {t("notifications.case_overdue", { reference: n.case_reference ?? "" })}
+                  <Link to={`/staff/cases/${n.case_id ?? n.entity_id}`}>
+                    {t(
+                      n.entity_type === "appeal"
+                        ? "dashboard.notifications.appealOverdue"
+                        : "notifications.case_overdue",
+                      { reference: n.case_reference ?? "" },
+                    )}
                   </Link>
                 )}
               </li>

@@ -5,7 +5,7 @@ import { flagOverdueCases } from "../../app/models/cases/deadlines.server";
 import { remindDueCases } from "../../app/models/cases/reminders.server";
 import { runRegistryImport } from "../../app/models/imports/registry-imports.server";
 import { sendPendingEmails } from "../../app/models/outbox/delivery.server";
-import { escalateNotifications } from "../../app/models/outbox/escalation.server";
+import { escalateNotifications, flagOverdueAppeals } from "../../app/models/outbox/escalation.server";
 import {
   recomputeAllStoredResults,
   refreshStaleResults,
@@ -96,6 +96,8 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
     [JOBS.notificationsEscalate]: async (_data, ctx) => {
       // Cases that went overdue since the last run become notifications first (once each).
       await flagOverdueCases(db, hkDate(new Date()));
+      // Appeals past their own deadline too (issue 14), once each.
+      await flagOverdueAppeals(db, hkDate(new Date()));
       const escalated = await escalateNotifications(db, env.PII_KEY);
       const { sent, failed } = await send();
       if (escalated || sent || failed) ctx.log(`escalated ${escalated}, sent ${sent}, failed ${failed}`);
@@ -105,10 +107,13 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
     // weekends and on public holidays: the last working day's e-mail already covered them.
     [JOBS.casesRemindDue]: async (_data, ctx) => {
       const at = now?.() ?? new Date();
-      if (!isWorkingDay(hkDate(at))) return { officers: 0, cases: 0, skipped: "not a working day" };
+      if (!isWorkingDay(hkDate(at)))
+        return { officers: 0, cases: 0, appeals: 0, skipped: "not a working day" };
       const r = await remindDueCases(db, env.PII_KEY, at);
       const { sent, failed } = await send();
-      ctx.log(`reminded ${r.officers} officer(s) of ${r.cases} case(s); sent ${sent}, failed ${failed}`);
+      ctx.log(
+        `reminded ${r.officers} officer(s) of ${r.cases} case(s) and ${r.appeals} appeal(s); sent ${sent}, failed ${failed}`,
+      );
       return r;
     },
     [JOBS.outboxSend]: async (_data, ctx) => {

@@ -166,7 +166,7 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     expect(row.ack_due).toBe("2026-04-01");
 
     const result = await remindDueCases(t.db, piiKey, WEDNESDAY_8AM);
-    expect(result).toEqual({ officers: 3, cases: 4 });
+    expect(result).toEqual({ officers: 3, cases: 4, appeals: 0 });
 
     const sent = await remindersOn("2026-04-01");
     // Not the officer who left, not the one without an address, not managers.
@@ -217,10 +217,10 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     const tomorrow = await newCase({ ackDue: "2026-04-02", assignedTo: x });
     const thirdDay = await newCase({ acknowledged: true, replyDue: "2026-04-09" });
 
-    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 1, cases: 1 });
+    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 1, cases: 1, appeals: 0 });
     // Later the same Hong Kong day (23:30 HKT), and twice at once.
     const later = new Date("2026-04-01T15:30:00.000Z");
-    expect(await remindDueCases(t.db, piiKey, later)).toEqual({ officers: 0, cases: 0 });
+    expect(await remindDueCases(t.db, piiKey, later)).toEqual({ officers: 0, cases: 0, appeals: 0 });
     await Promise.all([remindDueCases(t.db, piiKey, later), remindDueCases(t.db, piiKey, later)]);
     expect(await reminders()).toHaveLength(1);
 
@@ -238,7 +238,7 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2026-04-02`);
     expect(toX.body_text).toContain(`${thirdDay.reference} (not yet assigned) — reply due 2026-04-09`);
     expect(sent.get("officer.immd@pledge.example")!.body_text).toContain(thirdDay.reference);
-    expect(await remindDueCases(t.db, piiKey, THURSDAY_8AM)).toEqual({ officers: 0, cases: 0 });
+    expect(await remindDueCases(t.db, piiKey, THURSDAY_8AM)).toEqual({ officers: 0, cases: 0, appeals: 0 });
   });
 
   it("counts working days with the department's closure days", async () => {
@@ -259,7 +259,7 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     const immdCase = await newCase({ acknowledged: true, replyDue: "2026-04-09" });
     const hkpCase = await newCase({ department: hkp, acknowledged: true, replyDue: "2026-04-09" });
 
-    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 1, cases: 1 });
+    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 1, cases: 1, appeals: 0 });
     const sent = await remindersOn("2026-04-01");
     const toOfficer = sent.get("officer.immd@pledge.example")!;
     expect(toOfficer.body_text).toContain(immdCase.reference);
@@ -270,7 +270,7 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
 
   it("does nothing when no case is due soon", async () => {
     await newCase({ acknowledged: true, replyDue: "2026-04-20" });
-    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 0, cases: 0 });
+    expect(await remindDueCases(t.db, piiKey, WEDNESDAY_8AM)).toEqual({ officers: 0, cases: 0, appeals: 0 });
     expect(await reminders()).toHaveLength(0);
   });
 });

@@ -291,14 +291,14 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
     expect(r.surveys.perService[0]!.previousShare).toBeCloseTo(1 / 3);
 
     // Feedback
-    expect(r.feedback.total).toEqual({ count: 3, href: "/staff/feedback" });
+    expect(r.feedback.total).toEqual({ count: 3, href: "/staff/feedback?dept=IMMD&month=2026-10" });
     expect(r.feedback.byKind).toEqual([
-      { kind: "complaint", count: 2, href: "/staff/feedback?fk=complaint" },
-      { kind: "compliment", count: 1, href: "/staff/feedback?fk=compliment" },
+      { kind: "complaint", count: 2, href: "/staff/feedback?dept=IMMD&month=2026-10&fk=complaint" },
+      { kind: "compliment", count: 1, href: "/staff/feedback?dept=IMMD&month=2026-10&fk=compliment" },
     ]);
     expect(r.feedback.byChannel).toEqual([
-      { channel: "counter", count: 2, href: "/staff/feedback?fc=counter" },
-      { channel: "hotline", count: 1, href: "/staff/feedback?fc=hotline" },
+      { channel: "counter", count: 2, href: "/staff/feedback?dept=IMMD&month=2026-10&fc=counter" },
+      { channel: "hotline", count: 1, href: "/staff/feedback?dept=IMMD&month=2026-10&fc=hotline" },
     ]);
     expect(r.feedback.byKindAndChannel.map((x) => [x.kind, x.channel, x.count])).toEqual([
       ["complaint", "counter", 1],
@@ -315,15 +315,18 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
 
     // Complaints and appeals
     expect(r.complaints).toEqual({
-      received: { count: 2, href: "/staff/cases?tab=open" },
-      closed: { count: 1, href: "/staff/cases?tab=closed" },
-      overdue: { count: 2, href: "/staff/cases?tab=overdue" },
+      received: { count: 2, href: "/staff/cases?dept=IMMD&received_month=2026-10" },
+      closed: { count: 1, href: "/staff/cases?dept=IMMD&status=closed&closed_month=2026-10" },
+      overdue: { count: 2, href: "/staff/cases?dept=IMMD&overdue=1" },
       ackMet: 1,
       replyMet: 0,
-      closedWithinPledge: { count: 0, href: "/staff/cases?tab=closed" },
+      closedWithinPledge: {
+        count: 0,
+        href: "/staff/cases?dept=IMMD&status=closed&closed_month=2026-10&within_pledge=1",
+      },
       appeals: {
-        lodged: { count: 1, href: "/staff/cases?tab=open" },
-        decided: { count: 1, href: "/staff/cases?tab=closed" },
+        lodged: { count: 1, href: "/staff/cases?dept=IMMD&appeal=any&appeal_month=2026-10" },
+        decided: { count: 1, href: "/staff/cases?dept=IMMD&appeal=decided&appeal_month=2026-10" },
         decidedInTime: 1,
         outcomes: { upheld: 0, partly_upheld: 1, not_upheld: 0 },
       },
@@ -339,13 +342,13 @@ describe.each(DB_KINDS)("monthly management reports [%s]", (kind) => {
         sample: 40,
         status: "not_met",
         unmet: null,
-        href: `/admin/pledges/${pledge.id}`,
+        href: `/staff/pledges/${pledge.id}`,
       }),
     ]);
 
     // Important feedback
     expect(r.importantFeedback.map((x) => [x.kind, x.channel, x.summary, x.href])).toEqual([
-      ["complaint", "hotline", "Queue too long at Wan Chai", "/staff/feedback?fi=1"],
+      ["complaint", "hotline", "Queue too long at Wan Chai", "/staff/feedback?dept=IMMD&month=2026-10&fi=1"],
     ]);
 
     // No personal data: the complainants' names and contacts appear nowhere.

@@ -26,6 +26,8 @@ interface DueCase {
   department_id: number;
   assigned: boolean;
   next: Deadline;
+  /** the id of an open appeal on the case (due: the appeal's own deadline), not a step of the case */
+  appeal?: number;
 }
 
 /** A date some calendar days after a HK date (both 'YYYY-MM-DD'). */
@@ -38,14 +40,16 @@ function addCalendarDays(date: string, days: number): string {
  * deadline (acknowledgement, else reply) falls from today to the DUE_SOON_WORKING_DAYS-th working
  * day after today, counted with the department's closure days. A case goes to its assigned officer;
  * an unassigned one (or one whose officer is no longer active in its department) to every active
- * case officer of its department. References only: no citizen's name, contact or case text.
- * Returns the officers newly e-mailed and the distinct cases listed in those e-mails.
+ * case officer of its department. Open appeals whose own deadline falls in the same window go to
+ * the department's active managers (who decide appeals), except the appeal's original handler.
+ * References only: no citizen's name, contact, case text or grounds. Returns the staff newly
+ * e-mailed, the distinct cases and the appeals listed in those e-mails.
  */
 export async function remindDueCases(
   db: Db,
   piiKey: string,
   now: Date = new Date(),
-): Promise<{ officers: number; cases: number }> {
+): Promise<{ officers: number; cases: number; appeals: number }> {
   const today = hkDate(now);
   const horizon = addCalendarDays(today, HORIZON_CALENDAR_DAYS);
   // Overdue steps are left out here: flagOverdueCases tells managers about those.
@@ -71,9 +75,22 @@ export async function remindDueCases(
     )
     .orderBy("id")
     .execute();
-  if (candidates.length === 0) return { officers: 0, cases: 0 };
+  // Open appeals due in the window (issue 14: appeals were missing from reminders).
+  const appealCandidates = await db
+    .selectFrom("appeals as a")
+    .innerJoin("cases as c", "c.id", "a.case_id")
+    .select(["a.id", "a.case_id", "a.due", "a.original_handler_id", "c.reference", "c.department_id"])
+    .where("a.decided_at", "is", null)
+    .where("a.due", ">=", today)
+    .where("a.due", "<=", horizon)
+    .orderBy("a.id")
+    .execute();
+  const none = { officers: 0, cases: 0, appeals: 0 };
+  if (candidates.length === 0 && appealCandidates.length === 0) return none;
 
-  const departmentIds = [...new Set(candidates.map((c) => c.department_id))];
+  const departmentIds = [
+    ...new Set([...candidates.map((c) => c.department_id), ...appealCandidates.map((a) => a.department_id)]),
+  ];
   const closures = new Map<number, Set<string>>();
   for (const id of departmentIds) closures.set(id, await departmentClosureDates(db, id));
 
@@ -92,7 +109,22 @@ export async function remindDueCases(
       next,
     });
   }
-  if (due.length === 0) return { officers: 0, cases: 0 };
+  const dueAppeals: Array<DueCase & { handler: number | null }> = [];
+  for (const a of appealCandidates) {
+    if (!a.due) continue;
+    const left = daysLeft(a.due, now, closures.get(a.department_id) ?? []);
+    if (left < 0 || left > DUE_SOON_WORKING_DAYS) continue;
+    dueAppeals.push({
+      id: a.case_id,
+      reference: a.reference,
+      department_id: a.department_id,
+      assigned: false,
+      appeal: a.id,
+      handler: a.original_handler_id,
+      next: { step: "reply", due: a.due, left },
+    });
+  }
+  if (due.length === 0 && dueAppeals.length === 0) return none;
 
   // Active staff of these departments. An active assignee without an address keeps the case (it
   // shows in their due-soon tab) rather than it going to everyone; one who has left, or moved to
@@ -127,7 +159,14 @@ export async function remindDueCases(
       if (officer.department_id === c.department_id && officer.role === "case_officer") add(officer, c);
     }
   }
-  if (byOfficer.size === 0) return { officers: 0, cases: 0 };
+  // An appeal is decided by someone who did not handle the case: the department's managers.
+  for (const { handler, ...a } of dueAppeals) {
+    for (const manager of staff) {
+      if (manager.department_id === a.department_id && manager.role === "manager" && manager.id !== handler)
+        add(manager, a);
+    }
+  }
+  if (byOfficer.size === 0) return none;
 
   const departments = await db
     .selectFrom("departments")
@@ -138,6 +177,7 @@ export async function remindDueCases(
 
   let officers = 0;
   const listed = new Set<number>();
+  const listedAppeals = new Set<number>();
   for (const [userId, o] of byOfficer) {
     const dept = deptNames.get(o.departmentId);
     if (!dept) continue;
@@ -170,9 +210,12 @@ export async function remindDueCases(
     });
     if (!queued) continue;
     officers++;
-    for (const c of cases) listed.add(c.id);
+    for (const c of cases) {
+      if (c.appeal) listedAppeals.add(c.appeal);
+      else listed.add(c.id);
+    }
   }
-  return { officers, cases: listed.size };
+  return { officers, cases: listed.size, appeals: listedAppeals.size };
 }
 
 /**
@@ -197,12 +240,19 @@ function reminderMessage(
   const render = (locale: "en" | "zh-HK", name: string) => {
     const t = tFor(locale);
     const lines = cases.map((c) =>
-      t(c.assigned ? "mail.dueReminder.line" : "mail.dueReminder.lineUnassigned", {
-        reference: c.reference,
-        deadline: t(`mail.dueReminder.deadlines.${c.next.step}`),
-        date: c.next.due,
-        url: `{{APP_ORIGIN}}/staff/cases/${c.id}`,
-      }),
+      t(
+        c.appeal
+          ? "dashboard.mail.appealDueLine"
+          : c.assigned
+            ? "mail.dueReminder.line"
+            : "mail.dueReminder.lineUnassigned",
+        {
+          reference: c.reference,
+          deadline: t(`mail.dueReminder.deadlines.${c.next.step}`),
+          date: c.next.due,
+          url: `{{APP_ORIGIN}}/staff/cases/${c.id}`,
+        },
+      ),
     );
     return {
       subject: t("mail.dueReminder.subject", { count: cases.length }),

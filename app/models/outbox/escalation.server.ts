@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client";
 import type { NotificationTable } from "../../../db/schema";
 import { encryptPii } from "../../utils/crypto.server";
 import { tFor } from "../../utils/meta";
+import { nowIso } from "../calendar/time";
 import { enqueueEmail, mailableStaff } from "./email.server";
 
 type Notification = Selectable<NotificationTable>;
@@ -61,6 +62,55 @@ export async function escalateNotifications(db: Db, piiKey: string, now: Date = 
   return handled;
 }
 
+/**
+ * Records "this appeal is overdue" once per appeal for its department's managers, like an overdue
+ * case (flagOverdueCases): an appeal still undecided after its own deadline (`appeals.due`, the
+ * department's "reply to an appeal within" setting). Stored as a `case_overdue` notification of
+ * entity type `appeal` (entity id: the appeal's), so the unique (kind, entity_type, entity_id)
+ * keeps it to once without a new column. The worker runs it with flagOverdueCases. Returns how
+ * many appeals newly went overdue.
+ */
+export async function flagOverdueAppeals(db: Db, today: string): Promise<number> {
+  const rows = await db
+    .selectFrom("appeals as a")
+    .innerJoin("cases as c", "c.id", "a.case_id")
+    .select(["a.id", "c.department_id"])
+    .where("a.decided_at", "is", null)
+    .where("a.due", "is not", null)
+    .where("a.due", "<", today)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("notifications as n")
+            .select("n.id")
+            .where("n.kind", "=", "case_overdue")
+            .where("n.entity_type", "=", "appeal")
+            .whereRef("n.entity_id", "=", "a.id"),
+        ),
+      ),
+    )
+    .orderBy("a.id")
+    .execute();
+  if (rows.length === 0) return 0;
+  const at = nowIso();
+  let flagged = 0;
+  for (const r of rows) {
+    const inserted = await db
+      .insertInto("notifications")
+      .values({
+        department_id: r.department_id,
+        kind: "case_overdue",
+        entity_type: "appeal",
+        entity_id: r.id,
+        created_at: at,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) flagged++;
+  }
+  return flagged;
+}
+
 /** "2026-11-27 14:03", Hong Kong time (UTC+8 all year). */
 function hkDateTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
@@ -111,6 +161,29 @@ async function notificationMessage(
           kind: t(`feedback.kinds.${f.kind}`),
           summary: f.summary,
           url: "{{APP_ORIGIN}}/staff/feedback",
+        }),
+      })),
+    };
+  }
+  if (n.entity_type === "appeal") {
+    // Reference and dates only: never the citizen's grounds or contact details.
+    const a = await trx
+      .selectFrom("appeals as a")
+      .innerJoin("cases as c", "c.id", "a.case_id")
+      .select(["a.case_id", "a.due", "a.lodged_at", "c.reference"])
+      .where("a.id", "=", n.entity_id)
+      .executeTakeFirst();
+    if (!a) return null;
+    return {
+      kind: "notification.appeal-overdue",
+      ...both((t, department) => ({
+        subject: t("dashboard.mail.appealOverdue.subject", { reference: a.reference }),
+        body: t("dashboard.mail.appealOverdue.body", {
+          department,
+          reference: a.reference,
+          lodged: hkDateTime(a.lodged_at).slice(0, 10),
+          due: a.due ?? "",
+          url: `{{APP_ORIGIN}}/staff/cases/${a.case_id}`,
         }),
       })),
     };

@@ -11,7 +11,16 @@ export async function listNotifications(db: Db, user: { id: number; departmentId
     .leftJoin("feedback_entries as f", (j) =>
       j.onRef("f.id", "=", "n.entity_id").on("n.entity_type", "=", "feedback"),
     )
-    .leftJoin("cases as c", (j) => j.onRef("c.id", "=", "n.entity_id").on("n.entity_type", "=", "case"))
+    // An overdue appeal (entity type 'appeal', see flagOverdueAppeals) names and links to its case.
+    .leftJoin("appeals as a", (j) => j.onRef("a.id", "=", "n.entity_id").on("n.entity_type", "=", "appeal"))
+    .leftJoin("cases as c", (j) =>
+      j.on((eb) =>
+        eb.or([
+          eb.and([eb("n.entity_type", "=", "case"), eb("c.id", "=", eb.ref("n.entity_id"))]),
+          eb.and([eb("n.entity_type", "=", "appeal"), eb("c.id", "=", eb.ref("a.case_id"))]),
+        ]),
+      ),
+    )
     .select([
       "n.id",
       "n.kind",
@@ -22,6 +31,7 @@ export async function listNotifications(db: Db, user: { id: number; departmentId
       "f.summary as feedback_summary",
       "f.kind as feedback_kind",
       "c.reference as case_reference",
+      "c.id as case_id",
     ])
     .where("n.department_id", "=", user.departmentId)
     .orderBy("n.id", "desc")

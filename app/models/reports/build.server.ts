@@ -40,10 +40,11 @@ export async function buildDepartmentReport(
       departmentId,
       month,
       surveys.perSurvey.map((s) => s.surveyId),
+      dept.code,
     ),
-    complaintSection(db, departmentId, month, hkDate(now)),
+    complaintSection(db, departmentId, month, hkDate(now), dept.code),
     pledgeSection(db, departmentId, month),
-    importantSection(db, departmentId, month),
+    importantSection(db, departmentId, month, dept.code),
   ]);
   return {
     version: REPORT_VERSION,

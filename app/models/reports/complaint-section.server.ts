@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client";
 import type { AppealOutcome } from "../../../db/schema";
 import { NO_DEADLINE_STATUSES } from "../cases/lifecycle";
 import { num } from "./figures";
+import { complaintLinks } from "./links";
 import { hkMonthRange } from "./months";
 import type { DepartmentReport } from "./schema";
 
@@ -16,6 +17,7 @@ export async function complaintSection(
   departmentId: number,
   month: string,
   today: string,
+  departmentCode: string,
 ): Promise<DepartmentReport["complaints"]> {
   const { from, to } = hkMonthRange(month);
   const [received, closed, overdue, lodged, decided] = await Promise.all([
@@ -75,17 +77,18 @@ export async function complaintSection(
   ]);
   const outcomes: Record<AppealOutcome, number> = { upheld: 0, partly_upheld: 0, not_upheld: 0 };
   for (const d of decided) if (d.outcome) outcomes[d.outcome] += num(d.n);
-  // There is no appeal list of its own: appeals are read on their cases.
+  // Each figure links to the case list filtered to exactly its cases (appeals: the cases appealed).
+  const href = complaintLinks(departmentCode, month);
   return {
-    received: { count: num(received?.n), href: "/staff/cases?tab=open" },
-    closed: { count: num(closed?.n), href: "/staff/cases?tab=closed" },
-    overdue: { count: num(overdue?.n), href: "/staff/cases?tab=overdue" },
+    received: { count: num(received?.n), href: href.received },
+    closed: { count: num(closed?.n), href: href.closed },
+    overdue: { count: num(overdue?.n), href: href.overdue },
     ackMet: num(closed?.ack),
     replyMet: num(closed?.reply),
-    closedWithinPledge: { count: num(closed?.both), href: "/staff/cases?tab=closed" },
+    closedWithinPledge: { count: num(closed?.both), href: href.closedWithinPledge },
     appeals: {
-      lodged: { count: num(lodged?.n), href: "/staff/cases?tab=open" },
-      decided: { count: decided.reduce((a, d) => a + num(d.n), 0), href: "/staff/cases?tab=closed" },
+      lodged: { count: num(lodged?.n), href: href.appealsLodged },
+      decided: { count: decided.reduce((a, d) => a + num(d.n), 0), href: href.appealsDecided },
       decidedInTime: decided.reduce((a, d) => a + num(d.met), 0),
       outcomes,
     },

@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/client";
 import type { FeedbackChannel, FeedbackKind } from "../../../db/schema";
 import { num, surveyHref } from "./figures";
+import { feedbackListHref } from "./links";
 import type { DepartmentReport } from "./schema";
 
 /*
@@ -16,6 +17,7 @@ export async function feedbackSection(
   departmentId: number,
   month: string,
   surveyIds: number[],
+  departmentCode: string,
 ): Promise<DepartmentReport["feedback"]> {
   const [groups, entries, comments] = await Promise.all([
     db
@@ -64,8 +66,8 @@ export async function feedbackSection(
     byKind.set(g.kind, (byKind.get(g.kind) ?? 0) + num(g.n));
     byChannel.set(g.channel, (byChannel.get(g.channel) ?? 0) + num(g.n));
   }
-  const link = (p: Record<string, string>) =>
-    `/staff/feedback${Object.keys(p).length ? `?${new URLSearchParams(p)}` : ""}`;
+  // The feedback log filtered to the department's month (and the figure's kind or channel).
+  const link = (p: Record<string, string>) => feedbackListHref(departmentCode, { month, ...p });
   const desc = <T extends { count: number }>(list: T[], key: (x: T) => string) =>
     list.sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
   // Half the sample from each source, the rest from whichever has more.
@@ -116,6 +118,7 @@ export async function importantSection(
   db: Db,
   departmentId: number,
   month: string,
+  departmentCode: string,
 ): Promise<DepartmentReport["importantFeedback"]> {
   const rows = await db
     .selectFrom("notifications as n")
@@ -137,6 +140,6 @@ export async function importantSection(
     language: r.language,
     loggedAt: r.logged_at,
     notifiedAt: r.created_at,
-    href: "/staff/feedback?fi=1",
+    href: feedbackListHref(departmentCode, { month, fi: "1" }),
   }));
 }

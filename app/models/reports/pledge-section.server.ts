@@ -1,6 +1,7 @@
 import type { Db } from "../../../db/client";
 import { listPledges } from "../pledges/registry.server";
 import { pledgeResults, type ResultStatus } from "../pledges/results.server";
+import { pledgePageHref } from "./links";
 import type { DepartmentReport, UnmetNote } from "./schema";
 
 /*
@@ -46,7 +47,8 @@ export async function pledgeSection(
       unmet: note
         ? { reason: note.reason, correctiveProposal: note.corrective_proposal, recordedAt: note.recorded_at }
         : null,
-      href: `/admin/pledges/${p.id}`,
+      // The read-only page managers and the central reviewer may open (not the administrators').
+      href: pledgePageHref(p.id),
     });
   }
   const count = (s: ResultStatus) => items.filter((i) => i.status === s).length;

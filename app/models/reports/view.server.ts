@@ -1,5 +1,6 @@
 import type { Db } from "../../../db/client";
 import { getReport, listReports, markRead, type ReportReader, recordsReading } from "./inbox.server";
+import { withLinks } from "./links";
 import { currentUnmetNotes } from "./pledge-section.server";
 import { type DepartmentReport, REPORT_STATES, type ReportListRow, type ReportState } from "./schema";
 
@@ -105,6 +106,7 @@ export async function reportPageView(
     acknowledgedNow,
     /** the pledge whose note was just saved */
     notedPledgeId: Number.isSafeInteger(noted) && noted > 0 ? noted : null,
-    report: await withCurrentNotes(db, report),
+    // A stored report's links as reports link now (precise lists, the managers' pledge page).
+    report: await withCurrentNotes(db, { ...report, data: withLinks(report.data) }),
   };
 }
