@@ -29,6 +29,8 @@ export type AuditAction =
   | "case.refer"
   | "case.attachment-download"
   | "case.contact-view"
+  // a filtered case list downloaded (issue 14): its filters and format, never the rows
+  | "case.export"
   | "case.purge"
   | "case.purge-attachments"
   | "case.purge-messages"
