@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import i18next from "i18next";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/i18n";
+import { hkMonth } from "~/models/calendar/time";
 import { createCase } from "~/models/cases/intake.server";
 import { moveCase } from "~/models/cases/lifecycle.server";
 import { type CaseFilter, listCases, parseCaseFilter } from "~/models/cases/list.server";
@@ -9,6 +10,7 @@ import { checkCharacter } from "~/models/cases/reference";
 import { action as listAction, loader as listLoader } from "~/routes/staff.cases._index";
 import { loader as csvLoader } from "~/routes/staff.cases.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.cases.export[.]xlsx";
+import { loader as feedbackLoader } from "~/routes/staff.feedback";
 import { loader as searchLoader } from "~/routes/staff.search";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
@@ -305,7 +307,7 @@ describe.each(DB_KINDS)("case lists, search, bulk actions and exports [%s]", (ki
     expect(choose.data.rows).toEqual([]);
     const ro = await list(
       reviewer,
-      "dept=HKP&received_month=" + c.reference.slice(4, 8).replace(/^(\d\d)(\d\d)$/, "20$1-$2"),
+      `dept=HKP&received_month=${c.reference.slice(4, 8).replace(/^(\d\d)(\d\d)$/, "20$1-$2")}`,
     );
     expect(ro.status).toBe(200);
     expect(ro.data.readOnly).toBe(true);
@@ -493,5 +495,118 @@ describe.each(DB_KINDS)("case lists, search, bulk actions and exports [%s]", (ki
       }),
     );
     expect(bad.status).toBe(400);
+  });
+});
+
+describe.each(DB_KINDS)("feedback log lists [%s]", (kind) => {
+  const app = useTestApp(kind);
+
+  async function log(
+    summary: string,
+    options: { kind?: "complaint" | "compliment"; at?: string; service?: number | null } = {},
+  ) {
+    const dept = await app.db
+      .selectFrom("departments")
+      .select("id")
+      .where("code", "=", "IMMD")
+      .executeTakeFirstOrThrow();
+    const at = options.at ?? "2026-11-10T02:00:00.000Z";
+    return (
+      await app.db
+        .insertInto("feedback_entries")
+        .values({
+          department_id: dept.id,
+          service_id: options.service ?? null,
+          kind: options.kind ?? "compliment",
+          channel: "counter",
+          summary,
+          language: "en",
+          important: 0,
+          logged_by: null,
+          logged_at: at,
+          month: hkMonth(at),
+          case_id: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
+  async function page(cookie: string, query: string) {
+    const res = await settle(() =>
+      feedbackLoader({
+        request: getRequest(`/staff/feedback?${query}`, { cookie }),
+        context: app.context,
+        params: {},
+      }),
+    );
+    const data = res.status === 200 || res.status === 400 ? await res.json() : null;
+    return { status: res.status, data } as {
+      status: number;
+      data: {
+        entries: { id: number }[];
+        next: string | null;
+        errors: { param: string; code: string }[];
+        readOnly: boolean;
+      };
+    };
+  }
+
+  it("filters by service, month, dates and words, pages by cursor, and refuses bad values", async () => {
+    const counter = await signInAs(app.c, "counter.immd");
+    const service = (
+      await app.db
+        .selectFrom("services as s")
+        .innerJoin("departments as d", "d.id", "s.department_id")
+        .select("s.id")
+        .where("d.code", "=", "IMMD")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const ids: number[] = [];
+    for (let i = 0; i < 55; i++) ids.push(await log(`Helpful staff number ${i}`));
+    const october = await log("Queue too long at the passport office", {
+      at: "2026-10-02T02:00:00.000Z",
+      service,
+    });
+    const complaint = await log("Rude reply", { kind: "complaint", at: "2026-10-31T17:00:00.000Z" });
+    expect((await page(counter, `fs=${service}`)).data.entries.map((e) => e.id)).toEqual([october]);
+    expect((await page(counter, "month=2026-10")).data.entries.map((e) => e.id)).toEqual([october]);
+    // 17:00 UTC on 31 October is 1 November in Hong Kong
+    expect(
+      (await page(counter, "from=2026-11-01&to=2026-11-01&fk=complaint")).data.entries.map((e) => e.id),
+    ).toEqual([complaint]);
+    expect((await page(counter, "q=passport")).data.entries.map((e) => e.id)).toEqual([october]);
+    const seen: number[] = [];
+    let query = "fk=compliment";
+    for (let n = 0; n < 5; n++) {
+      const p = await page(counter, query);
+      expect(p.status).toBe(200);
+      seen.push(...p.data.entries.map((e) => e.id));
+      if (!p.data.next) break;
+      query = p.data.next;
+    }
+    expect(seen).toHaveLength(56);
+    expect(new Set(seen).size).toBe(56);
+    expect([...seen].sort((a, b) => a - b)).toEqual([...ids, october].sort((a, b) => a - b));
+    const tampered = await page(counter, "cursor=eyJ4Ijox.abc");
+    expect(tampered.status).toBe(400);
+    expect(tampered.data.errors).toEqual([{ param: "cursor", value: "", code: "cursor" }]);
+    for (const bad of ["fk=rumour", "fc=pigeon", "fi=yes", "fs=abc", "month=2026-1", "from=yesterday"]) {
+      const p = await page(counter, bad);
+      expect(p.status, bad).toBe(400);
+      expect(p.data.entries).toEqual([]);
+      expect(p.data.errors[0]!.param).toBe(bad.split("=")[0]);
+    }
+  });
+
+  it("shows the central reviewer a department's log read-only; others get 404 for another department", async () => {
+    const id = await log("Very kind officer");
+    const reviewer = await signInAs(app.c, "reviewer");
+    const ro = await page(reviewer, "dept=IMMD");
+    expect(ro.status).toBe(200);
+    expect(ro.data.readOnly).toBe(true);
+    expect(ro.data.entries.map((e) => e.id)).toEqual([id]);
+    const hkp = await signInAs(app.c, "admin.hkp");
+    expect((await page(hkp, "dept=IMMD")).status).toBe(404);
   });
 });
