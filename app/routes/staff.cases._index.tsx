@@ -592,11 +592,7 @@ export default function CaseQueue() {
         </>
       ) : null}
       {rows.length > 0 ? (
-        <Form
-          method="post"
-          action={`/staff/cases${data.exportQuery ? `?${data.exportQuery}` : ""}`}
-          id="bulk-form"
-        >
+        <Form method="post" id="bulk-form">
           {!readOnly ? (
             <>
               <CsrfInput />

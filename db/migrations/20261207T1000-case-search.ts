@@ -23,7 +23,13 @@ export async function up(db: AnyDb): Promise<void> {
   await index("feedback_list_kind_idx", "feedback_entries", ["department_id", "kind", "id"]);
   await index("feedback_list_month_idx", "feedback_entries", ["department_id", "month", "id"]);
   await index("feedback_list_important_idx", "feedback_entries", ["department_id", "important", "id"]);
+  // A month's cases in received order; a month's closures; a period's feedback (bench-cases.ts:
+  // closed_month 132 → 9 ms, received_month 34 → 3 ms, a week of feedback 106 → 3 ms).
+  await index("cases_list_month_idx", "cases", ["department_id", "month", "received_at", "id"]);
+  await index("cases_list_closed_idx", "cases", ["department_id", "closed_at"]);
+  await index("feedback_list_logged_idx", "feedback_entries", ["department_id", "logged_at"]);
   await index("appeals_lodged_idx", "appeals", ["lodged_at", "case_id"]);
+  await index("appeals_decided_idx", "appeals", ["decided_at", "case_id"]);
 
   if (pg) {
     await sql`create index cases_text_search_idx on cases using gin (to_tsvector('simple', what_happened))`.execute(
@@ -90,6 +96,10 @@ export async function down(db: AnyDb): Promise<void> {
     "feedback_list_month_idx",
     "feedback_list_important_idx",
     "appeals_lodged_idx",
+    "cases_list_month_idx",
+    "cases_list_closed_idx",
+    "feedback_list_logged_idx",
+    "appeals_decided_idx",
   ])
     await db.schema.dropIndex(name).ifExists().execute();
 }

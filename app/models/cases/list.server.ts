@@ -303,7 +303,10 @@ export function textMatch(
     .filter((w) => w.length > 0)
     .map((w) => `"${w}"*`);
   const match = words.length > 0 ? words.join(" ") : '""';
-  return sql<SqlBool>`${sql.ref(idRef)} in (select rowid from ${sql.table(fts)} where ${sql.table(fts)} match ${match})`;
+  // The unary + keeps SQLite from looking each match up by id and sorting them all: it walks the
+  // list's index in page order and checks each id against the matches (a common word: 225 → 6 ms
+  // at 100,000 cases, bench-cases.ts), stopping at a page.
+  return sql<SqlBool>`+${sql.ref(idRef)} in (select rowid from ${sql.table(fts)} where ${sql.table(fts)} match ${match})`;
 }
 
 // ---- The list ----
@@ -395,15 +398,16 @@ function filteredCases(db: Db, departmentId: number, f: CaseFilter, now: Date) {
   if (f.appeal || f.appealMonth) {
     const appeal = f.appeal ?? "any";
     q = q.where((eb) => {
-      let a = eb.selectFrom("appeals as a").select("a.id").whereRef("a.case_id", "=", "c.id");
+      let a = eb.selectFrom("appeals as a").select("a.case_id");
       if (appeal === "open") a = a.where("a.decided_at", "is", null);
       if (appeal === "decided") a = a.where("a.decided_at", "is not", null);
       if (f.appealMonth) {
+        // A month's appeals are few: found by their date, then their cases (appeals_*_idx).
         const [from, to] = hkMonthBounds(f.appealMonth);
         const col = appeal === "decided" ? "a.decided_at" : "a.lodged_at";
-        a = a.where(col, ">=", from).where(col, "<", to);
+        return eb("c.id", "in", a.where(col, ">=", from).where(col, "<", to));
       }
-      return eb.exists(a);
+      return eb.exists(a.whereRef("a.case_id", "=", "c.id"));
     });
   }
   if (f.q) q = q.where(textMatch(db, "cases", "c.id", f.q));
