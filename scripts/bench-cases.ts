@@ -379,6 +379,9 @@ async function main() {
       const t0 = performance.now();
       const res = await call(loader, `/staff/cases/export.${name.toLowerCase()}?sort=received`);
       let bytes = 0;
+      let chunks = 0;
+      // Live memory: every 100 chunks a full collection, then the heap in use (garbage not counted).
+      let liveHeap = base.heapUsed;
       const reader = res.body!.getReader();
       for (;;) {
         const { done, value } = await reader.read();
@@ -387,11 +390,15 @@ async function main() {
         const m = process.memoryUsage();
         peakRss = Math.max(peakRss, m.rss);
         peakHeap = Math.max(peakHeap, m.heapUsed);
+        if (gc && ++chunks % 100 === 0) {
+          gc();
+          liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+        }
       }
       clearInterval(sample);
       const ms = performance.now() - t0;
       console.log(
-        `  ${name.padEnd(5)} ${(ms / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB; growth: rss +${((peakRss - base.rss) / 1e6).toFixed(1)} MB, heap +${((peakHeap - base.heapUsed) / 1e6).toFixed(1)} MB${gc ? "" : " (run with --expose-gc for a clean baseline)"}`,
+        `  ${name.padEnd(5)} ${(ms / 1000).toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB; growth: peak rss +${((peakRss - base.rss) / 1e6).toFixed(1)} MB, live heap +${((liveHeap - base.heapUsed) / 1e6).toFixed(1)} MB (peak heap with garbage +${((peakHeap - base.heapUsed) / 1e6).toFixed(1)} MB)${gc ? "" : " (run with --expose-gc for the live heap)"}`,
       );
     }
   } finally {

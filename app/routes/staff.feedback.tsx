@@ -55,6 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     entries: [] as (FeedbackListRow & { service: string | null })[],
     next: null as string | null,
     first: null as string | null,
+    exportQuery: null as string | null,
     errors,
     saved: p.get("saved"),
     savedCase: p.get("case"),
@@ -102,6 +103,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     next: next?.toString() ?? null,
     first: p.get("cursor") ? shown.toString() : null,
+    exportQuery: feedbackFilterParams(filter, scope.department.code).toString(),
   });
 }
 
@@ -330,6 +332,7 @@ export default function FeedbackLog() {
         next={data.next}
         first={data.first}
         chooseDepartment={data.chooseDepartment}
+        exportQuery={data.exportQuery}
       />
     </div>
   );

@@ -11,6 +11,7 @@ import { action as listAction, loader as listLoader } from "~/routes/staff.cases
 import { loader as csvLoader } from "~/routes/staff.cases.export[.]csv";
 import { loader as xlsxLoader } from "~/routes/staff.cases.export[.]xlsx";
 import { loader as feedbackLoader } from "~/routes/staff.feedback";
+import { loader as feedbackCsv } from "~/routes/staff.feedback_.export[.]csv";
 import { loader as searchLoader } from "~/routes/staff.search";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
@@ -597,6 +598,32 @@ describe.each(DB_KINDS)("feedback log lists [%s]", (kind) => {
       expect(p.data.entries).toEqual([]);
       expect(p.data.errors[0]!.param).toBe(bad.split("=")[0]);
     }
+  });
+
+  it("exports the filtered log as CSV, audited", async () => {
+    await log("Kind officer at the passport hall");
+    await log("Rude reply", { kind: "complaint" });
+    const manager = await signInAs(app.c, "manager.immd");
+    const res = await settle(() =>
+      feedbackCsv({
+        request: getRequest("/staff/feedback/export.csv?fk=complaint", { cookie: manager }),
+        context: app.context,
+        params: {},
+      }),
+    );
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("Rude reply");
+    const audit = await app.db
+      .selectFrom("audit_events")
+      .select("detail")
+      .where("action", "=", "feedback.export")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(String(audit.detail))).toMatchObject({
+      format: "csv",
+      filter: "dept=IMMD&fk=complaint",
+    });
   });
 
   it("shows the central reviewer a department's log read-only; others get 404 for another department", async () => {

@@ -20,6 +20,7 @@ export function RecentFeedback({
   next = null,
   first = null,
   chooseDepartment = false,
+  exportQuery = null,
 }: {
   entries: Entry[];
   filter: {
@@ -41,6 +42,8 @@ export function RecentFeedback({
   next?: string | null;
   first?: string | null;
   chooseDepartment?: boolean;
+  /** the filters as a query, for the downloads (null: nothing to download) */
+  exportQuery?: string | null;
 }) {
   const { t } = useTranslation();
   const f = formats(locale);
@@ -136,6 +139,12 @@ export function RecentFeedback({
         </button>
       </form>
       {chooseDepartment ? <p>{t("caseLists.chooseDepartment")}</p> : null}
+      {exportQuery != null ? (
+        <p className="actions">
+          <a href={`/staff/feedback/export.csv?${exportQuery}`}>{t("caseLists.export.csv")}</a>{" "}
+          <a href={`/staff/feedback/export.xlsx?${exportQuery}`}>{t("caseLists.export.xlsx")}</a>
+        </p>
+      ) : null}
       {entries.length === 0 && !chooseDepartment && errors.length === 0 ? <p>{t("feedback.none")}</p> : null}
       {entries.length > 0 ? (
         <div className="table-wrap">

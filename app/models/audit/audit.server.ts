@@ -31,6 +31,7 @@ export type AuditAction =
   | "case.contact-view"
   // a filtered case list downloaded (issue 14): its filters and format, never the rows
   | "case.export"
+  | "feedback.export"
   | "case.purge"
   | "case.purge-attachments"
   | "case.purge-messages"
