@@ -4,21 +4,20 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput } from "~/components/forms";
-import { BULK_LIMIT, BULK_MOVES, type BulkRefusal, bulkAssign, bulkMove } from "~/models/cases/bulk.server";
+import { type BulkRefusal, bulkAssign, bulkMove } from "~/models/cases/bulk.server";
 import { departmentClosureDates } from "~/models/cases/deadlines.server";
 import { maskedContact } from "~/models/cases/export.server";
 import { CASE_HANDLER_ROLES } from "~/models/cases/lifecycle";
 import {
   APPEAL_FILTERS,
+  BULK_LIMIT,
+  BULK_MOVES,
   CASE_CHANNELS,
-  CASE_LIST_PARAMS,
   CASE_SORTS,
   CASE_STATUSES,
   type FilterError,
-  filterParams,
-  listCases,
-  parseCaseFilter,
-} from "~/models/cases/list.server";
+} from "~/models/cases/list";
+import { CASE_LIST_PARAMS, filterParams, listCases, parseCaseFilter } from "~/models/cases/list.server";
 import { CASE_LIST_ROLES, listScope } from "~/models/cases/list-scope.server";
 import { listCaseQueue, nextDeadline, QUEUE_TABS } from "~/models/cases/queue.server";
 import { acceptReferral, listIncomingReferrals, returnReferral } from "~/models/cases/referral.server";

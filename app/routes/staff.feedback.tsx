@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { RecentFeedback } from "~/components/feedback/recent-feedback";
 import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/components/forms";
-import type { FilterError } from "~/models/cases/list.server";
+import type { FilterError } from "~/models/cases/list";
 import { listScope } from "~/models/cases/list-scope.server";
 import { listDepartments, listServices, localName } from "~/models/departments/departments.server";
 import {

@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/forms";
-import type { FilterError } from "~/models/cases/list.server";
+import type { FilterError } from "~/models/cases/list";
 import type { FeedbackListRow } from "~/models/feedback/entries.server";
 import { FEEDBACK_CHANNELS, FEEDBACK_KINDS } from "~/models/feedback/schema";
 import { formats } from "~/utils/formats";

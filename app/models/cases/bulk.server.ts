@@ -1,8 +1,9 @@
 import type { Db } from "../../../db/client";
 import type { CaseStatus } from "../../../db/schema";
 import { assignCase } from "./handling.server";
-import { canMove, type StaffMove } from "./lifecycle";
+import { canMove } from "./lifecycle";
 import { moveCase } from "./lifecycle.server";
+import { BULK_LIMIT, BULK_MOVES, type BulkMove } from "./list";
 
 /*
  * Acting on many cases at once from the case list: assign them, or make one move of the
@@ -11,17 +12,7 @@ import { moveCase } from "./lifecycle.server";
  * row); if any case may not be acted on, nothing moves and the refusal names the case and why.
  */
 
-/** The moves offered for many cases: those that need no text of their own (a reason, a reply). */
-export const BULK_MOVES = [
-  "acknowledge",
-  "investigate",
-  "resume",
-  "close",
-  "reopen",
-] as const satisfies readonly StaffMove[];
-export type BulkMove = (typeof BULK_MOVES)[number];
-/** The most cases one action takes (a page of the list). */
-export const BULK_LIMIT = 200;
+export { BULK_LIMIT, BULK_MOVES, type BulkMove };
 
 export interface BulkRefusal {
   caseId: number;

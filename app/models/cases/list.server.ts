@@ -1,9 +1,21 @@
 import crypto from "node:crypto";
 import { type Expression, PostgresAdapter, type SqlBool, sql } from "kysely";
 import type { Db } from "../../../db/client";
-import { CASE_STATUSES, type CaseStatus, FEEDBACK_CHANNELS } from "../../../db/schema";
+import { CASE_STATUSES, type CaseStatus } from "../../../db/schema";
 import { hkDate } from "../calendar/time";
 import { NO_DEADLINE_STATUSES } from "./lifecycle";
+import {
+  APPEAL_FILTERS,
+  CASE_CHANNELS,
+  CASE_SORTS,
+  type CaseSort,
+  type FilterError,
+  PAGE_SIZE,
+} from "./list";
+
+export type { FilterError };
+export { PAGE_SIZE };
+
 import { QUEUE_TABS, type QueueTab } from "./queue.server";
 
 /*
@@ -11,14 +23,6 @@ import { QUEUE_TABS, type QueueTab } from "./queue.server";
  * keyset paging (a signed cursor naming the last row's sort value and id, never an OFFSET), so
  * the 2,000th page costs what the first does.
  */
-
-export { CASE_STATUSES };
-export const CASE_SORTS = ["received", "-received", "due", "-due"] as const;
-export type CaseSort = (typeof CASE_SORTS)[number];
-export const APPEAL_FILTERS = ["any", "open", "decided"] as const;
-export const CASE_CHANNELS = ["web", ...FEEDBACK_CHANNELS] as const;
-/** Rows per page of a list. */
-export const PAGE_SIZE = 50;
 
 export interface CaseFilter {
   dept: string | null;
@@ -41,14 +45,6 @@ export interface CaseFilter {
   sort: CaseSort;
   /** the old queue tab this filter came from, if any */
   tab: QueueTab | null;
-}
-
-/** A filter value that is not allowed: the parameter's name and the value given. */
-export interface FilterError {
-  param: string;
-  value: string;
-  /** "invalid" (not one of the allowed values), "range" (from after to), "cursor" (tampered) */
-  code: "invalid" | "range" | "cursor";
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
