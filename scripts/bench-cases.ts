@@ -17,7 +17,13 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
+import { pathToFileURL } from "node:url";
+import {
+  type AppLoadContext,
+  createRequestHandler,
+  type LoaderFunctionArgs,
+  type ServerBuild,
+} from "@remix-run/node";
 import SQLite from "better-sqlite3";
 import { hkDate, hkMonth } from "../app/models/calendar/time";
 import { encodeCursor } from "../app/models/cases/list.server";
@@ -325,6 +331,44 @@ async function main() {
         `  every case, sort=${sort}: page 1 ${first.toFixed(1)} ms, page 2,000 ${deep.toFixed(1)} ms`,
       );
     }
+
+    // The whole pages through Remix's request handler (loaders and server render), when built.
+    const buildFile = path.resolve("build/index.js");
+    if (fs.existsSync(buildFile)) {
+      const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+      const handle = createRequestHandler(build, "production");
+      const last = await db
+        .selectFrom("cases")
+        .select(["id", "received_at"])
+        .orderBy("received_at")
+        .orderBy("id")
+        .offset(1999 * 50 - 1)
+        .limit(1)
+        .executeTakeFirst();
+      const deep = last
+        ? `/staff/cases?sort=received&cursor=${encodeCursor(key, { sort: "received", value: last.received_at, id: last.id })}`
+        : null;
+      console.log(
+        "\nWhole HTML pages through Remix (loader + server render), median of 20 (target ≤ 150 ms):",
+      );
+      for (const p of [
+        "/staff/cases",
+        "/staff/cases?status=closed&closed_month=2026-05",
+        "/staff/cases?q=passport",
+        "/staff/cases?sort=received",
+        ...(deep ? [deep] : []),
+        "/staff/feedback?fk=complaint",
+      ]) {
+        let bytes = 0;
+        const ms = await median(20, async () => {
+          const res = await handle(get(p), context);
+          if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
+          bytes = (await res.text()).length;
+        });
+        const name = p.includes("cursor=") ? "/staff/cases?sort=received (page 2,000)" : p;
+        console.log(`  ${name.padEnd(50)} ${ms.toFixed(1).padStart(7)} ms, ${(bytes / 1024).toFixed(0)} KiB`);
+      }
+    } else console.log("\nwhole pages: skipped (run `npm run build` first)");
 
     const ref = (
       await db
