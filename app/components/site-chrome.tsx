@@ -65,6 +65,12 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
                       {" · "}
                     </>
                   ) : null}
+                  {DASHBOARD_ROLES.includes(user.role) ? (
+                    <>
+                      <Link to="/staff/dashboard">{t("caseLists.nav.dashboard")}</Link>
+                      {" · "}
+                    </>
+                  ) : null}
                 </>
               ) : null}
               <Link to="/staff/surveys">{t("staff.surveysTitle")}</Link>
@@ -75,6 +81,7 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
                 </>
               ) : null}
             </p>
+            {SEARCH_ROLES.includes(user.role) ? <StaffSearchBox /> : null}
             {user.canManageStaff ? (
               <p>
                 <Link to="/admin/staff">{t("admin.staffTitle")}</Link> ·{" "}
@@ -100,6 +107,38 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
         </div>
       ) : null}
     </header>
+  );
+}
+
+/** Who handles cases (and so has a dashboard and the search box); the central reviewer searches read-only. */
+const DASHBOARD_ROLES: readonly string[] = ["case_officer", "manager", "department_admin"];
+const SEARCH_ROLES: readonly string[] = [...DASHBOARD_ROLES, "central_reviewer"];
+
+/** The staff search box: a case reference opens the case, words search the case list (GET, no JavaScript). */
+function StaffSearchBox() {
+  const { t } = useTranslation();
+  return (
+    <form
+      method="get"
+      action="/staff/search"
+      aria-label={t("caseLists.search.title")}
+      className="staff-search"
+    >
+      <label htmlFor="staff-search-q" className="visually-hidden">
+        {t("caseLists.search.label")}
+      </label>
+      <input
+        id="staff-search-q"
+        type="search"
+        name="q"
+        maxLength={200}
+        placeholder={t("caseLists.search.label")}
+        autoComplete="off"
+      />{" "}
+      <button type="submit" className="link-button">
+        {t("caseLists.search.submit")}
+      </button>
+    </form>
   );
 }
 

@@ -6,8 +6,16 @@ import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { RecentFeedback } from "~/components/feedback/recent-feedback";
 import { CsrfInput, ErrorSummary, mergeErrors, SelectField, TextField } from "~/components/forms";
-import { listServices, localName } from "~/models/departments/departments.server";
-import { listFeedback, logFeedback } from "~/models/feedback/entries.server";
+import type { FilterError } from "~/models/cases/list";
+import { listScope } from "~/models/cases/list-scope.server";
+import { listDepartments, listServices, localName } from "~/models/departments/departments.server";
+import {
+  type FeedbackListRow,
+  feedbackFilterParams,
+  listFeedbackPage,
+  logFeedback,
+  parseFeedbackFilter,
+} from "~/models/feedback/entries.server";
 import { FEEDBACK_CHANNELS, FEEDBACK_KINDS, FeedbackSchema } from "~/models/feedback/schema";
 import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
@@ -19,26 +27,36 @@ import { pageTitle } from "~/utils/meta";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "feedback.title");
 
 const LOGGERS = ["counter_staff", "case_officer", "manager", "department_admin"] as const;
+/** Who reads the log: those who log, and the central reviewer (read-only, naming a department). */
+const VIEWERS = [...LOGGERS, "central_reviewer"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, LOGGERS);
+  const user = await requireUser(request, context, VIEWERS);
   const locale = await getLocale(request);
   const url = new URL(request.url);
   const p = url.searchParams;
-  const kind = FEEDBACK_KINDS.find((k) => k === p.get("fk"));
-  const channel = FEEDBACK_CHANNELS.find((c) => c === p.get("fc"));
-  const important = p.get("fi") === "1";
-  const [services, entries] = await Promise.all([
-    listServices(context.db, user.departmentId!, { activeOnly: true }),
-    listFeedback(context.db, user.departmentId!, { kind, channel, important }),
-  ]);
-  return {
+  const scope = await listScope(context, user, p.get("dept"));
+  const parsed = parseFeedbackFilter(p);
+  const errors: FilterError[] = parsed.ok ? [] : [...parsed.errors];
+  if (scope.kind === "unknown")
+    errors.unshift({ param: "dept", value: scope.code.slice(0, 60), code: "invalid" });
+  const reviewer = user.role === "central_reviewer";
+  const departments = reviewer
+    ? (await listDepartments(context.db)).map((d) => ({ code: d.code, name: localName(d, locale) }))
+    : [];
+  const filter = parsed.ok ? parsed.filter : {};
+  const base = {
     locale,
-    services: services.map((s) => ({ id: s.id, name: localName(s, locale) })),
-    entries: entries.map((e) => ({
-      ...e,
-      service: (locale.startsWith("zh") ? e.service_zh : e.service_en) ?? null,
-    })),
+    readOnly: scope.kind !== "department" || scope.readOnly,
+    chooseDepartment: scope.kind === "choose",
+    departments,
+    dept: p.get("dept") ?? "",
+    services: [] as { id: number; name: string }[],
+    entries: [] as (FeedbackListRow & { service: string | null })[],
+    next: null as string | null,
+    first: null as string | null,
+    exportQuery: null as string | null,
+    errors,
     saved: p.get("saved"),
     savedCase: p.get("case"),
     // The next entry starts with the same channel and service: counter staff log many in a row.
@@ -47,8 +65,46 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       serviceId: p.get("service") ?? "",
       language: p.get("lang") ?? locale,
     },
-    filter: { kind: kind ?? "", channel: channel ?? "", important },
+    filter: {
+      kind: p.get("fk") ?? "",
+      channel: p.get("fc") ?? "",
+      important: p.get("fi") === "1",
+      service: p.get("fs") ?? "",
+      month: p.get("month") ?? "",
+      from: p.get("from") ?? "",
+      to: p.get("to") ?? "",
+      q: p.get("q") ?? "",
+    },
   };
+  if (scope.kind !== "department" || errors.length > 0)
+    return json(base, { status: errors.length > 0 ? 400 : 200 });
+  const departmentId = scope.department.id;
+  const [services, page] = await Promise.all([
+    listServices(context.db, departmentId, { activeOnly: !scope.readOnly }),
+    listFeedbackPage(context.db, departmentId, filter, {
+      cursorKey: context.env.SESSION_SECRET,
+      cursor: p.get("cursor"),
+    }),
+  ]);
+  const data = { ...base, services: services.map((s) => ({ id: s.id, name: localName(s, locale) })) };
+  if (!page.ok)
+    return json(
+      { ...data, errors: [{ param: "cursor", value: "", code: "cursor" as const }] },
+      { status: 400 },
+    );
+  const shown = feedbackFilterParams(filter, p.get("dept") ? scope.department.code : null);
+  const next = page.next ? new URLSearchParams(shown) : null;
+  if (next && page.next) next.set("cursor", page.next);
+  return json({
+    ...data,
+    entries: page.rows.map((e) => ({
+      ...e,
+      service: (locale.startsWith("zh") ? e.service_zh : e.service_en) ?? null,
+    })),
+    next: next?.toString() ?? null,
+    first: p.get("cursor") ? shown.toString() : null,
+    exportQuery: feedbackFilterParams(filter, scope.department.code).toString(),
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -92,7 +148,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function FeedbackLog() {
   const { t } = useTranslation();
-  const { services, entries, saved, savedCase, last, filter, locale } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { services, entries, saved, savedCase, last, filter, locale } = data;
   const actionData = useActionData<typeof action>();
   const submit = useSubmit();
   const {
@@ -121,144 +178,162 @@ export default function FeedbackLog() {
             : t("feedback.saved", { id: saved })}
         </p>
       ) : null}
-      <ErrorSummary errors={errors} labels={labels} />
-      <Form
-        method="post"
-        noValidate
-        key={saved ?? "new"}
-        className="feedback-form"
-        onSubmit={(event) => {
-          const formEl = event.currentTarget;
-          handleSubmit(() => submit(formEl))(event);
-        }}
-      >
-        <CsrfInput />
-        <fieldset className={`field${errors.kind ? " field-error" : ""}`}>
-          <legend>{labels.kind}</legend>
-          {errors.kind ? <p className="error-message">{t(errors.kind)}</p> : null}
-          <div className="choices inline">
-            {FEEDBACK_KINDS.map((k, i) => (
-              <div className="choice" key={k}>
-                <input
-                  id={i === 0 ? "field-kind" : `field-kind-${k}`}
-                  type="radio"
-                  value={k}
-                  defaultChecked={(v.kind ?? "compliment") === k}
-                  // biome-ignore lint/a11y/noAutofocus: counter staff log entry after entry: the form starts where they type
-                  autoFocus={i === 0}
-                  {...register("kind")}
-                />
-                <label htmlFor={i === 0 ? "field-kind" : `field-kind-${k}`}>{t(`feedback.kinds.${k}`)}</label>
+      {!data.readOnly ? (
+        <>
+          <ErrorSummary errors={errors} labels={labels} />
+          <Form
+            method="post"
+            noValidate
+            key={saved ?? "new"}
+            className="feedback-form"
+            onSubmit={(event) => {
+              const formEl = event.currentTarget;
+              handleSubmit(() => submit(formEl))(event);
+            }}
+          >
+            <CsrfInput />
+            <fieldset className={`field${errors.kind ? " field-error" : ""}`}>
+              <legend>{labels.kind}</legend>
+              {errors.kind ? <p className="error-message">{t(errors.kind)}</p> : null}
+              <div className="choices inline">
+                {FEEDBACK_KINDS.map((k, i) => (
+                  <div className="choice" key={k}>
+                    <input
+                      id={i === 0 ? "field-kind" : `field-kind-${k}`}
+                      type="radio"
+                      value={k}
+                      defaultChecked={(v.kind ?? "compliment") === k}
+                      // biome-ignore lint/a11y/noAutofocus: counter staff log entry after entry: the form starts where they type
+                      autoFocus={i === 0}
+                      {...register("kind")}
+                    />
+                    <label htmlFor={i === 0 ? "field-kind" : `field-kind-${k}`}>
+                      {t(`feedback.kinds.${k}`)}
+                    </label>
+                  </div>
+                ))}
               </div>
-            ))}
-          </div>
-        </fieldset>
-        <div className="grid-2">
-          <SelectField
-            name="channel"
-            label={labels.channel}
-            defaultValue={v.channel ?? last.channel}
-            error={errors.channel}
-            options={FEEDBACK_CHANNELS.map((c) => ({ value: c, label: t(`feedback.channels.${c}`) }))}
-            registration={register("channel")}
-          />
-          <SelectField
-            name="serviceId"
-            label={labels.serviceId}
-            defaultValue={v.serviceId ?? last.serviceId}
-            error={errors.serviceId}
-            options={[
-              { value: "", label: t("feedback.anyService") },
-              ...services.map((s) => ({ value: String(s.id), label: s.name })),
-            ]}
-            registration={register("serviceId")}
-          />
-        </div>
-        <div className={`field${errors.summary ? " field-error" : ""}`}>
-          <label htmlFor="field-summary">{labels.summary}</label>
-          <p className="hint" id="field-summary-hint">
-            {t("feedback.summaryHint")}
-          </p>
-          {errors.summary ? (
-            <p className="error-message" id="field-summary-error">
-              {t(errors.summary)}
-            </p>
-          ) : null}
-          <textarea
-            id="field-summary"
-            rows={3}
-            maxLength={500}
-            defaultValue={v.summary}
-            aria-describedby={`field-summary-hint${errors.summary ? " field-summary-error" : ""}`}
-            aria-invalid={errors.summary ? true : undefined}
-            {...register("summary")}
-          />
-        </div>
-        <div className="grid-2">
-          <SelectField
-            name="language"
-            label={t("feedback.language")}
-            defaultValue={v.language ?? last.language}
-            options={[
-              { value: "en", label: "English" },
-              { value: "zh-HK", label: "繁體中文" },
-            ]}
-            registration={register("language")}
-          />
-          <div className="field">
-            <div className="choice">
-              <input
-                id="field-important"
-                type="checkbox"
-                defaultChecked={v.important === "on"}
-                {...register("important")}
+            </fieldset>
+            <div className="grid-2">
+              <SelectField
+                name="channel"
+                label={labels.channel}
+                defaultValue={v.channel ?? last.channel}
+                error={errors.channel}
+                options={FEEDBACK_CHANNELS.map((c) => ({ value: c, label: t(`feedback.channels.${c}`) }))}
+                registration={register("channel")}
               />
-              <label htmlFor="field-important">{t("feedback.important")}</label>
-            </div>
-            <div className="choice">
-              <input
-                id="field-wantsReply"
-                type="checkbox"
-                defaultChecked={v.wantsReply === "on"}
-                {...register("wantsReply")}
+              <SelectField
+                name="serviceId"
+                label={labels.serviceId}
+                defaultValue={v.serviceId ?? last.serviceId}
+                error={errors.serviceId}
+                options={[
+                  { value: "", label: t("feedback.anyService") },
+                  ...services.map((s) => ({ value: String(s.id), label: s.name })),
+                ]}
+                registration={register("serviceId")}
               />
-              <label htmlFor="field-wantsReply">{labels.wantsReply}</label>
             </div>
-            {errors.wantsReply ? <p className="error-message">{t(errors.wantsReply)}</p> : null}
-          </div>
-        </div>
-        <details open={v.wantsReply === "on" || !!errors.contactEmail}>
-          <summary>{t("feedback.contactTitle")}</summary>
-          <p className="hint">{t("feedback.contactHint")}</p>
-          <TextField
-            name="contactName"
-            label={t("feedback.contactName")}
-            defaultValue={v.contactName}
-            registration={register("contactName")}
-          />
-          <TextField
-            name="contactEmail"
-            type="email"
-            label={labels.contactEmail}
-            defaultValue={v.contactEmail}
-            error={errors.contactEmail}
-            registration={register("contactEmail")}
-          />
-          <TextField
-            name="contactPhone"
-            type="tel"
-            label={labels.contactPhone}
-            defaultValue={v.contactPhone}
-            error={errors.contactPhone}
-            registration={register("contactPhone")}
-          />
-        </details>
-        <button type="submit" className="button">
-          {t("feedback.save")}
-        </button>
-      </Form>
+            <div className={`field${errors.summary ? " field-error" : ""}`}>
+              <label htmlFor="field-summary">{labels.summary}</label>
+              <p className="hint" id="field-summary-hint">
+                {t("feedback.summaryHint")}
+              </p>
+              {errors.summary ? (
+                <p className="error-message" id="field-summary-error">
+                  {t(errors.summary)}
+                </p>
+              ) : null}
+              <textarea
+                id="field-summary"
+                rows={3}
+                maxLength={500}
+                defaultValue={v.summary}
+                aria-describedby={`field-summary-hint${errors.summary ? " field-summary-error" : ""}`}
+                aria-invalid={errors.summary ? true : undefined}
+                {...register("summary")}
+              />
+            </div>
+            <div className="grid-2">
+              <SelectField
+                name="language"
+                label={t("feedback.language")}
+                defaultValue={v.language ?? last.language}
+                options={[
+                  { value: "en", label: "English" },
+                  { value: "zh-HK", label: "繁體中文" },
+                ]}
+                registration={register("language")}
+              />
+              <div className="field">
+                <div className="choice">
+                  <input
+                    id="field-important"
+                    type="checkbox"
+                    defaultChecked={v.important === "on"}
+                    {...register("important")}
+                  />
+                  <label htmlFor="field-important">{t("feedback.important")}</label>
+                </div>
+                <div className="choice">
+                  <input
+                    id="field-wantsReply"
+                    type="checkbox"
+                    defaultChecked={v.wantsReply === "on"}
+                    {...register("wantsReply")}
+                  />
+                  <label htmlFor="field-wantsReply">{labels.wantsReply}</label>
+                </div>
+                {errors.wantsReply ? <p className="error-message">{t(errors.wantsReply)}</p> : null}
+              </div>
+            </div>
+            <details open={v.wantsReply === "on" || !!errors.contactEmail}>
+              <summary>{t("feedback.contactTitle")}</summary>
+              <p className="hint">{t("feedback.contactHint")}</p>
+              <TextField
+                name="contactName"
+                label={t("feedback.contactName")}
+                defaultValue={v.contactName}
+                registration={register("contactName")}
+              />
+              <TextField
+                name="contactEmail"
+                type="email"
+                label={labels.contactEmail}
+                defaultValue={v.contactEmail}
+                error={errors.contactEmail}
+                registration={register("contactEmail")}
+              />
+              <TextField
+                name="contactPhone"
+                type="tel"
+                label={labels.contactPhone}
+                defaultValue={v.contactPhone}
+                error={errors.contactPhone}
+                registration={register("contactPhone")}
+              />
+            </details>
+            <button type="submit" className="button">
+              {t("feedback.save")}
+            </button>
+          </Form>
+        </>
+      ) : null}
 
-      <RecentFeedback entries={entries} filter={filter} locale={locale} />
+      <RecentFeedback
+        entries={entries}
+        filter={filter}
+        locale={locale}
+        services={services}
+        departments={data.departments}
+        dept={data.dept}
+        errors={data.errors}
+        next={data.next}
+        first={data.first}
+        chooseDepartment={data.chooseDepartment}
+        exportQuery={data.exportQuery}
+      />
     </div>
   );
 }

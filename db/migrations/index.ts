@@ -17,6 +17,7 @@ import * as m20261206T1500 from "./20261206T1500-departments-admin";
 import * as m20261207T0100 from "./20261207T0100-staff-tokens";
 import * as m20261207T0200 from "./20261207T0200-registry-imports";
 import * as m20261207T0300 from "./20261207T0300-stored-results";
+import * as m20261207T1000 from "./20261207T1000-case-search";
 import * as m20261207T1100 from "./20261207T1100-case-messages";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   "20261207T0100-staff-tokens": m20261207T0100,
   "20261207T0300-stored-results": m20261207T0300,
   "20261207T0200-registry-imports": m20261207T0200,
+  "20261207T1000-case-search": m20261207T1000,
   "20261207T1100-case-messages": m20261207T1100,
 };

@@ -30,6 +30,9 @@ export type AuditAction =
   | "case.refer"
   | "case.attachment-download"
   | "case.contact-view"
+  // a filtered case list downloaded (issue 14): its filters and format, never the rows
+  | "case.export"
+  | "feedback.export"
   | "case.purge"
   | "case.purge-attachments"
   | "case.purge-messages"
