@@ -19,6 +19,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const answer = await searchBox(context.db, q, seesAllDepartments(user) ? null : user.departmentId);
   switch (answer.kind) {
     case "case":
+      // The case page is the handlers'; the central reviewer sees the case in its department's
+      // list, read-only.
+      if (user.role === "central_reviewer")
+        return redirect(
+          `/staff/cases?${new URLSearchParams({ dept: answer.departmentCode, ref: answer.reference })}`,
+        );
       return redirect(`/staff/cases/${answer.id}`);
     case "text": {
       const p = new URLSearchParams({ q: answer.q });

@@ -130,10 +130,19 @@ describe.each(DB_KINDS)("case lists, search, bulk actions and exports [%s]", (ki
     const notMine = await search(officer, other.reference);
     expect(notMine.status).toBe(404);
     expect((await notMine.json()).answer.kind).toBe("notFound");
+    // The central reviewer may not open a case page (it is the handlers'): the box lists the one
+    // case, read-only, in its department's list.
     const reviewer = await signInAs(app.c, "reviewer");
-    expect((await search(reviewer, other.reference)).headers.get("Location")).toBe(
-      `/staff/cases/${other.id}`,
-    );
+    const found = (await search(reviewer, other.reference)).headers.get("Location")!;
+    expect(found).toBe(`/staff/cases?dept=HKP&ref=${other.reference}`);
+    const shown = await list(reviewer, found.split("?")[1]!);
+    expect(shown.status).toBe(200);
+    expect(shown.data.rows.map((r) => r.reference)).toEqual([other.reference]);
+    expect(shown.data.readOnly).toBe(true);
+    // A badly formed or wrong reference in the list's URL is named, as every other filter.
+    const badRef = await list(reviewer, "dept=HKP&ref=HKP-1");
+    expect(badRef.status).toBe(400);
+    expect(badRef.data.errors[0]).toMatchObject({ param: "ref" });
 
     // Words are a full-text search of the list.
     const words = await search(officer, "counter hours");

@@ -12,6 +12,7 @@ import {
   type FilterError,
   PAGE_SIZE,
 } from "./list";
+import { normaliseReference } from "./reference";
 
 export type { FilterError };
 export { PAGE_SIZE };
@@ -42,6 +43,8 @@ export interface CaseFilter {
   appeal: (typeof APPEAL_FILTERS)[number] | null;
   appealMonth: string | null;
   q: string | null;
+  /** one case by its full reference (the central reviewer's search box answer) */
+  reference: string | null;
   sort: CaseSort;
   /** the old queue tab this filter came from, if any */
   tab: QueueTab | null;
@@ -77,6 +80,7 @@ export const CASE_LIST_PARAMS = [
   "appeal",
   "appeal_month",
   "q",
+  "ref",
   "sort",
   "tab",
 ] as const;
@@ -147,6 +151,9 @@ export function parseCaseFilter(
   if (tabRaw != null && !tab) bad("tab", tabRaw);
   const q = one("q");
   if (q != null && q.length > 200) bad("q", q);
+  const refRaw = one("ref");
+  const reference = refRaw != null ? normaliseReference(refRaw) : null;
+  if (refRaw != null && !reference) bad("ref", refRaw);
 
   const filter: CaseFilter = {
     dept: dept?.toUpperCase() ?? null,
@@ -165,6 +172,7 @@ export function parseCaseFilter(
     appeal,
     appealMonth: month("appeal_month"),
     q: q != null && q.length <= 200 ? q : null,
+    reference,
     sort: sort ?? (tab === "closed" ? "-received" : "received"),
     tab,
   };
@@ -215,6 +223,7 @@ export function filterParams(f: CaseFilter): URLSearchParams {
   set("appeal", f.appeal);
   set("appeal_month", f.appealMonth);
   set("q", f.q);
+  set("ref", f.reference);
   if (f.sort !== (f.tab === "closed" ? "-received" : "received")) set("sort", f.sort);
   return p;
 }
@@ -353,6 +362,7 @@ function filteredCases(db: Db, departmentId: number, f: CaseFilter, now: Date) {
     .where("c.department_id", "=", departmentId);
   if (f.statuses.length === 1) q = q.where("c.status", "=", f.statuses[0]!);
   else if (f.statuses.length > 1) q = q.where("c.status", "in", f.statuses);
+  if (f.reference) q = q.where("c.reference", "=", f.reference);
   if (f.serviceId != null) q = q.where("c.service_id", "=", f.serviceId);
   if (f.channel) q = q.where("c.channel", "=", f.channel);
   if (f.officer === "none") q = q.where("c.assigned_to", "is", null);

@@ -10,7 +10,7 @@ const FULL = /^([A-Z]{2,8})-(\d{4})-(\d{5,})-([0-9A-Z])$/;
 const BODY = /^([A-Z]{2,8})-(\d{4})-(\d{5,})$/;
 
 export type SearchAnswer =
-  | { kind: "case"; id: number; reference: string }
+  | { kind: "case"; id: number; reference: string; departmentCode: string }
   | { kind: "notFound"; reference: string }
   | { kind: "wrongCheck"; value: string }
   | { kind: "text"; q: string }
@@ -39,10 +39,14 @@ export async function searchBox(db: Db, input: string, departmentId: number | nu
   const ref = readReference(text);
   if (!ref) return { kind: "text", q: text.slice(0, 200) };
   if ("wrongCheck" in ref) return { kind: "wrongCheck", value: ref.wrongCheck.slice(0, 40) };
-  let q = db.selectFrom("cases").select(["id", "reference"]).where("reference", "=", ref.reference);
-  if (departmentId != null) q = q.where("department_id", "=", departmentId);
+  let q = db
+    .selectFrom("cases as c")
+    .innerJoin("departments as d", "d.id", "c.department_id")
+    .select(["c.id", "c.reference", "d.code"])
+    .where("c.reference", "=", ref.reference);
+  if (departmentId != null) q = q.where("c.department_id", "=", departmentId);
   const found = await q.executeTakeFirst();
   return found
-    ? { kind: "case", id: found.id, reference: found.reference }
+    ? { kind: "case", id: found.id, reference: found.reference, departmentCode: found.code }
     : { kind: "notFound", reference: ref.reference };
 }
