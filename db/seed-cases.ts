@@ -166,12 +166,14 @@ const REPLIES = {
   ],
 };
 
-const STOP_REASONS = [
-  "Please send a copy of your receipt and the application number.",
-  "Please confirm the date and time of your visit so that we can check the counter records.",
-  "請提供申請編號及收據副本。",
-  "請確認到訪日期及時間，以便我們查核櫃位紀錄。",
-];
+/** What is needed from the citizen, in the language they wrote in (they read it on /track and by e-mail). */
+const STOP_REASONS = {
+  en: [
+    "Please send a copy of your receipt and the application number.",
+    "Please confirm the date and time of your visit so that we can check the counter records.",
+  ],
+  zh: ["請提供申請編號及收據副本。", "請確認到訪日期及時間，以便我們查核櫃位紀錄。"],
+};
 
 const APPEAL_GROUNDS = {
   en: [
@@ -360,12 +362,14 @@ export async function seedDemoCases(db: Db, piiKey: string, today: Date): Promis
     await move("investigate", step(0.05, Math.min(2, span / 4)));
     if (state === "under_investigation") return;
     if (state === "awaiting_customer") {
-      await move("stop-clock", step(0.5, Math.max(0.6, span / 3)), { reason: pick(STOP_REASONS) });
+      await move("stop-clock", step(0.5, Math.max(0.6, span / 3)), {
+        reason: pick(zh ? STOP_REASONS.zh : STOP_REASONS.en),
+      });
       return;
     }
     // A case now and then waited for the citizen before its reply.
     if (cr() < 0.15 && span > 20) {
-      await move("stop-clock", step(1, 4), { reason: pick(STOP_REASONS) });
+      await move("stop-clock", step(1, 4), { reason: pick(zh ? STOP_REASONS.zh : STOP_REASONS.en) });
       await move("resume", step(2, 7));
     }
     // The reply: on time (before the reply's due date) or late (after it).

@@ -135,7 +135,7 @@ function StaffSearchBox() {
         placeholder={t("caseLists.search.label")}
         autoComplete="off"
       />{" "}
-      <button type="submit" className="link-button">
+      <button type="submit">
         {t("caseLists.search.submit")}
       </button>
     </form>

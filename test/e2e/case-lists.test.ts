@@ -33,6 +33,8 @@ describe("finding cases and acting on many (issue 14)", () => {
       // A filtered list, its filters in the URL.
       await page.goto(`${server.baseUrl}/staff/cases`);
       await expectNoAxeViolations(page);
+      // The filters are folded under the queue's tabs until opened.
+      await page.getByText("Filter the list").click();
       await page.getByLabel("Received", { exact: true }).check();
       await page.locator("#filter-officer").selectOption("none");
       await page.getByRole("button", { name: "Show cases" }).click();

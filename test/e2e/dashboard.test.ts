@@ -50,13 +50,13 @@ describe("the department dashboard and the read-only pledge page", () => {
       const { page } = zh;
       await page.goto(`${server.baseUrl}/staff/dashboard`);
       await page.getByLabel("部門").selectOption("IMMD");
-      await page.getByRole("button", { name: "顯示概覽" }).click();
-      await page.locator("h1", { hasText: "概覽：入境事務處" }).waitFor();
+      await page.getByRole("button", { name: "顯示儀表板" }).click();
+      await page.locator("h1", { hasText: "儀表板：入境事務處" }).waitFor();
       expect(page.url()).toContain("dept=IMMD");
     } finally {
       await zh.context.close();
     }
-    await axeOn("reviewer", "zh-HK", "/staff/dashboard?dept=IMMD", "概覽：入境事務處");
+    await axeOn("reviewer", "zh-HK", "/staff/dashboard?dept=IMMD", "儀表板：入境事務處");
   }, 180_000);
 
   it("a manager and the central reviewer read a pledge's page; no form on it", async () => {
