@@ -38,11 +38,25 @@ export function assertFormContentType(request: Request): void {
   if (/^\s*multipart\//i.test(type) && !/;\s*boundary=/i.test(type)) throw errorResponse(400, "badBody");
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is removed
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * The form with the control characters of its text values removed (tab, line feed and carriage
+ * return are kept). They are invisible and mean nothing in what a person typed, and a NUL is
+ * refused by Postgres in any text: left in, a citizen's complaint would be lost to a 500.
+ */
+export function withoutControlCharacters(form: FormData): FormData {
+  const clean = new FormData();
+  for (const [k, v] of form.entries()) clean.append(k, typeof v === "string" ? v.replace(CONTROL, "") : v);
+  return clean;
+}
+
 /** The submitted form, or a thrown 400/413/415 Response; never a 500 for what a client sent. */
 export async function readForm(request: Request): Promise<FormData> {
   assertFormContentType(request);
   try {
-    return await request.formData();
+    return withoutControlCharacters(await request.formData());
   } catch (e) {
     throw bodyReadError(e);
   }

@@ -149,6 +149,16 @@ describe.each(DB_KINDS)("case lists, search, bulk actions and exports [%s]", (ki
     expect(words.headers.get("Location")).toBe("/staff/cases?q=counter+hours");
   });
 
+  it("takes any text in the search: quotes, search-syntax characters and control characters are words, never an error", async () => {
+    const officer = await signInAs(app.c, "officer.immd");
+    await newCase(); // a case to match against: SQLite reads the search only when there is one
+    for (const q of ["\u0000'\";drop", 'passport"', "NEAR(a b)", "a* OR b:c ^d", "\u0001\u007f", "-- ;"]) {
+      const r = await list(officer, `q=${encodeURIComponent(q)}`);
+      expect(r.status, q).toBe(200);
+      expect(r.data.errors, q).toEqual([]);
+    }
+  });
+
   it("filters the list by each parameter, and full text over what the case says", async () => {
     const officer = await signInAs(app.c, "officer.immd");
     const officerId = await staffId("officer.immd");
@@ -606,6 +616,15 @@ describe.each(DB_KINDS)("feedback log lists [%s]", (kind) => {
       expect(p.status, bad).toBe(400);
       expect(p.data.entries).toEqual([]);
       expect(p.data.errors[0]!.param).toBe(bad.split("=")[0]);
+    }
+  });
+
+  it("takes any text in the search: quotes, search-syntax and control characters are words, never an error", async () => {
+    const counter = await signInAs(app.c, "counter.immd");
+    await log("Passport counter was quick"); // an entry to match against
+    for (const q of ["\u0000'\";drop", 'passport"', "NEAR(a b)", "a* OR b:c ^d", "\u0001\u007f", "-- ;"]) {
+      const f = await page(counter, `q=${encodeURIComponent(q)}`);
+      expect(f.status, q).toBe(200);
     }
   });
 

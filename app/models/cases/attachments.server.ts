@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
-import { assertFormContentType, bodyReadError } from "../../utils/body.server";
+import { assertFormContentType, bodyReadError, withoutControlCharacters } from "../../utils/body.server";
 import { badRequest } from "../../utils/http.server";
 import { ATTACHMENT_LIMITS, E } from "./schema";
 
@@ -135,7 +135,7 @@ export async function parseUploadForm(
     });
     const text = new FormData();
     for (const [k, v] of form.entries()) if (typeof v === "string") text.append(k, v);
-    return { form: text, files, errors };
+    return { form: withoutControlCharacters(text), files, errors };
   }
 
   let parts = 0;
@@ -183,7 +183,7 @@ export async function parseUploadForm(
   };
 
   try {
-    const form = await unstable_parseMultipartFormData(request, handler);
+    const form = withoutControlCharacters(await unstable_parseMultipartFormData(request, handler));
     return { form, files, errors };
   } catch (e) {
     if (e instanceof TooManyParts) throw badRequest();

@@ -294,8 +294,12 @@ export function textMatch(
   db: Db,
   table: "cases" | "feedback_entries",
   idRef: string,
-  q: string,
+  text: string,
 ): Expression<SqlBool> {
+  // Control characters are never words: a NUL ends an FTS5 string ("unterminated string") and is
+  // refused by Postgres in any text.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const q = text.replace(/[\u0000-\u001f\u007f]/g, " ");
   if (isPostgres(db)) {
     const column = table === "cases" ? "what_happened" : "summary";
     const alias = idRef.split(".")[0]!;
