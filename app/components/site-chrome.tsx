@@ -135,9 +135,7 @@ function StaffSearchBox() {
         placeholder={t("caseLists.search.label")}
         autoComplete="off"
       />{" "}
-      <button type="submit">
-        {t("caseLists.search.submit")}
-      </button>
+      <button type="submit">{t("caseLists.search.submit")}</button>
     </form>
   );
 }

@@ -224,11 +224,18 @@ describe.each(DB_KINDS)("complaints and tracking [%s]", (kind) => {
 
   it("keeps a complaint whose text holds control characters (a NUL, a bell), on Postgres as on SQLite", async () => {
     const res = await complain(
-      { ...validFields(), whatHappened: "The queue\u0000 was\u0007 long.", desiredOutcome: "More\u0000 counters." },
+      {
+        ...validFields(),
+        whatHappened: "The queue\u0000 was\u0007 long.",
+        desiredOutcome: "More\u0000 counters.",
+      },
       [noFile()],
     );
     expect(res.status).toBe(303);
-    const c = await app.db.selectFrom("cases").select(["what_happened", "desired_outcome"]).executeTakeFirstOrThrow();
+    const c = await app.db
+      .selectFrom("cases")
+      .select(["what_happened", "desired_outcome"])
+      .executeTakeFirstOrThrow();
     expect(c.what_happened).toBe("The queue was long.");
     expect(c.desired_outcome).toBe("More counters.");
   });
