@@ -174,7 +174,7 @@ describe("a pledge's admin pages end to end", () => {
       await page.getByRole("table", { name: "By month" }).waitFor();
 
       // One transaction through the form (its section is a component of the page).
-      await page.getByLabel("Reference").fill("E2E-0001");
+      await page.getByLabel("Reference", { exact: true }).fill("E2E-0001");
       await page.getByLabel("Received").fill("2025-06-02T09:30");
       await page.getByRole("button", { name: "Record transaction" }).click();
       await page.getByText("The transaction has been recorded.").waitFor();
