@@ -55,7 +55,8 @@ describe("registry import on /central/imports (issue 12)", () => {
       await page.locator("h1", { hasText: "登記冊匯入" }).waitFor();
       await expectNoAxeViolations(page);
       await page.goto(`${base}/pledges/TSTB`);
-      await page.getByText("TSTB-LIC").first().waitFor();
+      // The imported pledge, by its statement (the public pages show no internal pledge code).
+      await page.getByText("牌照於 5 個工作天內簽發。").first().waitFor();
     } finally {
       await sys.context.cleanup();
     }
