@@ -1,5 +1,5 @@
-import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client";
 import { expectNoAxeViolations, signedInBrowser } from "../setup/browser";
 import { type RunningServer, startServer } from "../setup/server";
 
@@ -60,9 +60,14 @@ describe("the department dashboard and the read-only pledge page", () => {
   }, 180_000);
 
   it("a manager and the central reviewer read a pledge's page; no form on it", async () => {
-    const db = new SQLite(server.dbPath, { readonly: true });
-    const pledge = db.prepare("select id from pledges where code = ?").get("IMMD-ID-CARD") as { id: number };
-    db.close();
+    // The server's database, SQLite or Postgres (E2E_DATABASE).
+    const db = createDb(server.dbPath);
+    const pledge = await db
+      .selectFrom("pledges")
+      .select("id")
+      .where("code", "=", "IMMD-ID-CARD")
+      .executeTakeFirstOrThrow()
+      .finally(() => db.destroy());
     const b = await signedIn("manager.immd", "en-GB");
     try {
       await b.page.goto(`${server.baseUrl}/staff/pledges/${pledge.id}`);
