@@ -1,14 +1,11 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type { Db } from "../../../db/client";
 import type { Case } from "../../../db/schema";
 import { encryptPii } from "../../utils/crypto.server";
-import { logger } from "../../utils/logger.server";
 import { tFor } from "../../utils/meta";
 import { nowIso } from "../calendar/time";
 import { enqueueEmail } from "../outbox/email.server";
-import { newStoredName, type UploadedFile } from "./attachments.server";
-import { attachmentsDir, checkFiles } from "./intake.server";
+import type { UploadedFile } from "./attachments.server";
+import { checkFiles, stageAttachments } from "./intake.server";
 import { applyMove, recordCaseEvent } from "./lifecycle.server";
 import { COMPLAINT_LIMITS, E } from "./schema";
 
@@ -53,21 +50,7 @@ export async function answerFromCitizen(
   if (!checked.ok) errors.attachment = checked.error;
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
-  const dir = attachmentsDir(deps.dataDir);
-  const stored = checked.files.map((f) => {
-    const name = newStoredName(f.type);
-    return { ...f, storedName: name, final: path.join(dir, name), temp: path.join(dir, `${name}.part`) };
-  });
-  const removeTemps = () => Promise.all(stored.map((f) => fs.rm(f.temp, { force: true })));
-  if (stored.length > 0) {
-    try {
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      for (const f of stored) await fs.writeFile(f.temp, f.bytes, { flag: "wx", mode: 0o600 });
-    } catch (e) {
-      await removeTemps();
-      throw e;
-    }
-  }
+  const staged = await stageAttachments(deps.dataDir, checked.files);
 
   let result: { resumed: boolean; eventId: number };
   try {
@@ -95,24 +78,14 @@ export async function answerFromCitizen(
           departmentId: cur.department_id,
           entityType: "case",
           entityId: cur.id,
-          detail: { files: stored.length, resumed },
+          detail: { files: staged.count, resumed },
         },
       );
-      for (const f of stored) {
+      if (staged.count > 0)
         await trx
           .insertInto("case_attachments")
-          .values({
-            case_id: cur.id,
-            stored_name: f.storedName,
-            original_name: f.originalName,
-            mime: f.type.mime,
-            size: f.bytes.byteLength,
-            sha256: f.sha256,
-            uploaded_at: at,
-            event_id: eventId,
-          })
+          .values(staged.rows(cur.id, at, eventId))
           .execute();
-      }
       if (resumed) {
         // The same move an officer makes, guarded the same way: a concurrent resume rolls this back.
         const moved = await applyMove(trx, null, cur.id, "resume", {}, now);
@@ -122,17 +95,11 @@ export async function answerFromCitizen(
       return { resumed, eventId };
     });
   } catch (e) {
-    await removeTemps();
+    await staged.discard();
     if (e instanceof CaseClosed) return { ok: false, errors: { form: ANSWER_ERRORS.closed } };
     throw e;
   }
-  for (const f of stored) {
-    try {
-      await fs.rename(f.temp, f.final);
-    } catch (e) {
-      logger.error({ caseId: c.id, storedName: f.storedName, err: e }, "attachment rename failed");
-    }
-  }
+  await staged.publish(c.id);
   return { ok: true, ...result };
 }
 

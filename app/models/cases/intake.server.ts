@@ -301,6 +301,56 @@ export function attachmentsDir(dataDir: string): string {
 }
 
 /**
+ * Checked files written under their stored names with `.part` added, before the transaction that
+ * records them: `rows` gives that transaction their case_attachments rows; after a commit,
+ * `publish` renames them into place (a failed rename keeps the `.part` file, to be recovered by
+ * hand: the rows are committed); after a rollback, `discard` removes them.
+ */
+export async function stageAttachments(dataDir: string, files: readonly CheckedFile[]) {
+  const dir = attachmentsDir(dataDir);
+  const stored = files.map((f) => {
+    const name = newStoredName(f.type);
+    return { ...f, storedName: name, final: path.join(dir, name), temp: path.join(dir, `${name}.part`) };
+  });
+  const discard = async () => {
+    await Promise.all(stored.map((f) => fs.rm(f.temp, { force: true })));
+  };
+  if (stored.length > 0) {
+    try {
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      for (const f of stored) await fs.writeFile(f.temp, f.bytes, { flag: "wx", mode: 0o600 });
+    } catch (e) {
+      await discard();
+      throw e;
+    }
+  }
+  return {
+    count: stored.length,
+    rows: (caseId: number, at: string, eventId: number | null = null) =>
+      stored.map((f) => ({
+        case_id: caseId,
+        stored_name: f.storedName,
+        original_name: f.originalName,
+        mime: f.type.mime,
+        size: f.bytes.byteLength,
+        sha256: f.sha256,
+        uploaded_at: at,
+        event_id: eventId,
+      })),
+    discard,
+    publish: async (caseId: number) => {
+      for (const f of stored) {
+        try {
+          await fs.rename(f.temp, f.final);
+        } catch (e) {
+          logger.error({ caseId, storedName: f.storedName, err: e }, "attachment rename failed");
+        }
+      }
+    },
+  };
+}
+
+/**
  * Stores a citizen's complaint and its attachments together or not at all. Files are written
  * first under a temporary name (`<name>.part`), then the case and its attachment rows are
  * inserted in one transaction, then the files are renamed to their final names. If the
@@ -339,22 +389,7 @@ export async function submitComplaint(
   if (!checked.ok) errors.attachment = checked.error;
   if (!dept || !checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
-  const dir = attachmentsDir(dataDir);
-  const stored = checked.files.map((f) => {
-    const name = newStoredName(f.type);
-    return { ...f, storedName: name, final: path.join(dir, name), temp: path.join(dir, `${name}.part`) };
-  });
-  const removeTemps = () => Promise.all(stored.map((f) => fs.rm(f.temp, { force: true })));
-
-  if (stored.length > 0) {
-    try {
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      for (const f of stored) await fs.writeFile(f.temp, f.bytes, { flag: "wx", mode: 0o600 });
-    } catch (e) {
-      await removeTemps();
-      throw e;
-    }
-  }
+  const staged = await stageAttachments(dataDir, checked.files);
 
   let created: { id: number; reference: string };
   try {
@@ -369,35 +404,14 @@ export async function submitComplaint(
         contact: { name: input.name || null, email: input.email || null, phone: input.phone || null },
         consent: input.consent === "yes",
       });
-      const at = nowIso();
-      for (const f of stored) {
-        await trx
-          .insertInto("case_attachments")
-          .values({
-            case_id: c.id,
-            stored_name: f.storedName,
-            original_name: f.originalName,
-            mime: f.type.mime,
-            size: f.bytes.byteLength,
-            sha256: f.sha256,
-            uploaded_at: at,
-          })
-          .execute();
-      }
+      if (staged.count > 0)
+        await trx.insertInto("case_attachments").values(staged.rows(c.id, nowIso())).execute();
       return c;
     });
   } catch (e) {
-    await removeTemps();
+    await staged.discard();
     throw e;
   }
-
-  for (const f of stored) {
-    try {
-      await fs.rename(f.temp, f.final);
-    } catch (e) {
-      // The case is committed: keep the `.part` file so it can be recovered by hand.
-      logger.error({ caseId: created.id, storedName: f.storedName, err: e }, "attachment rename failed");
-    }
-  }
+  await staged.publish(created.id);
   return { ok: true, reference: created.reference, caseId: created.id };
 }
