@@ -2,19 +2,25 @@ import enApi from "./locales/en/api.json";
 import enCaseLists from "./locales/en/caseLists.json";
 import enCaseMessages from "./locales/en/caseMessages.json";
 import enCases from "./locales/en/cases.json";
+import enCharts from "./locales/en/charts.json";
 import enCommon from "./locales/en/common.json";
 import enComplaints from "./locales/en/complaints.json";
 import enDashboard from "./locales/en/dashboard.json";
 import enDepartmentsAdmin from "./locales/en/departmentsAdmin.json";
 import enDigest from "./locales/en/digest.json";
 import enFeedback from "./locales/en/feedback.json";
+import enLiaison from "./locales/en/liaison.json";
 import enMail from "./locales/en/mail.json";
+import enPhone from "./locales/en/phone.json";
 import enPledges from "./locales/en/pledges.json";
 import enPledgesAdmin from "./locales/en/pledgesAdmin.json";
 import enQueues from "./locales/en/queues.json";
 import enRegistryImport from "./locales/en/registryImport.json";
 import enReports from "./locales/en/reports.json";
 import enResults from "./locales/en/results.json";
+import enReviewImport from "./locales/en/reviewImport.json";
+import enReviews from "./locales/en/reviews.json";
+import enReviewTable from "./locales/en/reviewTable.json";
 import enStaffAccount from "./locales/en/staffAccount.json";
 import enStoredResults from "./locales/en/storedResults.json";
 import enSurveys from "./locales/en/surveys.json";
@@ -22,19 +28,25 @@ import zhApi from "./locales/zh-HK/api.json";
 import zhCaseLists from "./locales/zh-HK/caseLists.json";
 import zhCaseMessages from "./locales/zh-HK/caseMessages.json";
 import zhCases from "./locales/zh-HK/cases.json";
+import zhCharts from "./locales/zh-HK/charts.json";
 import zhCommon from "./locales/zh-HK/common.json";
 import zhComplaints from "./locales/zh-HK/complaints.json";
 import zhDashboard from "./locales/zh-HK/dashboard.json";
 import zhDepartmentsAdmin from "./locales/zh-HK/departmentsAdmin.json";
 import zhDigest from "./locales/zh-HK/digest.json";
 import zhFeedback from "./locales/zh-HK/feedback.json";
+import zhLiaison from "./locales/zh-HK/liaison.json";
 import zhMail from "./locales/zh-HK/mail.json";
+import zhPhone from "./locales/zh-HK/phone.json";
 import zhPledges from "./locales/zh-HK/pledges.json";
 import zhPledgesAdmin from "./locales/zh-HK/pledgesAdmin.json";
 import zhQueues from "./locales/zh-HK/queues.json";
 import zhRegistryImport from "./locales/zh-HK/registryImport.json";
 import zhReports from "./locales/zh-HK/reports.json";
 import zhResults from "./locales/zh-HK/results.json";
+import zhReviewImport from "./locales/zh-HK/reviewImport.json";
+import zhReviews from "./locales/zh-HK/reviews.json";
+import zhReviewTable from "./locales/zh-HK/reviewTable.json";
 import zhStaffAccount from "./locales/zh-HK/staffAccount.json";
 import zhStoredResults from "./locales/zh-HK/storedResults.json";
 import zhSurveys from "./locales/zh-HK/surveys.json";
@@ -71,6 +83,12 @@ export const resources = {
       ...enDashboard,
       ...enCaseMessages,
       ...enCaseLists,
+      ...enPhone,
+      ...enCharts,
+      ...enReviews,
+      ...enLiaison,
+      ...enReviewTable,
+      ...enReviewImport,
     },
   },
   "zh-HK": {
@@ -95,6 +113,12 @@ export const resources = {
       ...zhDashboard,
       ...zhCaseMessages,
       ...zhCaseLists,
+      ...zhPhone,
+      ...zhCharts,
+      ...zhReviews,
+      ...zhLiaison,
+      ...zhReviewTable,
+      ...zhReviewImport,
     },
   },
 } as const;

@@ -136,6 +136,11 @@ export interface Database {
   pledge_results: PledgeResultTable;
   pledge_results_stale: PledgeResultStaleTable;
   registry_imports: RegistryImportTable;
+  liaison_groups: LiaisonGroupTable;
+  liaison_group_services: LiaisonGroupServiceTable;
+  liaison_meetings: LiaisonMeetingTable;
+  review_rounds: ReviewRoundTable;
+  review_returns: ReviewReturnTable;
 }
 
 /** A rate-limit window kept in the database while Redis is down (app/models/rate-limits/windows.server.ts). */
@@ -736,3 +741,81 @@ export interface RegistryImportTable {
   created_by: number | null;
 }
 export type RegistryImport = Selectable<RegistryImportTable>;
+
+// ---- Liaison groups (issue 16): customer liaison groups and user committees, and their meetings ----
+
+/** A standing group that gives a department feedback (the paper: about half of departments have one). */
+export interface LiaisonGroupTable {
+  id: Generated<number>;
+  department_id: number;
+  /** "liaison-group" (顧客聯絡小組) or "user-committee" (使用者委員會) */
+  kind: "liaison-group" | "user-committee";
+  name_en: string;
+  name_zh: string;
+  /** 1, or 0 once disbanded: history kept */
+  is_active: Generated<number>;
+  created_at: string;
+  created_by: number | null;
+}
+export type LiaisonGroup = Selectable<LiaisonGroupTable>;
+
+/** The services a liaison group covers. */
+export interface LiaisonGroupServiceTable {
+  group_id: number;
+  service_id: number;
+}
+
+/** One meeting of a liaison group: its date and a short summary in each language. */
+export interface LiaisonMeetingTable {
+  id: Generated<number>;
+  group_id: number;
+  /** YYYY-MM-DD */
+  met_on: string;
+  summary_en: string;
+  summary_zh: string;
+  created_at: string;
+  created_by: number | null;
+}
+export type LiaisonMeeting = Selectable<LiaisonMeetingTable>;
+
+// ---- Review of performance pledges (issue 16) ----
+
+/** A review round the central bureau opens: a period of months and a deadline for the returns. */
+export interface ReviewRoundTable {
+  id: Generated<number>;
+  /** YYYY-MM: the first month of the period (36 months before the last, as the paper's) */
+  period_from: string;
+  /** YYYY-MM: the last month of the period */
+  period_to: string;
+  /** YYYY-MM-DD: returns submitted after this day (Hong Kong time) are accepted and marked late */
+  deadline: string;
+  /** "open" (returns may be submitted), "published" (the table is public to all staff), "closed" */
+  status: "open" | "published" | "closed";
+  created_at: string;
+  created_by: number | null;
+  published_at: string | null;
+}
+export type ReviewRound = Selectable<ReviewRoundTable>;
+
+/** One department's return for a round: its declarations (see app/models/reviews/questions.ts). */
+export interface ReviewReturnTable {
+  id: Generated<number>;
+  round_id: number;
+  department_id: number;
+  /** "draft" (being filled), "submitted" (locked), "returned" (sent back for correction, editable) */
+  status: "draft" | "submitted" | "returned";
+  /** JSON: { [questionKey]: { value: boolean | number | null, note: string } } */
+  answers: string;
+  /** "form" or "import" (loaded from a CSV by the central bureau) */
+  source: "form" | "import";
+  submitted_at: string | null;
+  submitted_by: number | null;
+  /** 1 when submitted after the round's deadline */
+  is_late: Generated<number>;
+  returned_at: string | null;
+  returned_by: number | null;
+  /** why the central bureau returned it for correction (shown to the department) */
+  return_reason: string | null;
+  updated_at: string;
+}
+export type ReviewReturn = Selectable<ReviewReturnTable>;
