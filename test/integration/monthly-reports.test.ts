@@ -202,8 +202,9 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(smtp.received.map((m) => m.to.join(",")).sort()).toEqual([...expected].sort());
     const immdDigest = smtp.received.find((m) => m.to[0] === "manager.immd@pledge.example")!;
-    expect(subjectOf(immdDigest.raw)).toContain(`Immigration Department: monthly report for ${MONTH}`);
-    expect(subjectOf(immdDigest.raw)).toContain("入境事務處");
+    // The month as each language writes it (issue 15), not "2026-10".
+    expect(subjectOf(immdDigest.raw)).toContain("Immigration Department: monthly report for October 2026");
+    expect(subjectOf(immdDigest.raw)).toContain("入境事務處：2026年10月每月報告");
     const immdReportId = stored.find(
       (r) => r.department_id === departments.find((d) => d.code === "IMMD")!.id,
     )!.id;
@@ -214,11 +215,13 @@ describe.each(DB_KINDS)("the monthly schedule on a real Redis [%s]", (kind) => {
     expect(digest.body).toContain(
       "Satisfied customers, Customer satisfaction survey: 75% (change from last month: +25 points)",
     );
-    expect(digest.body).toContain("問卷回應：4 份");
+    expect(digest.body).toContain("問卷回應：4份");
+    expect(digest.body).toContain("入境事務處2026年10月的每月管理報告已經備妥");
     // The case-handling survey had no ratings in October: no line for it.
     expect(digest.body).not.toContain("How we handled your complaint");
     const review = smtp.received.find((m) => m.to[0] === "reviewer@pledge.example")!;
-    expect(subjectOf(review.raw)).toContain(`Government-wide summary for ${MONTH}`);
+    expect(subjectOf(review.raw)).toContain("Government-wide summary for October 2026");
+    expect(subjectOf(review.raw)).toContain("2026年10月政府各部門摘要");
 
     // Run again: the month's jobs exist already (fixed ids), and rebuilding a report in place
     // keeps its id and sends nothing more.

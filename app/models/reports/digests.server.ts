@@ -1,5 +1,6 @@
 import type { Db } from "../../../db/client";
 import { encryptPii } from "../../utils/crypto.server";
+import { formats } from "../../utils/formats";
 import { tFor } from "../../utils/meta";
 import { enqueueEmail, mailableStaff } from "../outbox/email.server";
 import type { DepartmentReport, GovernmentSummary } from "./schema";
@@ -15,19 +16,26 @@ const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) 
 const signed = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v)}`);
 
 /** English, then Traditional Chinese: managers read both (as the other notices). */
-function bilingual(render: (t: ReturnType<typeof tFor>, zh: boolean) => { subject: string; body: string }) {
-  const en = render(tFor("en"), false);
-  const zh = render(tFor("zh-HK"), true);
+function bilingual(
+  render: (
+    t: ReturnType<typeof tFor>,
+    zh: boolean,
+    month: (m: string) => string,
+  ) => { subject: string; body: string },
+) {
+  // The month as each language writes it ("October 2026", "2026年10月"), never "2026-10".
+  const en = render(tFor("en"), false, formats("en").month);
+  const zh = render(tFor("zh-HK"), true, formats("zh-HK").month);
   return { subject: `${en.subject} / ${zh.subject}`, body: [en.body, "----", zh.body].join("\n\n") };
 }
 
 /** The digest of a department's report: its headline figures and a link, no personal data. */
 export function digestMessage(reportId: number, r: DepartmentReport): { subject: string; body: string } {
-  return bilingual((t, zh) => {
+  return bilingual((t, zh, month) => {
     const department = zh ? r.department.nameZh : r.department.nameEn;
     const unrecorded = r.pledges.items.filter((i) => i.status === "not_met" && !i.unmet).length;
     const lines = [
-      t("digest.intro", { department, month: r.month }),
+      t("digest.intro", { department, month: month(r.month) }),
       "",
       t("digest.responses", { count: r.surveys.responses.count }),
       // Surveys nobody rated this month say nothing: the report itself lists them.
@@ -59,7 +67,7 @@ export function digestMessage(reportId: number, r: DepartmentReport): { subject:
       "",
       t("digest.footer", { department }),
     ];
-    return { subject: t("digest.subject", { department, month: r.month }), body: lines.join("\n") };
+    return { subject: t("digest.subject", { department, month: month(r.month) }), body: lines.join("\n") };
   });
 }
 
@@ -91,10 +99,13 @@ export async function queueDigests(
 }
 
 export function summaryMessage(s: GovernmentSummary): { subject: string; body: string } {
-  return bilingual((t, zh) => {
+  return bilingual((t, zh, month) => {
     const name = (d: { nameEn: string; nameZh: string }) => (zh ? d.nameZh : d.nameEn);
+    // Chinese takes full-width brackets and 、 between the items (docs/glossary.md).
+    const listOf = (ds: Array<{ nameEn: string; nameZh: string; count: number }>) =>
+      ds.map((d) => (zh ? `${name(d)}（${d.count}）` : `${name(d)} (${d.count})`)).join(zh ? "、" : ", ");
     const lines = [
-      t("digest.government.intro", { month: s.month }),
+      t("digest.government.intro", { month: month(s.month) }),
       "",
       t("digest.government.reported", { reported: s.reported, departments: s.departments }),
       t("digest.government.targets", {
@@ -105,21 +116,21 @@ export function summaryMessage(s: GovernmentSummary): { subject: string; body: s
       ...(s.mostUnmet.length
         ? [
             t("digest.government.mostUnmet", {
-              list: s.mostUnmet.map((d) => `${name(d)} (${d.count})`).join(", "),
+              list: listOf(s.mostUnmet),
             }),
           ]
         : []),
       ...(s.mostOverdue.length
         ? [
             t("digest.government.mostOverdue", {
-              list: s.mostOverdue.map((d) => `${name(d)} (${d.count})`).join(", "),
+              list: listOf(s.mostOverdue),
             }),
           ]
         : []),
       "",
       t("digest.link", { url: `{{APP_ORIGIN}}/reports/government?month=${s.month}` }),
     ];
-    return { subject: t("digest.government.subject", { month: s.month }), body: lines.join("\n") };
+    return { subject: t("digest.government.subject", { month: month(s.month) }), body: lines.join("\n") };
   });
 }
 
