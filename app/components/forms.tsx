@@ -73,7 +73,9 @@ export function FieldLabel({ id, label, required }: { id: string; label: string;
   return (
     <label htmlFor={id}>
       {label}
-      {required ? null : <span className="optional"> ({t("forms.optional")})</span>}
+      {/* The whole marker, brackets and the space before them, comes from the locale file:
+          " (optional)" in English, "（選填）" in Chinese. */}
+      {required ? null : <span className="optional">{t("forms.optionalMarker")}</span>}
     </label>
   );
 }

@@ -30,19 +30,19 @@ export interface Formats {
   month(m: string): string;
   /** a month "YYYY-MM", short: "Nov 25", "25年11月" */
   shortMonth(m: string): string;
-  /** a calendar date "YYYY-MM-DD" (a Hong Kong date, e.g. a deadline): "Nov 20, 2025", "2025年11月20日" */
+  /** a calendar date "YYYY-MM-DD" (a Hong Kong date, e.g. a deadline): "20 Nov 2025", "2025年11月20日" */
   date(d: string): string;
-  /** the same, month in full: "November 20, 2025", "2025年11月20日" */
+  /** the same, month in full: "20 November 2025", "2025年11月20日" */
   longDate(d: string): string;
   /** the Hong Kong date of an instant */
   dayOf(at: Instant): string;
   /** the Hong Kong date of an instant, month in full */
   longDayOf(at: Instant): string;
-  /** an instant in Hong Kong time: "Nov 20, 2025, 2:05 PM", "2025年11月20日 下午2:05" */
+  /** an instant in Hong Kong time: "20 Nov 2025, 2:05 PM", "2025年11月20日 下午2:05" */
   at(at: Instant): string;
-  /** the same with seconds: "Nov 20, 2025, 2:05:09 PM", "2025年11月20日 下午2:05:09" */
+  /** the same with seconds: "20 Nov 2025, 2:05:09 PM", "2025年11月20日 下午2:05:09" */
   atSeconds(at: Instant): string;
-  /** an instant, the date in figures (for long tables): "11/20/25, 2:05 PM", "20/11/2025 下午2:05" */
+  /** an instant, the date in figures (for long tables): "20/11/2025, 2:05 PM", "20/11/2025 下午2:05" */
   shortAt(at: Instant): string;
 }
 
@@ -93,9 +93,10 @@ const PATTERNS: Record<"en" | "zh-HK", DatePatterns> = {
   en: {
     month: (p) => `${EN_MONTHS[p.month - 1]} ${p.year}`,
     shortMonth: (p) => `${EN_MONTHS[p.month - 1]!.slice(0, 3)} ${twoDigitYear(p.year)}`,
-    date: (p) => `${EN_MONTHS[p.month - 1]!.slice(0, 3)} ${p.day}, ${p.year}`,
-    longDate: (p) => `${EN_MONTHS[p.month - 1]} ${p.day}, ${p.year}`,
-    numericDate: (p) => `${p.month}/${p.day}/${twoDigitYear(p.year)}`,
+    // Day, month, year, as the HKSAR Government writes English dates ("7 December 2026").
+    date: (p) => `${p.day} ${EN_MONTHS[p.month - 1]!.slice(0, 3)} ${p.year}`,
+    longDate: (p) => `${p.day} ${EN_MONTHS[p.month - 1]} ${p.year}`,
+    numericDate: (p) => `${p.day}/${p.month}/${p.year}`,
     time: (p, seconds) => `${clock(p, seconds)} ${p.hour < 12 ? "AM" : "PM"}`,
     joiner: ", ",
   },

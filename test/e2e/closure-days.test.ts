@@ -92,8 +92,8 @@ describe("territory-wide closure days, without JavaScript", () => {
       await page.goto(`${server.baseUrl}/central/closure-days`);
       await page.locator("h1", { hasText: "全港停止辦公日" }).waitFor();
       await page.getByText(`${day} — 八號烈風或暴風信號`).waitFor();
-      await page.getByRole("button", { name: `移除 ${day} 的停止辦公日` }).click();
-      await page.getByText(/已移除停止辦公日。\d+ 宗未完結個案的限期已還原。/).waitFor();
+      await page.getByRole("button", { name: `移除${day}的停止辦公日` }).click();
+      await page.getByText(/已移除停止辦公日。\d+宗未完結個案的限期已還原。/).waitFor();
       expect(await page.getByText(`${day} — 八號烈風或暴風信號`).count()).toBe(0);
     } finally {
       await zh.context.cleanup();

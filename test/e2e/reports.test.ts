@@ -141,7 +141,7 @@ describe("the monthly report, end to end, for a department's manager", () => {
         await page.getByRole("heading", { name: heading, exact: true }).waitFor();
       await page.getByRole("heading", { name: "未達標目標：原因及改善建議" }).waitFor();
       const card = page.locator(`#unmet-${unmetPledgeId}`);
-      await card.getByText("待辦事項：沒有記錄。請在下方記錄原因及改善建議。").waitFor();
+      await card.getByText("待辦事項：沒有紀錄。請在下方記錄原因及改善建議。").waitFor();
       expect(await page.getByRole("link", { name: "下載 PDF 檔案" }).getAttribute("href")).toBe(
         `/reports/${reportId}.pdf`,
       );
@@ -152,7 +152,7 @@ describe("the monthly report, end to end, for a department's manager", () => {
       await page.getByRole("button", { name: "確認這份報告" }).click();
       await page.waitForURL(`${server.baseUrl}/reports/${reportId}?acknowledged=1`);
       await page.getByRole("status").filter({ hasText: "已確認報告。" }).waitFor();
-      await page.getByText(/^你於 .+ 確認了這份報告。$/).waitFor();
+      await page.getByText(/^你於.+確認了這份報告。$/).waitFor();
       expect(await page.getByRole("button", { name: "確認這份報告" }).count()).toBe(0);
 
       // Record why the target was missed: a missing proposal is refused, the reason typed is kept.
@@ -250,8 +250,8 @@ describe("the monthly report, end to end, for a department's manager", () => {
       expect(await row("Pledge targets met")).toMatch(/^\d+ of \d+ targets \(\d+(\.\d)?%\)$/);
       await expectNoAxeViolations(page);
       await page.getByRole("button", { name: "繁體中文" }).click();
-      await page.locator("h1", { hasText: "全港政府摘要" }).waitFor();
-      expect(await row("已產生報告的部門")).toBe("12 個部門中的 1 個");
+      await page.locator("h1", { hasText: "政府各部門摘要" }).waitFor();
+      expect(await row("已產生報告的部門")).toBe("12個部門中的1個");
       await expectNoAxeViolations(page);
     } finally {
       await browser.close();

@@ -3,6 +3,7 @@ import { decideAppeal, lodgeAppeal } from "~/models/cases/appeal.server";
 import { createCase } from "~/models/cases/intake.server";
 import { escalateNotifications, flagOverdueAppeals } from "~/models/outbox/escalation.server";
 import { loader as homeLoader } from "~/routes/staff._index";
+import { formats } from "~/utils/formats";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
 import { getRequest } from "../setup/requests";
@@ -83,7 +84,9 @@ describe.each(DB_KINDS)("overdue appeals are escalated to managers [%s]", (kind)
       expect(m.subject).toMatch(/appeal/i);
       expect(m.subject).toContain("上訴");
       expect(m.body_text).toContain(`{{APP_ORIGIN}}/staff/cases/${caseId}`);
-      expect(m.body_text).toContain(appeal.due!);
+      // The deadline as each language writes it (issue 15).
+      expect(m.body_text).toContain(formats("en").longDate(appeal.due!));
+      expect(m.body_text).toContain(formats("zh-HK").longDate(appeal.due!));
       // No citizen's grounds or contact details in a staff e-mail.
       expect(m.body_text).not.toContain("No one explained");
       expect(m.body_text).not.toContain("citizen@example.com");

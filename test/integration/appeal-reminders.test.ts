@@ -92,7 +92,7 @@ describe.each(DB_KINDS)("the morning reminder lists appeals due soon [%s]", (kin
     expect(more).toHaveLength(0);
     expect(mail!.body_text).toContain(soon.reference);
     expect(mail!.body_text).toContain(`{{APP_ORIGIN}}/staff/cases/${soon.id}`);
-    expect(mail!.body_text).toContain("2026-11-17");
+    expect(mail!.body_text).toContain("to be decided by 17 November 2026");
     expect(mail!.body_text).toMatch(/appeal/i);
     expect(mail!.body_text).toContain("上訴");
     for (const other of [handled, later, decided]) expect(mail!.body_text).not.toContain(other.reference);

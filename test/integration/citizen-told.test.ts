@@ -198,7 +198,7 @@ describe.each(DB_KINDS)("keeping the citizen told [%s]", (kind) => {
     const ms = await messages(zh.id);
     expect(ms.map((m) => m.kind)).toEqual(["case.reply", "case.appeal-lodged", "case.appeal-decided"]);
     expect(ms[2]!.subject).toBe(`你的上訴結果（${zh.reference}）`);
-    expect(ms[2]!.body_text).toContain("結果：上訴成立");
+    expect(ms[2]!.body_text).toContain("結果：上訴得直");
     expect(ms[2]!.body_text).toContain("我們會向你致歉，並安排新的預約。");
   });
 

@@ -179,14 +179,14 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     expect(toX.department_id).toBe(immd);
     expect(toX.sent_at).toBeNull();
     expect(toX.subject).toContain("3 cases due within two working days");
-    expect(toX.subject).toContain("3 宗個案");
-    expect(toX.body_text).toContain(`${dueToday.reference} — acknowledgement due 2026-04-01`);
-    expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2026-04-02`);
-    expect(toX.body_text).toContain(`${acrossHolidays.reference} (not yet assigned) — reply due 2026-04-08`);
+    expect(toX.subject).toContain("3宗個案");
+    expect(toX.body_text).toContain(`${dueToday.reference} — acknowledgement due 1 April 2026`);
+    expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2 April 2026`);
+    expect(toX.body_text).toContain(`${acrossHolidays.reference} (not yet assigned) — reply due 8 April 2026`);
     expect(toX.body_text).toContain(`{{APP_ORIGIN}}/staff/cases/${tomorrow.id}`);
-    expect(toX.body_text).toContain(`${tomorrow.reference} — 須於 2026-04-02 或之前確認收悉`);
-    expect(toX.body_text).toContain(`${acrossHolidays.reference}（尚未分派）— 須於 2026-04-08 或之前回覆`);
-    expect(toX.body_text).toContain("by the end of 2026-04-08");
+    expect(toX.body_text).toContain(`${tomorrow.reference} — 須於2026年4月2日或之前認收`);
+    expect(toX.body_text).toContain(`${acrossHolidays.reference}（尚未分派）— 須於2026年4月8日或之前回覆`);
+    expect(toX.body_text).toContain("by the end of 8 April 2026");
     expect(toX.body_text).toContain("Immigration Department");
     // Soonest first.
     expect(toX.body_text.indexOf(dueToday.reference)).toBeLessThan(toX.body_text.indexOf(tomorrow.reference));
@@ -235,8 +235,8 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     expect(sent.size).toBe(2);
     const toX = sent.get("officer.x@pledge.example")!;
     expect(toX.dedupe_key).toBe(`due-reminder-2026-04-02-user-${x}`);
-    expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2026-04-02`);
-    expect(toX.body_text).toContain(`${thirdDay.reference} (not yet assigned) — reply due 2026-04-09`);
+    expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2 April 2026`);
+    expect(toX.body_text).toContain(`${thirdDay.reference} (not yet assigned) — reply due 9 April 2026`);
     expect(sent.get("officer.immd@pledge.example")!.body_text).toContain(thirdDay.reference);
     expect(await remindDueCases(t.db, piiKey, THURSDAY_8AM)).toEqual({ officers: 0, cases: 0, appeals: 0 });
   });
@@ -263,7 +263,7 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     const sent = await remindersOn("2026-04-01");
     const toOfficer = sent.get("officer.immd@pledge.example")!;
     expect(toOfficer.body_text).toContain(immdCase.reference);
-    expect(toOfficer.body_text).toContain("by the end of 2026-04-09");
+    expect(toOfficer.body_text).toContain("by the end of 9 April 2026");
     expect(toOfficer.body_text).not.toContain(hkpCase.reference);
     expect(sent.has("officer.hkp@pledge.example")).toBe(false);
   });

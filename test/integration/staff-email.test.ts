@@ -274,7 +274,7 @@ describe.each(DB_KINDS)("staff e-mail addresses, set by administrators [%s]", (k
     await reports.add(JOBS.reportDepartment, { departmentId: manager.department_id!, month: "2026-10" });
     const digests = await mailTo("new.manager@hkpost.gov.hk", 1)();
     expect(digests).toHaveLength(1);
-    expect(subjectOf(digests[0]!.raw)).toContain("monthly report for 2026-10");
+    expect(subjectOf(digests[0]!.raw)).toContain("monthly report for October 2026");
 
     // The escalation: important feedback in Hongkong Post, e-mailed by the worker's schedule.
     await upsertSchedules({ [QUEUES.notifications]: notifications }, 1_000);

@@ -3,7 +3,6 @@ import type { Db } from "../../../db/client";
 import type { Case } from "../../../db/schema";
 import { formats } from "../../utils/formats";
 import { tFor } from "../../utils/meta";
-import { hkDate } from "../calendar/time";
 import { dueDate } from "../calendar/working-days";
 import { enqueueEmail } from "../outbox/email.server";
 import { closureSurveyFor } from "./closure-survey.server";
@@ -34,7 +33,7 @@ export async function queueCaseAcknowledgement(trx: Db, c: Case): Promise<void> 
     body: t("emails.ack.body", {
       department: await departmentName(trx, c.department_id, c.language === "zh-HK"),
       reference: c.reference,
-      received: hkDate(c.received_at),
+      received: formats(c.language).longDayOf(c.received_at),
       ackDays: settings.ack_days,
       ackUnit: unit(settings.ack_unit),
       replyDays: settings.reply_days,

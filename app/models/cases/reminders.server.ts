@@ -6,6 +6,7 @@
 
 import type { Db } from "../../../db/client";
 import { encryptPii } from "../../utils/crypto.server";
+import { formats } from "../../utils/formats";
 import { tFor } from "../../utils/meta";
 import { hkDate } from "../calendar/time";
 import { daysLeft } from "../calendar/working-days";
@@ -239,6 +240,8 @@ function reminderMessage(
 ): { subject: string; body: string } {
   const render = (locale: "en" | "zh-HK", name: string) => {
     const t = tFor(locale);
+    // Dates as each language writes them ("2 April 2026", "2026年4月2日").
+    const f = formats(locale);
     const lines = cases.map((c) =>
       t(
         c.appeal
@@ -249,7 +252,7 @@ function reminderMessage(
         {
           reference: c.reference,
           deadline: t(`mail.dueReminder.deadlines.${c.next.step}`),
-          date: c.next.due,
+          date: f.longDate(c.next.due),
           url: `{{APP_ORIGIN}}/staff/cases/${c.id}`,
         },
       ),
@@ -257,7 +260,7 @@ function reminderMessage(
     return {
       subject: t("mail.dueReminder.subject", { count: cases.length }),
       body: [
-        t("mail.dueReminder.intro", { department: name, until }),
+        t("mail.dueReminder.intro", { department: name, until: f.longDate(until) }),
         lines.join("\n\n"),
         t("mail.dueReminder.footer", { department: name }),
       ].join("\n\n"),

@@ -6,6 +6,7 @@ import type { Selectable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { NotificationTable } from "../../../db/schema";
 import { encryptPii } from "../../utils/crypto.server";
+import { type Formats, formats } from "../../utils/formats";
 import { tFor } from "../../utils/meta";
 import { nowIso } from "../calendar/time";
 import { enqueueEmail, mailableStaff } from "./email.server";
@@ -111,11 +112,6 @@ export async function flagOverdueAppeals(db: Db, today: string): Promise<number>
   return flagged;
 }
 
-/** "2026-11-27 14:03", Hong Kong time (UTC+8 all year). */
-function hkDateTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
-}
-
 /** Subject and body in English, then Traditional Chinese: managers read both. */
 async function notificationMessage(
   trx: Db,
@@ -127,10 +123,11 @@ async function notificationMessage(
     .where("id", "=", n.department_id)
     .executeTakeFirstOrThrow();
   const both = (
-    render: (t: ReturnType<typeof tFor>, department: string) => { subject: string; body: string },
+    render: (t: ReturnType<typeof tFor>, department: string, f: Formats) => { subject: string; body: string },
   ) => {
-    const en = render(tFor("en"), dept.name_en);
-    const zh = render(tFor("zh-HK"), dept.name_zh);
+    // Dates and times as each language writes them, in Hong Kong time.
+    const en = render(tFor("en"), dept.name_en, formats("en"));
+    const zh = render(tFor("zh-HK"), dept.name_zh, formats("zh-HK"));
     return {
       subject: `${en.subject} / ${zh.subject}`,
       body: [
@@ -151,13 +148,13 @@ async function notificationMessage(
     if (!f) return null;
     return {
       kind: "notification.important-feedback",
-      ...both((t, department) => ({
+      ...both((t, department, fmt) => ({
         subject: t("mail.importantFeedback.subject", { department }),
         // The summary is what staff wrote at the counter, without contact details (the form
         // asks them to leave those out); the citizen's contact details stay with the case.
         body: t("mail.importantFeedback.body", {
           department,
-          when: hkDateTime(f.logged_at),
+          when: fmt.at(f.logged_at),
           kind: t(`feedback.kinds.${f.kind}`),
           summary: f.summary,
           url: "{{APP_ORIGIN}}/staff/feedback",
@@ -176,13 +173,13 @@ async function notificationMessage(
     if (!a) return null;
     return {
       kind: "notification.appeal-overdue",
-      ...both((t, department) => ({
+      ...both((t, department, f) => ({
         subject: t("dashboard.mail.appealOverdue.subject", { reference: a.reference }),
         body: t("dashboard.mail.appealOverdue.body", {
           department,
           reference: a.reference,
-          lodged: hkDateTime(a.lodged_at).slice(0, 10),
-          due: a.due ?? "",
+          lodged: f.longDayOf(a.lodged_at),
+          due: a.due ? f.longDate(a.due) : "",
           url: `{{APP_ORIGIN}}/staff/cases/${a.case_id}`,
         }),
       })),
