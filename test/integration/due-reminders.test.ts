@@ -182,7 +182,9 @@ describe.each(DB_KINDS)("the morning reminder of cases due soon [%s]", (kind) =>
     expect(toX.subject).toContain("3宗個案");
     expect(toX.body_text).toContain(`${dueToday.reference} — acknowledgement due 1 April 2026`);
     expect(toX.body_text).toContain(`${tomorrow.reference} — acknowledgement due 2 April 2026`);
-    expect(toX.body_text).toContain(`${acrossHolidays.reference} (not yet assigned) — reply due 8 April 2026`);
+    expect(toX.body_text).toContain(
+      `${acrossHolidays.reference} (not yet assigned) — reply due 8 April 2026`,
+    );
     expect(toX.body_text).toContain(`{{APP_ORIGIN}}/staff/cases/${tomorrow.id}`);
     expect(toX.body_text).toContain(`${tomorrow.reference} — 須於2026年4月2日或之前認收`);
     expect(toX.body_text).toContain(`${acrossHolidays.reference}（尚未分派）— 須於2026年4月8日或之前回覆`);

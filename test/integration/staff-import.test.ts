@@ -101,7 +101,9 @@ describe.each(DB_KINDS)("importing a department's staff from CSV [%s]", (kind) =
     expect(byTo("wong.counter@immd.gov.hk").subject).toBe("你的服務承諾平台職員帳戶");
     expect(byTo("lee.officer@immd.gov.hk").subject).toBe("Your Pledge staff account");
     // No language given: both.
-    expect(byTo("chan.manager@immd.gov.hk").subject).toBe("Your Pledge staff account / 你的服務承諾平台職員帳戶");
+    expect(byTo("chan.manager@immd.gov.hk").subject).toBe(
+      "Your Pledge staff account / 你的服務承諾平台職員帳戶",
+    );
     expect(byTo("lee.officer@immd.gov.hk").body).toContain("72 hours");
 
     // An invited account has no password until its link is used.
