@@ -60,7 +60,7 @@ describe("surveys end to end", () => {
   it("a citizen answers in Chinese with JavaScript on, checked as they go", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.baseUrl}/locale?lng=zh-HK&redirectTo=/s/immdcsat`);
-    await page.locator("h1", { hasText: "顧客滿意程度調查" }).waitFor();
+    await page.locator("h1", { hasText: "顧客滿意程度問卷調查" }).waitFor();
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "提交答案" }).click();
     await page.getByText("請選擇一個答案。").first().waitFor();

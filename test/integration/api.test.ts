@@ -257,7 +257,7 @@ describe.each(DB_KINDS)("survey JSON API and API keys [%s]", (kind) => {
     expect(s).toMatchObject({
       status: "published",
       versionNo: 1,
-      title: { en: "Customer satisfaction survey", "zh-HK": "顧客滿意度調查" },
+      title: { en: "Customer satisfaction survey", "zh-HK": "顧客滿意程度問卷調查" },
     });
     expect(s!.questions.map((q) => [q.key, q.type, q.required])).toEqual([
       ["overall", "rating5", true],

@@ -451,7 +451,7 @@ describe.each(DB_KINDS)("survey results and exports [%s]", (kind) => {
     const survey = await surveyOf();
     const res = await results(cookie, survey.id, "from=2026-03&to=2026-04", { "Accept-Language": "zh-HK" });
     const body = (await res.json()) as { results: SurveyResults };
-    expect(body.results.title).toBe("顧客滿意程度調查");
+    expect(body.results.title).toBe("顧客滿意程度問卷調查");
     expect(question(body.results, "overall").prompt).toBe("整體而言，你對我們的服務有多滿意？");
   });
 });

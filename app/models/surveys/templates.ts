@@ -12,7 +12,7 @@ export interface TemplateQuestion {
 /** "Customer satisfaction (five-point)": the ready-made template of issue 3. */
 export const CSAT5_TEMPLATE = {
   titleEn: "Customer satisfaction survey",
-  titleZh: "顧客滿意程度調查",
+  titleZh: "顧客滿意程度問卷調查",
   introEn: "Please tell us about the service you received today. It takes about one minute and is anonymous.",
   introZh: "請告訴我們你今天所得到的服務。填寫約需一分鐘，不記名。",
   questions: [
