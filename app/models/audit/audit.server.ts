@@ -69,7 +69,13 @@ export type AuditAction =
   | "staff.import"
   | "department-settings.update"
   | "registry.import"
-  | "registry.upload";
+  | "registry.upload"
+  // liaison groups and user committees (issue 16)
+  | "liaison.create"
+  | "liaison.meeting"
+  | "liaison.disband"
+  // review returns loaded from a CSV by the central bureau (issue 16)
+  | "review.import";
 
 export interface AuditInput {
   action: AuditAction;
