@@ -20,6 +20,7 @@ import * as m20261207T0300 from "./20261207T0300-stored-results";
 import * as m20261207T1000 from "./20261207T1000-case-search";
 import * as m20261207T1100 from "./20261207T1100-case-messages";
 import * as m20261207T1300 from "./20261207T1300-liaison-groups";
+import * as m20261207T1400 from "./20261207T1400-review-rounds";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "20261207T1000-case-search": m20261207T1000,
   "20261207T1100-case-messages": m20261207T1100,
   "20261207T1300-liaison-groups": m20261207T1300,
+  "20261207T1400-review-rounds": m20261207T1400,
 };

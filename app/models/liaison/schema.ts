@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** Safe to import in the browser: the forms of /admin/liaison and /admin/liaison/<id>. */
 
-/** 顧客聯絡小組 (customer liaison group) or 使用者委員會 (user committee). */
+/** 顧客聯絡小組 (customer liaison group) or 用戶委員會 (user committee). */
 export const LIAISON_KINDS = ["liaison-group", "user-committee"] as const;
 export type LiaisonKind = (typeof LIAISON_KINDS)[number];
 
