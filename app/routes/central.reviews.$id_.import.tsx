@@ -10,13 +10,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { CsrfInput } from "~/components/forms";
-import {
-  getImportRound,
-  type ImportRowError,
-  importReviewReturns,
-  MAX_ERRORS_SHOWN,
-  NOTE_MAX,
-} from "~/models/reviews/import.server";
+import { getImportRound, importReviewReturns } from "~/models/reviews/import.server";
+import { type ImportRowError, MAX_ERRORS_SHOWN, NOTE_MAX } from "~/models/reviews/import-format";
 import { REVIEW_QUESTIONS } from "~/models/reviews/questions";
 import { requireUser } from "~/models/staff/auth.server";
 import { assertFormContentType, bodyReadError, inPieces, readForm } from "~/utils/body.server";

@@ -3,6 +3,13 @@ import type { ReviewRound } from "../../../db/schema";
 import { type CsvTableIssue, eachCsvRow } from "../../utils/csv";
 import { recordAudit } from "../audit/audit.server";
 import { hkDate, nowIso } from "../calendar/time";
+import {
+  IMPORT_COLUMNS,
+  type ImportRowError,
+  MAX_ERRORS_SHOWN,
+  MAX_IMPORT_ROWS,
+  NOTE_MAX,
+} from "./import-format";
 import { REVIEW_QUESTIONS, type ReviewAnswers, type ReviewQuestionKey } from "./questions";
 
 /*
@@ -14,28 +21,6 @@ import { REVIEW_QUESTIONS, type ReviewAnswers, type ReviewQuestionKey } from "./
 
 /** Where the import's messages live (reviewImport.errors.*). */
 const E = "reviewImport.errors";
-/** More rows than any government has departments: a file past it is not a return file. */
-export const MAX_IMPORT_ROWS = 1000;
-/** A note is a sentence or two, as on the return form. */
-export const NOTE_MAX = 2000;
-/** The most errors an answer lists; all of them are counted. */
-export const MAX_ERRORS_SHOWN = 100;
-
-/** The file's columns: the department's code, one per question, and an optional note for each. */
-export const IMPORT_COLUMNS: readonly string[] = [
-  "department_code",
-  ...REVIEW_QUESTIONS.map((q) => q.key),
-  ...REVIEW_QUESTIONS.map((q) => `${q.key}_note`),
-];
-
-export interface ImportRowError {
-  line: number;
-  /** translation key */
-  key: string;
-  column?: string;
-  values?: Record<string, string | number>;
-}
-
 export type ReviewImportResult =
   | { ok: true; stored: number; late: number }
   | { ok: false; errors: ImportRowError[]; errorCount: number; formError?: string };
