@@ -46,7 +46,7 @@ const GROUPS = [
     active: 0,
     meetings: 2,
     everyMonths: 12,
-    topics: [["Collection times for business customers", "商業客戶的收件時間"]],
+    topics: [["Collection times for business customers", "商業顧客的收件時間"]],
   },
 ];
 
