@@ -8,6 +8,7 @@ import type { Db } from "./client";
 import { seedDemoCases } from "./seed-cases";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS } from "./seed-data";
 import { seedFeedbackActivity } from "./seed-feedback";
+import { seedLiaisonGroups } from "./seed-liaison";
 import { seedActivity, seedPledges } from "./seed-pledges";
 
 // A fixed instant so demo data (and screenshots of it) are the same on every machine.
@@ -55,6 +56,7 @@ export async function seed(
     await seedActivity(db, options.piiKey ?? "", today);
     await seedFeedbackActivity(db, today);
     await seedDemoCases(db, options.piiKey ?? "", today);
+    await seedLiaisonGroups(db, today);
   }
   // The pages read stored results: the demo starts with them brought up to date.
   await recomputeAllStoredResults(db, { now: today });

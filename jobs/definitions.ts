@@ -22,7 +22,10 @@ export const JOBS = {
   notificationsEscalate: "notifications.escalate",
   /** notifications queue: send unsent outbox messages */
   outboxSend: "outbox.send",
-  /** notifications queue, daily at 08:00 HK: remind officers of cases due within two working days */
+  /**
+   * notifications queue, daily at 08:00 HK: remind officers of cases due within two working days
+   * (working days only), and department administrators of open review returns (every day)
+   */
   casesRemindDue: "cases.remind-due",
   /** reports queue, on the 1st: fan out one report.department per department, under report.government */
   reportsMonthly: "reports.monthly",
@@ -113,7 +116,8 @@ export const JOB_DEFINITIONS = {
     options: SCHEDULED_JOB_OPTIONS,
     schedule: { id: "send-every-20s", every: true },
   }),
-  // 08:00 every day: officers hear of cases due within two working days.
+  // 08:00 every day: officers hear of cases due within two working days; administrators of
+  // review returns due within a week or a day (app/models/reviews/reminders.server.ts).
   [JOBS.casesRemindDue]: define({
     name: JOBS.casesRemindDue,
     queue: QUEUES.notifications,

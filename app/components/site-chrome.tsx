@@ -78,6 +78,8 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
                 <>
                   {" · "}
                   <Link to="/reports">{t("staff.reportsTitle")}</Link>
+                  {" · "}
+                  <Link to="/admin/liaison">{t("liaison.nav")}</Link>
                 </>
               ) : null}
               {REVIEW_NAV[user.role] ? (

@@ -12,6 +12,7 @@ import {
 } from "../../app/models/pledges/stored-results.server";
 import type { QueueName } from "../../app/models/queues/definitions";
 import { purgeExpired } from "../../app/models/retention/purge.server";
+import { remindReviewReturns } from "../../app/models/reviews/reminders.server";
 import type { Env } from "../../app/utils/env.server";
 import type { Mailer } from "../../app/utils/mailer.server";
 import type { Db } from "../../db/client";
@@ -105,16 +106,24 @@ export function buildHandlers(deps: HandlerDeps): JobHandlers {
     },
     // 08:00 Hong Kong time: officers hear of cases due within two working days. Not at
     // weekends and on public holidays: the last working day's e-mail already covered them.
+    // The same morning, every day (a review's deadline does not move for a weekend): department
+    // administrators hear of an open review return a week and a day before its deadline, and the
+    // central bureau of the departments late with it (issue 16).
     [JOBS.casesRemindDue]: async (_data, ctx) => {
       const at = now?.() ?? new Date();
-      if (!isWorkingDay(hkDate(at)))
-        return { officers: 0, cases: 0, appeals: 0, skipped: "not a working day" };
+      const reviews = await remindReviewReturns(db, env.PII_KEY, at);
+      if (reviews.reminders || reviews.lateLists)
+        ctx.log(`review: ${reviews.reminders} reminder(s), ${reviews.lateLists} late list(s) queued`);
+      if (!isWorkingDay(hkDate(at))) {
+        if (reviews.reminders || reviews.lateLists) await send();
+        return { officers: 0, cases: 0, appeals: 0, reviews, skipped: "not a working day" };
+      }
       const r = await remindDueCases(db, env.PII_KEY, at);
       const { sent, failed } = await send();
       ctx.log(
         `reminded ${r.officers} officer(s) of ${r.cases} case(s) and ${r.appeals} appeal(s); sent ${sent}, failed ${failed}`,
       );
-      return r;
+      return { ...r, reviews };
     },
     [JOBS.outboxSend]: async (_data, ctx) => {
       const { sent, failed } = await send();

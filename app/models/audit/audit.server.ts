@@ -75,7 +75,13 @@ export type AuditAction =
   | "review.publish"
   | "review.save"
   | "review.submit"
-  | "review.return";
+  | "review.return"
+  // liaison groups and user committees (issue 16)
+  | "liaison.create"
+  | "liaison.meeting"
+  | "liaison.disband"
+  // review returns loaded from a CSV by the central bureau (issue 16)
+  | "review.import";
 
 export interface AuditInput {
   action: AuditAction;
