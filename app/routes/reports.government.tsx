@@ -102,7 +102,8 @@ export default function GovernmentSummaryPage() {
               ["mostOverdue", summary.mostOverdue],
             ] as const
           ).map(([key, list]) => (
-            <section key={key} aria-labelledby={`${key}-title`}>
+            // A plain block: its table is the region named by the heading (one landmark per name).
+            <div key={key}>
               <h2 id={`${key}-title`}>{t(`digest.page.${key}`)}</h2>
               {list.length === 0 ? (
                 <p>{t("digest.page.noneListed")}</p>
@@ -124,7 +125,7 @@ export default function GovernmentSummaryPage() {
                   </tbody>
                 </TableRegion>
               )}
-            </section>
+            </div>
           ))}
         </>
       )}
