@@ -121,6 +121,31 @@ async function chartFacts(page: Page): Promise<ChartFacts[]> {
   });
 }
 
+/**
+ * What does not fit a phone in the page's main part: sideways overflow, and links and toggles
+ * (<summary>) shown smaller than 44 × 44 px (WCAG 2.5.5). The header, footer and form controls
+ * are the whole product's (test/e2e/phone.test.ts).
+ */
+async function phoneProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const vw = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > vw) {
+      problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    for (const el of document.querySelectorAll("main a[href], main summary")) {
+      if (!el.checkVisibility()) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width + 0.5 < 44 || r.height + 0.5 < 44) {
+        problems.push(
+          `${el.tagName} "${(el.textContent ?? "").trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
+      }
+    }
+    return problems;
+  });
+}
+
 function expectLegible(facts: ChartFacts[]) {
   expect(facts.length).toBeGreaterThan(0);
   for (const f of facts) {
@@ -152,6 +177,7 @@ describe("charts and public pledges on a phone", () => {
           expect(box.height).toBeGreaterThanOrEqual(44);
         }
         await expectNoAxeViolations(page);
+        expect(await phoneProblems(page)).toEqual([]);
 
         // Open one department by its summary (no JavaScript needed: it is a <details>).
         const wsd = page.locator('section[data-department="WSD"]');
@@ -174,6 +200,7 @@ describe("charts and public pledges on a phone", () => {
           .toBeLessThan(50);
         expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
         await expectNoAxeViolations(page);
+        expect(await phoneProblems(page)).toEqual([]);
 
         // Its own page says the same, on the same axis.
         await page.goto(`${server.baseUrl}/pledges/IMMD`);
@@ -182,6 +209,10 @@ describe("charts and public pledges on a phone", () => {
         expect(own.length).toBeGreaterThan(0);
         expectLegible(own);
         for (const f of own) expect(f.target?.afterBars).toBe(true);
+        await page.evaluate(() => {
+          for (const d of document.querySelectorAll("details")) d.open = true;
+        });
+        expect(await phoneProblems(page)).toEqual([]);
       } finally {
         await browser.cleanup();
       }
