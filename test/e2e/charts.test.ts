@@ -209,6 +209,12 @@ describe("charts and public pledges on a phone", () => {
         expect(own.length).toBeGreaterThan(0);
         expectLegible(own);
         for (const f of own) expect(f.target?.afterBars).toBe(true);
+        // On a wider screen, the wide drawing: every month named, still never overlapping.
+        await page.setViewportSize({ width: 1100, height: 900 });
+        const wide = await chartFacts(page);
+        expectLegible(wide);
+        expect(await page.locator("svg.chart:visible .chart-x-axis text").count()).toBe(12 * wide.length);
+        await page.setViewportSize(PHONE);
         await page.evaluate(() => {
           for (const d of document.querySelectorAll("details")) d.open = true;
         });

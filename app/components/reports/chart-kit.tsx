@@ -152,11 +152,18 @@ export function TargetLine({
  * A chart drawn twice, for a phone and for a wider screen; CSS shows one (the other is
  * display: none, so out of the accessibility tree too). Printing shows the wide one.
  */
-export function TwoSizes({ draw }: { draw: (width: number, key: "narrow" | "wide") => ReactNode }) {
+export function TwoSizes({
+  draw,
+  widths = [NARROW_WIDTH, WIDE_WIDTH],
+}: {
+  draw: (width: number, key: "narrow" | "wide") => ReactNode;
+  /** the phone's width and the wider screen's, in SVG units */
+  widths?: [number, number];
+}) {
   return (
     <>
-      <div className="chart-narrow">{draw(NARROW_WIDTH, "narrow")}</div>
-      <div className="chart-wide">{draw(WIDE_WIDTH, "wide")}</div>
+      <div className="chart-narrow">{draw(widths[0], "narrow")}</div>
+      <div className="chart-wide">{draw(widths[1], "wide")}</div>
     </>
   );
 }
