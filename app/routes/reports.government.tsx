@@ -72,12 +72,14 @@ export default function GovernmentSummaryPage() {
             <tbody>
               <tr>
                 <th scope="row">{t("digest.page.reported")}</th>
-                <td>{t("digest.page.ofDepartments", { n: summary.reported, total: summary.departments })}</td>
+                <td className="nowrap">
+                  {t("digest.page.ofDepartments", { n: summary.reported, total: summary.departments })}
+                </td>
                 <td>—</td>
               </tr>
               <tr>
                 <th scope="row">{t("digest.page.readByManagement")}</th>
-                <td>
+                <td className="nowrap">
                   {t("digest.page.ofDepartments", {
                     n: summary.readByManagement,
                     total: summary.departments,
@@ -88,7 +90,7 @@ export default function GovernmentSummaryPage() {
               </tr>
               <tr>
                 <th scope="row">{t("digest.page.targetsMet")}</th>
-                <td>
+                <td className="nowrap">
                   {t("digest.page.ofTargets", { n: summary.targets.met, total: summary.targets.judged })} (
                   {share(summary.targets.share)})
                 </td>
