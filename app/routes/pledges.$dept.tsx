@@ -34,7 +34,7 @@ export default function DepartmentPledges() {
   const d = view.departments[0]!;
   const name = locale.startsWith("zh") ? d.zh : d.en;
   return (
-    <div className="container" data-department={d.code}>
+    <div className="container pledges-page" data-department={d.code}>
       <h1>{t("pledges.public.departmentTitle", { department: name })}</h1>
       <p className="lead">{t("pledges.public.departmentLead", { department: name })}</p>
       <p>

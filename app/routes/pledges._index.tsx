@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { DepartmentSections, TOP_ID } from "~/components/pledges/department-sections";
 import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
-import { OpenDataLinks, PledgeArticle, usePledgeFormats } from "~/components/pledges/pledge-public";
+import { OpenDataLinks, usePledgeFormats } from "~/components/pledges/pledge-public";
 import { PledgesSummary } from "~/components/pledges/pledges-summary";
 import { publicPledgeView } from "~/models/pledges/public.server";
 import {
@@ -36,8 +37,8 @@ export default function Pledges() {
   const publishing = view.departments.filter((d) => d.pledges.length > 0);
   const silent = view.departments.filter((d) => d.pledges.length === 0);
   return (
-    <div className="container">
-      <h1>{t("pledges.public.title")}</h1>
+    <div className="container pledges-page">
+      <h1 id={TOP_ID}>{t("pledges.public.title")}</h1>
       <p className="lead">{t("pledges.public.lead")}</p>
       <p>
         {t("pledges.public.asOf", {
@@ -48,35 +49,12 @@ export default function Pledges() {
       <FiguresUpToDate at={view.resultsComputedAt} locale={locale} />
       {publishing.length === 0 ? <p className="notice">{t("pledges.public.noneAnywhere")}</p> : null}
       {publishing.length > 0 ? (
-        <nav aria-labelledby="pledges-contents">
-          <h2 id="pledges-contents">{t("pledges.public.contents")}</h2>
-          <ul>
-            {publishing.map((d) => (
-              <li key={d.code}>
-                <a href={`#dept-${d.code}`}>{name(d)}</a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <DepartmentSections departments={publishing} locale={locale} month={view.months.at(-1) ?? ""} />
       ) : null}
-      {publishing.map((d) => (
-        <section key={d.code} aria-labelledby={`dept-${d.code}`} data-department={d.code}>
-          <h2 id={`dept-${d.code}`}>{name(d)}</h2>
-          <p>
-            {t("pledges.public.summary", { count: d.pledges.length })} ·{" "}
-            <Link to={`/pledges/${d.code}`}>
-              {t("pledges.public.departmentLink", { department: name(d) })}
-            </Link>
-          </p>
-          {d.pledges.map((p) => (
-            <PledgeArticle key={p.code} pledge={p} locale={locale} level={3} />
-          ))}
-        </section>
-      ))}
       {silent.length > 0 ? (
         <section aria-labelledby="pledges-silent">
           <h2 id="pledges-silent">{t("pledges.public.withoutPledges")}</h2>
-          <ul>
+          <ul className="tap-list">
             {silent.map((d) => (
               <li key={d.code}>
                 <Link to={`/pledges/${d.code}`}>{name(d)}</Link>

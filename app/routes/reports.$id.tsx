@@ -112,7 +112,7 @@ export default function ReportPage() {
     ["important", t("reports.important.title")],
   ] as const;
   return (
-    <div className="container">
+    <div className="container report-page">
       <style media="print">{PRINT_CSS}</style>
       <p className="no-print">
         <Link to="/reports">{t("reports.view.back")}</Link>

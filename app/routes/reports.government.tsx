@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import { getGovernmentSummary, listGovernmentSummaryMonths } from "~/models/reports/government.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
@@ -33,7 +34,7 @@ export default function GovernmentSummaryPage() {
   const showMonth = f.month;
   const share = f.percent;
   return (
-    <div className="container">
+    <div className="container report-page">
       <p>
         <Link to="/reports">{t("reports.view.back")}</Link>
       </p>
@@ -60,78 +61,73 @@ export default function GovernmentSummaryPage() {
       ) : (
         <>
           <p>{t("digest.page.generatedAt", { at: f.at(summary.generatedAt) })}</p>
-          <div className="table-wrap">
-            <table>
-              <caption>{t("digest.page.figures")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("digest.page.measure")}</th>
-                  <th scope="col">{t("digest.page.value")}</th>
-                  <th scope="col">{t("digest.page.paper")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">{t("digest.page.reported")}</th>
-                  <td>
-                    {t("digest.page.ofDepartments", { n: summary.reported, total: summary.departments })}
-                  </td>
-                  <td>—</td>
-                </tr>
-                <tr>
-                  <th scope="row">{t("digest.page.readByManagement")}</th>
-                  <td>
-                    {t("digest.page.ofDepartments", {
-                      n: summary.readByManagement,
-                      total: summary.departments,
-                    })}{" "}
-                    ({share(summary.readShare)})
-                  </td>
-                  <td>{f.percent(0.94)}</td>
-                </tr>
-                <tr>
-                  <th scope="row">{t("digest.page.targetsMet")}</th>
-                  <td>
-                    {t("digest.page.ofTargets", { n: summary.targets.met, total: summary.targets.judged })} (
-                    {share(summary.targets.share)})
-                  </td>
-                  <td>{f.percent(0.95)}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          <TableRegion caption={t("digest.page.figures")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("digest.page.measure")}</th>
+                <th scope="col">{t("digest.page.value")}</th>
+                <th scope="col">{t("digest.page.paper")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">{t("digest.page.reported")}</th>
+                <td className="nowrap">
+                  {t("digest.page.ofDepartments", { n: summary.reported, total: summary.departments })}
+                </td>
+                <td>—</td>
+              </tr>
+              <tr>
+                <th scope="row">{t("digest.page.readByManagement")}</th>
+                <td className="nowrap">
+                  {t("digest.page.ofDepartments", {
+                    n: summary.readByManagement,
+                    total: summary.departments,
+                  })}{" "}
+                  ({share(summary.readShare)})
+                </td>
+                <td className="nowrap">{f.percent(0.94)}</td>
+              </tr>
+              <tr>
+                <th scope="row">{t("digest.page.targetsMet")}</th>
+                <td className="nowrap">
+                  {t("digest.page.ofTargets", { n: summary.targets.met, total: summary.targets.judged })} (
+                  {share(summary.targets.share)})
+                </td>
+                <td className="nowrap">{f.percent(0.95)}</td>
+              </tr>
+            </tbody>
+          </TableRegion>
           {(
             [
               ["mostUnmet", summary.mostUnmet],
               ["mostOverdue", summary.mostOverdue],
             ] as const
           ).map(([key, list]) => (
-            <section key={key} aria-labelledby={`${key}-title`}>
+            // A plain block: its table is the region named by the heading (one landmark per name).
+            <div key={key}>
               <h2 id={`${key}-title`}>{t(`digest.page.${key}`)}</h2>
               {list.length === 0 ? (
                 <p>{t("digest.page.noneListed")}</p>
               ) : (
-                <div className="table-wrap">
-                  <table>
-                    <caption className="visually-hidden">{t(`digest.page.${key}`)}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("reports.inbox.department")}</th>
-                        <th scope="col">{t("digest.page.count")}</th>
+                <TableRegion labelledBy={`${key}-title`}>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("reports.inbox.department")}</th>
+                      <th scope="col">{t("digest.page.count")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((d) => (
+                      <tr key={d.code}>
+                        <th scope="row">{zh ? d.nameZh : d.nameEn}</th>
+                        <td className="nowrap">{d.count}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((d) => (
-                        <tr key={d.code}>
-                          <th scope="row">{zh ? d.nameZh : d.nameEn}</th>
-                          <td>{d.count}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                    ))}
+                  </tbody>
+                </TableRegion>
               )}
-            </section>
+            </div>
           ))}
         </>
       )}

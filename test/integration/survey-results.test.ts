@@ -476,8 +476,12 @@ describe("charts", () => {
     expect(html).toMatch(
       /<title id="[^"]+">Overall\. 1 stars: 0; 2 stars: 1; 3 stars: 0; 4 stars: 2; 5 stars: 1<\/title>/,
     );
-    expect(html.match(/<rect /g)).toHaveLength(5);
-    expect(html).toContain('<th scope="row">4 stars</th><td>2</td><td>50%</td>');
+    // Drawn twice, for a phone and for a wider screen (CSS shows one): five columns each.
+    expect(html.match(/<rect /g)).toHaveLength(10);
+    expect(html.match(/role="img"/g)).toHaveLength(2);
+    expect(html).toContain(
+      '<th scope="row">4 stars</th><td class="nowrap">2</td><td class="nowrap">50%</td>',
+    );
   });
 
   it("draw a trend with a line only where there is a share", () => {
@@ -496,7 +500,10 @@ describe("charts", () => {
       }),
     );
     expect(html).toContain('role="img"');
-    expect(html.match(/<circle /g)).toHaveLength(3); // legend + two months
-    expect(html).toContain('<th scope="row">Apr</th><td>0</td><td>—</td>');
+    // Drawn twice (for a phone and for a wider screen): legend + two months, each time.
+    expect(html.match(/<circle /g)).toHaveLength(6);
+    expect(html).toContain(
+      '<th scope="row"><span class="nowrap">Apr</span></th><td class="nowrap">0</td><td class="nowrap">—</td>',
+    );
   });
 });

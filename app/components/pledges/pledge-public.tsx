@@ -1,9 +1,9 @@
 import { Link } from "@remix-run/react";
-import { scaleBand, scaleLinear } from "d3-scale";
-import { useId } from "react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import type { PublicPledge, PublicResult } from "~/models/pledges/public.server";
 import { formats } from "~/utils/formats";
+import { ResultSparkline } from "./pledge-sparkline";
 
 /**
  * The public pledge pages' pieces: a pledge with its target, latest result, a twelve-month
@@ -11,10 +11,6 @@ import { formats } from "~/utils/formats";
  * text alternative and a table of the same months, and how the result is measured.
  * A result is said in words and marked with a symbol, never by colour alone (WCAG 2.2, 1.4.1).
  */
-
-const INK = "#4a525c";
-const BAR = "#0b5394";
-const MISS = "#9a3412";
 
 type Status = PublicResult["status"];
 
@@ -69,142 +65,42 @@ export function StatusMark({ status }: { status: Status }) {
   );
 }
 
-/** The sparkline's vertical axis, in percent: always from 0, never cut. */
-export const SPARKLINE_DOMAIN = [0, 100] as const;
-
-const W = 276;
-const H = 84;
-const M = { top: 8, right: 4, bottom: 20, left: 38 };
-
-/** Twelve months as small bars against the target (a dashed line), as one image with a summary. */
-export function ResultSparkline({
-  results,
+/** The twelve months, then the years, as a table (the sparkline's figures, and more). */
+function ResultsTable({
+  pledge,
   service,
   f,
+  id,
 }: {
-  results: PublicResult[];
+  pledge: PublicPledge;
   service: string;
   f: PledgeFormats;
+  /** the caption's id: the table's name, and what the chart points at for its description */
+  id: string;
 }) {
-  const { t } = useTranslation();
-  const id = useId().replace(/[^a-zA-Z0-9_-]/g, "");
-  const titleId = `spark-title-${id}`;
-  const stripes = `spark-stripes-${id}`;
-  // The axis runs from 0 to 100%: a cut axis makes a one-point dip look like a collapse.
-  const [low, high] = SPARKLINE_DOMAIN;
-  const x = scaleBand<number>()
-    .domain(results.map((_, i) => i))
-    .range([M.left, W - M.right])
-    .paddingInner(0.25)
-    .paddingOuter(0.1);
-  const y = scaleLinear()
-    .domain([low, high])
-    .range([H - M.bottom, M.top])
-    .clamp(true);
-  const base = H - M.bottom;
-  const summary = t("pledges.pledge.trendSummary", {
-    service,
-    months: results
-      .map((r) =>
-        t("pledges.pledge.trendMonth", {
-          month: f.month(r.period),
-          achieved: f.percent(r.achieved),
-          status: t(`pledges.status.${r.status}`),
-        }),
-      )
-      .join("; "),
-  });
-  const first = results[0];
-  const last = results.at(-1);
-  return (
-    <figure style={{ margin: "0.5rem 0" }}>
-      <svg
-        role="img"
-        aria-labelledby={titleId}
-        viewBox={`0 0 ${W} ${H}`}
-        style={{ width: "100%", maxWidth: `${W * 1.4}px`, height: "auto", display: "block" }}
-        fontSize={10}
-      >
-        <title id={titleId}>{summary}</title>
-        <defs>
-          <pattern id={stripes} patternUnits="userSpaceOnUse" width={4} height={4}>
-            <path d="M-1,1 l2,-2 M0,4 l4,-4 M3,5 l2,-2" stroke={MISS} strokeWidth={1.2} />
-          </pattern>
-        </defs>
-        <text x={M.left - 4} y={y(100)} dy="0.32em" textAnchor="end" fill={INK}>
-          {f.percent(100)}
-        </text>
-        <text x={M.left - 4} y={base} dy="0.1em" textAnchor="end" fill={INK}>
-          {f.percent(low)}
-        </text>
-        <line x1={M.left} x2={W - M.right} y1={base} y2={base} stroke={INK} />
-        {results.map((r, i) => {
-          const left = x(i) ?? 0;
-          const bw = x.bandwidth();
-          const step = x.step();
-          const targetY = y(r.target);
-          return (
-            <g key={r.period}>
-              {r.achieved === null || r.status === "insufficient" ? (
-                <circle cx={left + bw / 2} cy={base - 5} r={3.5} fill="#fff" stroke={INK} strokeWidth={1.5} />
-              ) : (
-                <rect
-                  x={left}
-                  y={y(r.achieved)}
-                  width={bw}
-                  height={Math.max(1, base - y(r.achieved))}
-                  fill={r.status === "met" ? BAR : `url(#${stripes})`}
-                  stroke={r.status === "met" ? BAR : MISS}
-                  strokeWidth={r.status === "met" ? 0 : 1.2}
-                />
-              )}
-              <line
-                x1={left - (step - bw) / 2}
-                x2={left + bw + (step - bw) / 2}
-                y1={targetY}
-                y2={targetY}
-                stroke={INK}
-                strokeWidth={1.2}
-                strokeDasharray="3 2"
-              />
-            </g>
-          );
-        })}
-        {first ? (
-          <text x={x(0) ?? 0} y={H - 5} textAnchor="start" fill={INK}>
-            {f.shortMonth(first.period)}
-          </text>
-        ) : null}
-        {last ? (
-          <text x={W - M.right} y={H - 5} textAnchor="end" fill={INK}>
-            {f.shortMonth(last.period)}
-          </text>
-        ) : null}
-      </svg>
-      <figcaption style={{ fontSize: "0.875rem", color: INK }}>{t("pledges.pledge.trendLegend")}</figcaption>
-    </figure>
-  );
-}
-
-/** The twelve months, then the years, as a table (the sparkline's figures, and more). */
-function ResultsTable({ pledge, service, f }: { pledge: PublicPledge; service: string; f: PledgeFormats }) {
   const { t } = useTranslation();
   const current = pledge.years.at(-1)?.period;
   const row = (r: PublicResult, label: string) => (
     <tr key={r.period}>
-      <th scope="row">{label}</th>
-      <td>{f.percent(r.achieved)}</td>
-      <td>{f.count(r.sample)}</td>
-      <td>{f.percent(r.target)}</td>
+      <th scope="row" className="nowrap">
+        {label}
+      </th>
+      <td className="nowrap">{f.percent(r.achieved)}</td>
+      <td className="nowrap">{f.count(r.sample)}</td>
+      <td className="nowrap">{f.percent(r.target)}</td>
       <td>
         <StatusMark status={r.status} />
       </td>
     </tr>
   );
+  // The caption stands outside the scrolling box, so a phone never cuts it off (issue 15); its id
+  // is what the chart is described by.
   return (
-    <div className="table-wrap">
-      <table>
-        <caption>{t("pledges.pledge.tableCaption", { service })}</caption>
+    <>
+      <p className="table-caption" id={id}>
+        {t("pledges.pledge.tableCaption", { service })}
+      </p>
+      <TableRegion labelledBy={id}>
         <thead>
           <tr>
             <th scope="col">{t("pledges.pledge.period")}</th>
@@ -227,8 +123,8 @@ function ResultsTable({ pledge, service, f }: { pledge: PublicPledge; service: s
               ),
             )}
         </tbody>
-      </table>
-    </div>
+      </TableRegion>
+    </>
   );
 }
 
@@ -263,13 +159,13 @@ export function PledgeArticle({
         {service}
       </Heading>
       <p style={{ fontSize: "1.125rem" }}>{pick(pledge.statement)}</p>
-      <dl style={{ display: "grid", gridTemplateColumns: "max-content 1fr", gap: "0.25rem 1rem" }}>
-        <dt style={{ fontWeight: 600 }}>{t("pledges.pledge.target")}</dt>
-        <dd style={{ margin: 0 }}>{pick(pledge.target.text)}</dd>
-        <dt style={{ fontWeight: 600 }}>{t("pledges.pledge.for")}</dt>
-        <dd style={{ margin: 0 }}>{t(`pledges.pledge.customer.${pledge.customer}`)}</dd>
-        <dt style={{ fontWeight: 600 }}>{t("pledges.pledge.kind")}</dt>
-        <dd style={{ margin: 0 }}>{t(`pledges.pledge.category.${pledge.category}`)}</dd>
+      <dl className="pledge-facts">
+        <dt>{t("pledges.pledge.target")}</dt>
+        <dd>{pick(pledge.target.text)}</dd>
+        <dt>{t("pledges.pledge.for")}</dt>
+        <dd>{t(`pledges.pledge.customer.${pledge.customer}`)}</dd>
+        <dt>{t("pledges.pledge.kind")}</dt>
+        <dd>{t(`pledges.pledge.category.${pledge.category}`)}</dd>
       </dl>
       <div className="latest-result" style={{ margin: "0.75rem 0" }}>
         <p style={{ margin: "0 0 0.25rem", fontWeight: 600 }}>
@@ -291,10 +187,16 @@ export function PledgeArticle({
         </p>
       </div>
       <p style={{ margin: "0.75rem 0 0", fontWeight: 600 }}>{t("pledges.pledge.trendTitle")}</p>
-      <ResultSparkline results={pledge.months} service={service} f={f} />
-      <details>
+      <ResultSparkline
+        results={pledge.months}
+        service={service}
+        f={f}
+        locale={locale}
+        tableId={`${headingId}-table`}
+      />
+      <details className="chart-table">
         <summary>{t("pledges.pledge.tableToggle")}</summary>
-        <ResultsTable pledge={pledge} service={service} f={f} />
+        <ResultsTable pledge={pledge} service={service} f={f} id={`${headingId}-table`} />
       </details>
       <p style={{ marginTop: "0.75rem" }}>
         <strong>{t("pledges.pledge.howMeasured")}</strong> {pick(pledge.measurement)}

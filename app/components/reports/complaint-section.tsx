@@ -12,6 +12,7 @@ export function ComplaintSection({ report: r, locale }: { report: DepartmentRepo
       <h2 id="complaints">{t("reports.complaints.title")}</h2>
       <p>{t("reports.complaints.overdueHint", { date: r.asOf })}</p>
       <Table
+        caption={t("charts.tableOf", { section: t("reports.complaints.title") })}
         head={[t("reports.complaints.figure"), t("reports.complaints.value")]}
         rows={(
           [

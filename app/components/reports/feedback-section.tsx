@@ -18,8 +18,9 @@ export function FeedbackSection({ report: r, locale }: { report: DepartmentRepor
         <p>{t("reports.feedback.none")}</p>
       ) : (
         <>
-          <h3>{t("reports.feedback.byKindAndChannel")}</h3>
+          <h3 id="feedback-kind-channel">{t("reports.feedback.byKindAndChannel")}</h3>
           <Table
+            labelledBy="feedback-kind-channel"
             head={[t("reports.feedback.kind"), t("reports.feedback.channel"), t("reports.feedback.count")]}
             rows={r.feedback.byKindAndChannel.map((x) => [
               t(`feedback.kinds.${x.kind}`),
@@ -31,8 +32,9 @@ export function FeedbackSection({ report: r, locale }: { report: DepartmentRepor
           />
           <div style={{ display: "flex", flexWrap: "wrap", gap: "0 2rem" }}>
             <div>
-              <h3>{t("reports.feedback.byKind")}</h3>
+              <h3 id="feedback-by-kind">{t("reports.feedback.byKind")}</h3>
               <Table
+                labelledBy="feedback-by-kind"
                 head={[t("reports.feedback.kind"), t("reports.feedback.count")]}
                 rows={r.feedback.byKind.map((x) => [
                   t(`feedback.kinds.${x.kind}`),
@@ -43,8 +45,9 @@ export function FeedbackSection({ report: r, locale }: { report: DepartmentRepor
               />
             </div>
             <div>
-              <h3>{t("reports.feedback.byChannel")}</h3>
+              <h3 id="feedback-by-channel">{t("reports.feedback.byChannel")}</h3>
               <Table
+                labelledBy="feedback-by-channel"
                 head={[t("reports.feedback.channel"), t("reports.feedback.count")]}
                 rows={r.feedback.byChannel.map((x) => [
                   t(`feedback.channels.${x.channel}`),

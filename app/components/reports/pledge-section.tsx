@@ -42,6 +42,7 @@ export function PledgeSection({
             })}
           </p>
           <Table
+            caption={t("charts.tableOf", { section: t("reports.pledges.title") })}
             head={[
               t("reports.pledges.pledge"),
               t("reports.pledges.target"),

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { TableRegion } from "~/components/table-region";
 import { formats } from "~/utils/formats";
 
 /*
@@ -26,38 +27,55 @@ export function Figure({ term, href, children }: { term: string; href: string; c
   );
 }
 
-export function Table({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
+/**
+ * A table of the report: its name (a caption of its own, or the heading just above it) outside the
+ * box that scrolls sideways on a phone, so it is never cut off (issue 15). Figures (every cell but
+ * the first) stay on one line.
+ */
+export function Table({
+  head,
+  rows,
+  caption,
+  labelledBy,
+}: {
+  head: string[];
+  rows: ReactNode[][];
+  /** the table's caption, shown above it */
+  caption?: string;
+  /** or the id of the heading that names it */
+  labelledBy?: string;
+}) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th key={h} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows of a stored report never reorder
-            <tr key={i}>
-              {row.map((cell, j) =>
-                j === 0 ? (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
-                  <th key={j} scope="row">
-                    {cell}
-                  </th>
-                ) : (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
-                  <td key={j}>{cell}</td>
-                ),
-              )}
-            </tr>
+    <TableRegion caption={caption} labelledBy={labelledBy}>
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th key={h} scope="col">
+              {h}
+            </th>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows of a stored report never reorder
+          <tr key={i}>
+            {row.map((cell, j) =>
+              j === 0 ? (
+                // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+                <th key={j} scope="row">
+                  {cell}
+                </th>
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+                <td key={j} className={typeof cell === "string" && cell.length > 24 ? undefined : "nowrap"}>
+                  {cell}
+                </td>
+              ),
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </TableRegion>
   );
 }

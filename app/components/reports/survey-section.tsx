@@ -40,8 +40,9 @@ export function SurveySection({ report: r, locale }: { report: DepartmentReport;
               </li>
             ))}
           </ul>
-          <h3>{t("reports.surveys.byPoint")}</h3>
+          <h3 id="surveys-by-point">{t("reports.surveys.byPoint")}</h3>
           <Table
+            labelledBy="surveys-by-point"
             head={[t("reports.surveys.survey"), t("reports.surveys.point"), t("reports.surveys.count")]}
             rows={r.surveys.byCollectionPoint.map((p) => {
               const s = r.surveys.perSurvey.find((x) => x.surveyId === p.surveyId);
@@ -59,8 +60,9 @@ export function SurveySection({ report: r, locale }: { report: DepartmentReport;
         </>
       ) : null}
 
-      <h3>{t("reports.surveys.perSurvey")}</h3>
+      <h3 id="surveys-per-survey">{t("reports.surveys.perSurvey")}</h3>
       <Table
+        labelledBy="surveys-per-survey"
         head={[
           t("reports.surveys.survey"),
           t("reports.surveys.count"),
@@ -80,8 +82,9 @@ export function SurveySection({ report: r, locale }: { report: DepartmentReport;
           s.change === null ? "—" : t("reports.surveys.changeValue", { value: f.signed(s.change) }),
         ])}
       />
-      <h3>{t("reports.surveys.perService")}</h3>
+      <h3 id="surveys-per-service">{t("reports.surveys.perService")}</h3>
       <Table
+        labelledBy="surveys-per-service"
         head={[
           t("reports.surveys.service"),
           t("reports.surveys.rated"),
@@ -107,8 +110,10 @@ export function SurveySection({ report: r, locale }: { report: DepartmentReport;
           </p>
           <TrendChart
             title={t("reports.surveys.trendTitle", { title: pick(s.titleEn, s.titleZh) })}
+            locale={locale}
             data={s.trend.map((p) => ({
-              label: f.shortMonth(p.month),
+              label: f.month(p.month),
+              period: p.month,
               count: p.responses,
               share: p.share,
             }))}
