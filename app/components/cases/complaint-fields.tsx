@@ -97,7 +97,7 @@ export function ConsentField({
           <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
         </p>
       ) : null}
-      <div className="choice">
+      <label className="choice" htmlFor="field-consent">
         <input
           id="field-consent"
           type="checkbox"
@@ -108,8 +108,8 @@ export function ConsentField({
           aria-describedby={error ? "field-consent-error" : undefined}
           {...registration}
         />
-        <label htmlFor="field-consent">{t("complaints.new.consent")}</label>
-      </div>
+        <span>{t("complaints.new.consent")}</span>
+      </label>
     </div>
   );
 }
