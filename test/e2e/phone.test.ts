@@ -22,6 +22,7 @@ import { type RunningServer, startServer } from "../setup/server";
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PHONE = { width: 375, height: 812 };
+const TABLET = { width: 768, height: 1024 };
 /** the smallest tap target, in CSS px (WCAG 2.5.5, Apple's and Android's guidelines) */
 const TARGET = 44;
 
@@ -244,7 +245,7 @@ describe("on a 375-pixel phone", () => {
       expect(found, `problems on a phone in ${lng}:\n${found.join("\n")}`).toEqual([]);
     });
 
-    it(`the counter log, a case and a monthly report fit, in ${lng}`, async () => {
+    it(`the counter log, a case and a monthly report fit a phone and a tablet, in ${lng}`, async () => {
       const found: string[] = [];
       for (const [username, path, name] of [
         ["counter.immd", "/staff/feedback", "counter log"],
@@ -257,6 +258,11 @@ describe("on a 375-pixel phone", () => {
           await signIn(page, username);
           await page.goto(`${server.baseUrl}${path}`);
           await check(page, name, found);
+          // and on a tablet, upright and on its side
+          for (const tablet of [TABLET, { width: TABLET.height, height: TABLET.width }]) {
+            await page.setViewportSize(tablet);
+            for (const p of await layoutProblems(page)) found.push(`${name} at ${tablet.width} px: ${p}`);
+          }
         } finally {
           await browser.cleanup();
         }

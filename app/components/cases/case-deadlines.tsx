@@ -58,7 +58,7 @@ export function CaseDeadlines({ view }: { view: Pick<CasePageView, "case" | "dea
   const status = view.case.status;
   const closed = status === "closed";
   return (
-    <section>
+    <section aria-labelledby="deadlines-title">
       <h2 id="deadlines-title">{t("cases.deadline.title")}</h2>
       <TableRegion caption={t("cases.deadline.title")} captionHidden>
         <thead>

@@ -49,7 +49,7 @@ export function RecentFeedback({
   const { t } = useTranslation();
   const f = formats(locale);
   return (
-    <section>
+    <section aria-labelledby="recent-title">
       <h2 id="recent-title">{t("feedback.recent")}</h2>
       <div aria-live="assertive">
         {errors.length > 0 ? (
