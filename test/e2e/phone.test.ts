@@ -178,6 +178,12 @@ async function check(page: Page, name: string, found: string[]) {
   const where = `${name} (${new URL(page.url()).pathname})`;
   for (const p of await layoutProblems(page)) found.push(`${where}: ${p}`);
   for (const v of await axeViolations(page)) found.push(`${where}: axe ${v}`);
+  // With E2E_SCREENSHOTS=<folder>: the page as the phone shows it, to look at.
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (dir) {
+    const lng = (await page.getAttribute("html", "lang")) ?? "";
+    await page.screenshot({ path: `${dir}/${name.replace(/\W+/g, "-")}-${lng}.png`, fullPage: true });
+  }
 }
 
 async function signIn(page: Page, username: string) {
