@@ -475,9 +475,12 @@ export default function CaseQueue() {
                 <tr key={r.id}>
                   {!readOnly ? (
                     <td>
-                      <input type="checkbox" name="case" value={r.id} id={`select-${r.id}`} />
-                      <label htmlFor={`select-${r.id}`} className="visually-hidden">
-                        {t("caseLists.bulk.selectCase", { reference: r.reference })}
+                      {/* The label is the box around the checkbox: 44 × 44 px to tap (issue 15). */}
+                      <label htmlFor={`select-${r.id}`} className="tap-box">
+                        <input type="checkbox" name="case" value={r.id} id={`select-${r.id}`} />
+                        <span className="visually-hidden">
+                          {t("caseLists.bulk.selectCase", { reference: r.reference })}
+                        </span>
                       </label>
                     </td>
                   ) : null}

@@ -251,10 +251,11 @@ describe("on a 375-pixel phone", () => {
       expect(found, `problems on a phone in ${lng}:\n${found.join("\n")}`).toEqual([]);
     });
 
-    it(`the counter log, a case and a monthly report fit a phone and a tablet, in ${lng}`, async () => {
+    it(`the counter log, the case list, a case and a monthly report fit a phone and a tablet, in ${lng}`, async () => {
       const found: string[] = [];
       for (const [username, path, name] of [
         ["counter.immd", "/staff/feedback", "counter log"],
+        ["officer.immd", "/staff/cases", "the case list"],
         ["officer.immd", `/staff/cases/${caseId}`, "a case"],
         ["manager.immd", `/reports/${reportId}`, "a monthly report"],
       ] as const) {
@@ -274,6 +275,6 @@ describe("on a 375-pixel phone", () => {
         }
       }
       expect(found, `problems on a phone in ${lng}:\n${found.join("\n")}`).toEqual([]);
-    });
+    }, 120_000);
   }
 });
