@@ -7,7 +7,7 @@ import { CsrfInput } from "./forms";
 export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfToken: string }) {
   const { t } = useTranslation();
   return (
-    <header className="site-header">
+    <header className="site-header" id="top">
       <div className="container header-row">
         <Link to="/" className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -174,8 +174,12 @@ export function SiteFooter() {
   const { t } = useTranslation();
   return (
     <footer className="site-footer">
-      <div className="container">
+      <div className="container footer-row">
         <p>{t("layout.footer")}</p>
+        {/* On a phone a long page (a report, the feedback log) is many screens tall. */}
+        <p>
+          <a href="#top">{t("phone.backToTop")}</a>
+        </p>
       </div>
     </footer>
   );

@@ -24,6 +24,11 @@ export function TableRegion({
 } & TableHTMLAttributes<HTMLTableElement>) {
   const ownId = useId();
   const id = labelledBy ?? `table-caption-${ownId.replace(/:/g, "")}`;
+  const table = (
+    <table aria-labelledby={id} {...tableProps}>
+      {children}
+    </table>
+  );
   return (
     <>
       {labelledBy ? null : (
@@ -31,13 +36,20 @@ export function TableRegion({
           {caption}
         </p>
       )}
-      {/* A <section> with a name is a region landmark. */}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (WCAG 2.1.1) */}
-      <section className="table-wrap" aria-labelledby={id} tabIndex={0}>
-        <table aria-labelledby={id} {...tableProps}>
-          {children}
-        </table>
-      </section>
+      {captionHidden || labelledBy ? (
+        // Named like the section it stands in: a group, not a second landmark of the same name.
+        // biome-ignore lint/a11y/useSemanticElements: a <fieldset> groups form controls, this a table
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (WCAG 2.1.1)
+        <div className="table-wrap" role="group" aria-labelledby={id} tabIndex={0}>
+          {table}
+        </div>
+      ) : (
+        // A <section> with a name is a region landmark.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (WCAG 2.1.1)
+        <section className="table-wrap" aria-labelledby={id} tabIndex={0}>
+          {table}
+        </section>
+      )}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput, ErrorSummary, TextField } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from "~/models/staff/api-keys.server";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
@@ -116,62 +117,57 @@ export default function ApiKeys() {
         {keys.length === 0 ? (
           <p>{t("api.noKeys")}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t("api.keys")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("api.colName")}</th>
-                  <th scope="col">{t("api.colPrefix")}</th>
-                  <th scope="col">{t("api.colCreated")}</th>
-                  <th scope="col">{t("api.colLastUsed")}</th>
-                  <th scope="col">{t("api.colStatus")}</th>
-                  <th scope="col">{t("api.colAction")}</th>
+          <TableRegion caption={t("api.keys")} captionHidden>
+            <thead>
+              <tr>
+                <th scope="col">{t("api.colName")}</th>
+                <th scope="col">{t("api.colPrefix")}</th>
+                <th scope="col">{t("api.colCreated")}</th>
+                <th scope="col">{t("api.colLastUsed")}</th>
+                <th scope="col">{t("api.colStatus")}</th>
+                <th scope="col">{t("api.colAction")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>
+                    {when(k.created_at)}
+                    {k.created_by_username ? (
+                      <>
+                        <br />
+                        {t("api.createdBy", { username: k.created_by_username })}
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{when(k.last_used_at)}</td>
+                  <td>{k.revoked_at ? t("api.revokedOn", { date: when(k.revoked_at) }) : t("api.active")}</td>
+                  <td>
+                    {k.revoked_at ? (
+                      "—"
+                    ) : (
+                      <Form method="post" className="inline-form">
+                        <CsrfInput />
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="keyId" value={k.id} />
+                        <button
+                          type="submit"
+                          className="button secondary"
+                          aria-label={t("api.revokeNamed", { name: k.name })}
+                        >
+                          {t("api.revoke")}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    <td>
-                      <code>{k.prefix}…</code>
-                    </td>
-                    <td>
-                      {when(k.created_at)}
-                      {k.created_by_username ? (
-                        <>
-                          <br />
-                          {t("api.createdBy", { username: k.created_by_username })}
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{when(k.last_used_at)}</td>
-                    <td>
-                      {k.revoked_at ? t("api.revokedOn", { date: when(k.revoked_at) }) : t("api.active")}
-                    </td>
-                    <td>
-                      {k.revoked_at ? (
-                        "—"
-                      ) : (
-                        <Form method="post" className="inline-form">
-                          <CsrfInput />
-                          <input type="hidden" name="intent" value="revoke" />
-                          <input type="hidden" name="keyId" value={k.id} />
-                          <button
-                            type="submit"
-                            className="button secondary"
-                            aria-label={t("api.revokeNamed", { name: k.name })}
-                          >
-                            {t("api.revoke")}
-                          </button>
-                        </Form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
         )}
       </section>
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import { listOutbox } from "~/models/outbox/email.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { formats } from "~/utils/formats";
@@ -31,35 +32,32 @@ export default function Outbox() {
       {messages.length === 0 ? (
         <p>{t("outbox.none")}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("outbox.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("outbox.created")}</th>
-                <th scope="col">{t("outbox.kind")}</th>
-                <th scope="col">{t("outbox.subject")}</th>
-                <th scope="col">{t("outbox.to")}</th>
-                <th scope="col">{t("outbox.status")}</th>
-                <th scope="col">{t("outbox.attempts")}</th>
-                <th scope="col">{t("outbox.lastError")}</th>
+        <TableRegion caption={t("outbox.title")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("outbox.created")}</th>
+              <th scope="col">{t("outbox.kind")}</th>
+              <th scope="col">{t("outbox.subject")}</th>
+              <th scope="col">{t("outbox.to")}</th>
+              <th scope="col">{t("outbox.status")}</th>
+              <th scope="col">{t("outbox.attempts")}</th>
+              <th scope="col">{t("outbox.lastError")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((m) => (
+              <tr key={m.id}>
+                <td className="nowrap">{f.at(m.created_at)}</td>
+                <td>{t(`outbox.kinds.${m.kind.replace(/\./g, "_")}`, { defaultValue: m.kind })}</td>
+                <td>{m.subject}</td>
+                <td>{m.to ?? "—"}</td>
+                <td>{m.sent_at ? t("outbox.sent", { when: f.at(m.sent_at) }) : t("outbox.waiting")}</td>
+                <td>{m.attempts}</td>
+                <td>{m.last_error ?? "—"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {messages.map((m) => (
-                <tr key={m.id}>
-                  <td>{f.at(m.created_at)}</td>
-                  <td>{t(`outbox.kinds.${m.kind.replace(/\./g, "_")}`, { defaultValue: m.kind })}</td>
-                  <td>{m.subject}</td>
-                  <td>{m.to ?? "—"}</td>
-                  <td>{m.sent_at ? t("outbox.sent", { when: f.at(m.sent_at) }) : t("outbox.waiting")}</td>
-                  <td>{m.attempts}</td>
-                  <td>{m.last_error ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
     </div>
   );

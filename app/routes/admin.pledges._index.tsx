@@ -11,6 +11,7 @@ import {
   targetSummary,
   UNMEASURABLE,
 } from "~/components/pledges/pledge-form";
+import { TableRegion } from "~/components/table-region";
 import { lastCompleteMonths } from "~/models/calendar/periods";
 import { hkMonth } from "~/models/calendar/time";
 import { listServices } from "~/models/departments/departments.server";
@@ -122,41 +123,38 @@ export default function PledgeRegistry() {
       {rows.length === 0 ? (
         <p>{t("pledgesAdmin.list.none")}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("pledgesAdmin.list.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("pledgesAdmin.list.code")}</th>
-                <th scope="col">{t("pledgesAdmin.list.statement")}</th>
-                <th scope="col">{t("pledgesAdmin.list.target")}</th>
-                <th scope="col">{t("pledgesAdmin.list.status")}</th>
-                <th scope="col">{t("pledgesAdmin.list.latest", { month: latest })}</th>
+        <TableRegion caption={t("pledgesAdmin.list.title")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("pledgesAdmin.list.code")}</th>
+              <th scope="col">{t("pledgesAdmin.list.statement")}</th>
+              <th scope="col">{t("pledgesAdmin.list.target")}</th>
+              <th scope="col">{t("pledgesAdmin.list.status")}</th>
+              <th scope="col">{t("pledgesAdmin.list.latest", { month: latest })}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link to={`/admin/pledges/${r.id}`}>{r.code}</Link>
+                </td>
+                <td>
+                  {zh ? r.version.statement_zh : r.version.statement_en}
+                  <br />
+                  <span className="hint">{r.service}</span>
+                </td>
+                <td>
+                  {t(`pledgesAdmin.kinds.${r.version.target_kind}`)}: {targetSummary(t, r.version, zh)}
+                </td>
+                <td>
+                  <span className={`badge ${r.status}`}>{t(`pledgesAdmin.status.${r.status}`)}</span>
+                </td>
+                <td>{resultText(t, r.result)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/admin/pledges/${r.id}`}>{r.code}</Link>
-                  </td>
-                  <td>
-                    {zh ? r.version.statement_zh : r.version.statement_en}
-                    <br />
-                    <span className="hint">{r.service}</span>
-                  </td>
-                  <td>
-                    {t(`pledgesAdmin.kinds.${r.version.target_kind}`)}: {targetSummary(t, r.version, zh)}
-                  </td>
-                  <td>
-                    <span className={`badge ${r.status}`}>{t(`pledgesAdmin.status.${r.status}`)}</span>
-                  </td>
-                  <td>{resultText(t, r.result)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
 
       <section aria-labelledby="new-pledge-title">

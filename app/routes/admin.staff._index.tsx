@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import { listStaff } from "~/models/staff/accounts.server";
 import { requireUser } from "~/models/staff/auth.server";
 import { pageTitle } from "~/utils/meta";
@@ -30,33 +31,30 @@ export default function StaffList() {
         </Link>{" "}
         <Link to="/admin/staff/import">{t("staffAccount.import.link")}</Link>
       </p>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t("admin.staffTitle")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("auth.username")}</th>
-              <th scope="col">{t("admin.displayName")}</th>
-              <th scope="col">{t("admin.role")}</th>
-              <th scope="col">{t("admin.department")}</th>
-              <th scope="col">{t("admin.status")}</th>
+      <TableRegion caption={t("admin.staffTitle")} captionHidden>
+        <thead>
+          <tr>
+            <th scope="col">{t("auth.username")}</th>
+            <th scope="col">{t("admin.displayName")}</th>
+            <th scope="col">{t("admin.role")}</th>
+            <th scope="col">{t("admin.department")}</th>
+            <th scope="col">{t("admin.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {staff.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link to={`/admin/staff/${s.id}`}>{s.username}</Link>
+              </td>
+              <td>{s.display_name}</td>
+              <td>{t(`roles.${s.role}`)}</td>
+              <td>{s.department_code ?? t("admin.allDepartments")}</td>
+              <td>{s.is_active ? t("admin.active") : t("admin.inactive")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/admin/staff/${s.id}`}>{s.username}</Link>
-                </td>
-                <td>{s.display_name}</td>
-                <td>{t(`roles.${s.role}`)}</td>
-                <td>{s.department_code ?? t("admin.allDepartments")}</td>
-                <td>{s.is_active ? t("admin.active") : t("admin.inactive")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </TableRegion>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DepartmentForm } from "~/components/departments/admin-forms";
+import { TableRegion } from "~/components/table-region";
 import { createDepartment, listDepartments } from "~/models/departments/departments.server";
 import { NewDepartmentSchema } from "~/models/departments/schema";
 import { requireUser } from "~/models/staff/auth.server";
@@ -53,36 +54,33 @@ export default function CentralDepartments() {
     <div className="container">
       <h1>{t("departmentsAdmin.title")}</h1>
       <p>{t("departmentsAdmin.intro")}</p>
-      <div className="table-wrap">
-        <table>
-          <caption>{t("departmentsAdmin.listCaption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("departmentsAdmin.code")}</th>
-              <th scope="col">{zh ? t("departmentsAdmin.nameZh") : t("departmentsAdmin.nameEn")}</th>
-              <th scope="col">{t("departmentsAdmin.kind")}</th>
-              <th scope="col">{t("departmentsAdmin.status")}</th>
+      <TableRegion caption={t("departmentsAdmin.listCaption")}>
+        <thead>
+          <tr>
+            <th scope="col">{t("departmentsAdmin.code")}</th>
+            <th scope="col">{zh ? t("departmentsAdmin.nameZh") : t("departmentsAdmin.nameEn")}</th>
+            <th scope="col">{t("departmentsAdmin.kind")}</th>
+            <th scope="col">{t("departmentsAdmin.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {departments.map((d) => (
+            <tr key={d.id} data-department={d.code}>
+              <td>
+                <Link
+                  to={`/central/departments/${d.code}`}
+                  aria-label={t("departmentsAdmin.edit", { code: d.code })}
+                >
+                  {d.code}
+                </Link>
+              </td>
+              <td>{zh ? d.nameZh : d.nameEn}</td>
+              <td>{t(`departmentsAdmin.kinds.${d.kind}`)}</td>
+              <td>{t(d.active ? "departmentsAdmin.active" : "departmentsAdmin.inactive")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {departments.map((d) => (
-              <tr key={d.id} data-department={d.code}>
-                <td>
-                  <Link
-                    to={`/central/departments/${d.code}`}
-                    aria-label={t("departmentsAdmin.edit", { code: d.code })}
-                  >
-                    {d.code}
-                  </Link>
-                </td>
-                <td>{zh ? d.nameZh : d.nameEn}</td>
-                <td>{t(`departmentsAdmin.kinds.${d.kind}`)}</td>
-                <td>{t(d.active ? "departmentsAdmin.active" : "departmentsAdmin.inactive")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </TableRegion>
       <section aria-labelledby="new-title">
         <h2 id="new-title">{t("departmentsAdmin.newTitle")}</h2>
         <DepartmentForm

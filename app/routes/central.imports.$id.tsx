@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableRegion } from "~/components/table-region";
 import {
   getRegistryImport,
   readLiveProgress,
@@ -92,30 +93,27 @@ export default function CentralImport() {
       {view.running ? <p>{t("registryImport.page.refreshNote")}</p> : null}
       {view.status === "refused" ? <p>{t("registryImport.page.refusedNote")}</p> : null}
       {view.errors.length ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("registryImport.page.errorsCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("registryImport.page.columns.file")}</th>
-                <th scope="col">{t("registryImport.page.columns.line")}</th>
-                <th scope="col">{t("registryImport.page.columns.column")}</th>
-                <th scope="col">{t("registryImport.page.columns.reason")}</th>
+        <TableRegion caption={t("registryImport.page.errorsCaption")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("registryImport.page.columns.file")}</th>
+              <th scope="col">{t("registryImport.page.columns.line")}</th>
+              <th scope="col">{t("registryImport.page.columns.column")}</th>
+              <th scope="col">{t("registryImport.page.columns.reason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.errors.map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the errors are a fixed list, in file order
+              <tr key={i}>
+                <td>{e.file}</td>
+                <td>{e.line ?? ""}</td>
+                <td>{e.column ?? ""}</td>
+                <td>{e.message}</td>
               </tr>
-            </thead>
-            <tbody>
-              {view.errors.map((e, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: the errors are a fixed list, in file order
-                <tr key={i}>
-                  <td>{e.file}</td>
-                  <td>{e.line ?? ""}</td>
-                  <td>{e.column ?? ""}</td>
-                  <td>{e.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       ) : null}
     </div>
   );

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import { recordAudit } from "~/models/audit/audit.server";
 import { UPLOAD_FIELD } from "~/models/imports/format";
 import {
@@ -110,35 +111,32 @@ export default function CentralImports() {
       {imports.length === 0 ? (
         <p>{t("registryImport.page.none")}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("registryImport.page.listCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("registryImport.page.columns.import")}</th>
-                <th scope="col">{t("registryImport.page.columns.created")}</th>
-                <th scope="col">{t("registryImport.page.columns.files")}</th>
-                <th scope="col">{t("registryImport.page.columns.status")}</th>
-                <th scope="col">{t("registryImport.page.columns.rowsStored")}</th>
+        <TableRegion caption={t("registryImport.page.listCaption")}>
+          <thead>
+            <tr>
+              <th scope="col">{t("registryImport.page.columns.import")}</th>
+              <th scope="col">{t("registryImport.page.columns.created")}</th>
+              <th scope="col">{t("registryImport.page.columns.files")}</th>
+              <th scope="col">{t("registryImport.page.columns.status")}</th>
+              <th scope="col">{t("registryImport.page.columns.rowsStored")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link to={`/central/imports/${r.id}`}>
+                    {t("registryImport.page.importNo", { id: r.id })}
+                  </Link>
+                </td>
+                <td className="nowrap">{f.at(r.createdAt)}</td>
+                <td>{r.files.join(", ")}</td>
+                <td>{t(`registryImport.page.status.${r.status}`)}</td>
+                <td>{f.count(r.rowsStored)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {imports.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/central/imports/${r.id}`}>
-                      {t("registryImport.page.importNo", { id: r.id })}
-                    </Link>
-                  </td>
-                  <td>{f.at(r.createdAt)}</td>
-                  <td>{r.files.join(", ")}</td>
-                  <td>{t(`registryImport.page.status.${r.status}`)}</td>
-                  <td>{f.count(r.rowsStored)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
     </div>
   );

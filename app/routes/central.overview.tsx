@@ -3,6 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FiguresUpToDate } from "~/components/pledges/figures-up-to-date";
 import { usePledgeFormats } from "~/components/pledges/pledge-public";
+import { TableRegion } from "~/components/table-region";
 import {
   governmentOverview,
   lastCompleteMonth,
@@ -136,60 +137,54 @@ export default function CentralOverview() {
           <FiguresUpToDate at={o.resultsComputedAt} locale={locale} />
 
           <h2>{t("storedResults.overview.yearsTitle")}</h2>
-          <div className="table-wrap">
-            <table data-testid="overview-years">
-              <caption>{t("storedResults.overview.yearsCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("storedResults.overview.year")}</th>
-                  <th scope="col">{t("storedResults.overview.withResult")}</th>
-                  <th scope="col">{t("storedResults.overview.met")}</th>
-                  <th scope="col">{t("storedResults.overview.share")}</th>
+          <TableRegion caption={t("storedResults.overview.yearsCaption")} data-testid="overview-years">
+            <thead>
+              <tr>
+                <th scope="col">{t("storedResults.overview.year")}</th>
+                <th scope="col">{t("storedResults.overview.withResult")}</th>
+                <th scope="col">{t("storedResults.overview.met")}</th>
+                <th scope="col">{t("storedResults.overview.share")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.years.map((y) => (
+                <tr key={y.from} data-year={y.to}>
+                  <th scope="row">
+                    {t("storedResults.overview.yearRange", { from: f.month(y.from), to: f.month(y.to) })}
+                  </th>
+                  <td>{f.count(y.withResult)}</td>
+                  <td>{f.count(y.met)}</td>
+                  <td>{y.share === null ? t("storedResults.overview.noFigure") : f.share(y.share)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {o.years.map((y) => (
-                  <tr key={y.from} data-year={y.to}>
-                    <th scope="row">
-                      {t("storedResults.overview.yearRange", { from: f.month(y.from), to: f.month(y.to) })}
-                    </th>
-                    <td>{f.count(y.withResult)}</td>
-                    <td>{f.count(y.met)}</td>
-                    <td>{y.share === null ? t("storedResults.overview.noFigure") : f.share(y.share)}</td>
-                  </tr>
-                ))}
-                <tr data-year="mean">
-                  <th scope="row">{t("storedResults.overview.mean")}</th>
-                  <td />
-                  <td />
-                  <td>{o.mean === null ? t("storedResults.overview.noFigure") : f.share(o.mean)}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+              ))}
+              <tr data-year="mean">
+                <th scope="row">{t("storedResults.overview.mean")}</th>
+                <td />
+                <td />
+                <td>{o.mean === null ? t("storedResults.overview.noFigure") : f.share(o.mean)}</td>
+              </tr>
+            </tbody>
+          </TableRegion>
 
           <h2>{t("storedResults.overview.figuresTitle")}</h2>
-          <div className="table-wrap">
-            <table data-testid="overview-figures">
-              <caption>{t("storedResults.overview.figuresCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("storedResults.overview.figure")}</th>
-                  <th scope="col">{t("storedResults.overview.ours")}</th>
-                  <th scope="col">{t("storedResults.overview.paper")}</th>
+          <TableRegion caption={t("storedResults.overview.figuresCaption")} data-testid="overview-figures">
+            <thead>
+              <tr>
+                <th scope="col">{t("storedResults.overview.figure")}</th>
+                <th scope="col">{t("storedResults.overview.ours")}</th>
+                <th scope="col">{t("storedResults.overview.paper")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.key} data-figure={r.key}>
+                  <th scope="row">{t(`storedResults.overview.rows.${r.key}`)}</th>
+                  <td>{r.ours}</td>
+                  <td>{r.paper}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.key} data-figure={r.key}>
-                    <th scope="row">{t(`storedResults.overview.rows.${r.key}`)}</th>
-                    <td>{r.ours}</td>
-                    <td>{r.paper}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
 
           <h2>{t("storedResults.overview.definitionsTitle")}</h2>
           <ul>

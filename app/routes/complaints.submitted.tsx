@@ -40,7 +40,7 @@ export default function ComplaintSubmitted() {
       <div className="notice success">
         <p>{t("complaints.submitted.referenceLabel")}</p>
         <p className="case-reference">
-          <strong style={{ fontSize: "1.75rem", letterSpacing: "0.05em" }}>{reference}</strong>
+          <strong className="nowrap">{reference}</strong>
         </p>
         <p>{t("complaints.submitted.keep")}</p>
       </div>

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CaseFilters } from "~/components/cases/case-filters";
 import { CsrfInput } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import { type BulkRefusal, bulkAssign, bulkMove } from "~/models/cases/bulk.server";
 import { departmentClosureDates } from "~/models/cases/deadlines.server";
 import { maskedContact } from "~/models/cases/export.server";
@@ -452,66 +453,66 @@ export default function CaseQueue() {
               <input type="hidden" name="returnTo" value={data.exportQuery ?? ""} />
             </>
           ) : null}
-          <div className="table-wrap">
-            <table>
-              <caption>{caption}</caption>
-              <thead>
-                <tr>
+          <TableRegion caption={caption}>
+            <thead>
+              <tr>
+                {!readOnly ? (
+                  <th scope="col">
+                    <span className="visually-hidden">{t("caseLists.bulk.select")}</span>
+                  </th>
+                ) : null}
+                <th scope="col">{t("cases.fields.reference")}</th>
+                <th scope="col">{t("cases.fields.received")}</th>
+                <th scope="col">{t("cases.fields.service")}</th>
+                <th scope="col">{t("cases.fields.status")}</th>
+                <th scope="col">{t("cases.fields.assignedTo")}</th>
+                <th scope="col">{t("cases.fields.nextDeadline")}</th>
+                <th scope="col">{t("cases.fields.contact")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
                   {!readOnly ? (
-                    <th scope="col">
-                      <span className="visually-hidden">{t("caseLists.bulk.select")}</span>
-                    </th>
-                  ) : null}
-                  <th scope="col">{t("cases.fields.reference")}</th>
-                  <th scope="col">{t("cases.fields.received")}</th>
-                  <th scope="col">{t("cases.fields.service")}</th>
-                  <th scope="col">{t("cases.fields.status")}</th>
-                  <th scope="col">{t("cases.fields.assignedTo")}</th>
-                  <th scope="col">{t("cases.fields.nextDeadline")}</th>
-                  <th scope="col">{t("cases.fields.contact")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.id}>
-                    {!readOnly ? (
-                      <td>
+                    <td>
+                      {/* The label is the box around the checkbox: 44 × 44 px to tap (issue 15). */}
+                      <label htmlFor={`select-${r.id}`} className="tap-box">
                         <input type="checkbox" name="case" value={r.id} id={`select-${r.id}`} />
-                        <label htmlFor={`select-${r.id}`} className="visually-hidden">
+                        <span className="visually-hidden">
                           {t("caseLists.bulk.selectCase", { reference: r.reference })}
-                        </label>
-                      </td>
-                    ) : null}
-                    <td>{readOnly ? r.reference : <Link to={`/staff/cases/${r.id}`}>{r.reference}</Link>}</td>
-                    <td>{f.dayOf(r.receivedAt)}</td>
-                    <td>{r.service ?? t("cases.fields.noService")}</td>
-                    <td>
-                      <span className={`badge ${r.status}`}>{t(`cases.status.${r.status}`)}</span>
+                        </span>
+                      </label>
                     </td>
-                    <td>{r.assignedName ?? t("cases.fields.unassigned")}</td>
-                    <td>
-                      {r.next ? (
-                        <>
-                          {t(`cases.deadline.${r.next.step}`)}: {formatDue(r.next.due)}
-                          <br />
-                          <span className={r.next.left < 0 ? "error-message" : "hint"}>
-                            {r.next.left < 0
-                              ? t("cases.deadline.overdueBy", { count: -r.next.left })
-                              : r.next.left === 0
-                                ? t("cases.deadline.dueToday")
-                                : t("cases.deadline.left", { count: r.next.left })}
-                          </span>
-                        </>
-                      ) : (
-                        "—"
-                      )}
-                    </td>
-                    <td>{[r.contact.email, r.contact.phone].filter(Boolean).join(" · ") || "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  ) : null}
+                  <td>{readOnly ? r.reference : <Link to={`/staff/cases/${r.id}`}>{r.reference}</Link>}</td>
+                  <td className="nowrap">{f.dayOf(r.receivedAt)}</td>
+                  <td>{r.service ?? t("cases.fields.noService")}</td>
+                  <td>
+                    <span className={`badge ${r.status}`}>{t(`cases.status.${r.status}`)}</span>
+                  </td>
+                  <td>{r.assignedName ?? t("cases.fields.unassigned")}</td>
+                  <td>
+                    {r.next ? (
+                      <>
+                        {t(`cases.deadline.${r.next.step}`)}: {formatDue(r.next.due)}
+                        <br />
+                        <span className={r.next.left < 0 ? "error-message" : "hint"}>
+                          {r.next.left < 0
+                            ? t("cases.deadline.overdueBy", { count: -r.next.left })
+                            : r.next.left === 0
+                              ? t("cases.deadline.dueToday")
+                              : t("cases.deadline.left", { count: r.next.left })}
+                        </span>
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>{[r.contact.email, r.contact.phone].filter(Boolean).join(" · ") || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableRegion>
           {!readOnly ? (
             <fieldset className="bulk-actions">
               <legend>{t("caseLists.bulk.title")}</legend>

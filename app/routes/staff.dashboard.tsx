@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TableRegion } from "~/components/table-region";
 import { departmentDashboard } from "~/models/cases/dashboard.server";
 import { getDepartment, getDepartmentByCode, listDepartments } from "~/models/departments/departments.server";
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
@@ -83,57 +84,51 @@ export default function DashboardPage() {
       <section aria-labelledby="age-title">
         <h2 id="age-title">{t("dashboard.byAge.title")}</h2>
         <p>{t("dashboard.byAge.total", { count: d.openCount })}</p>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("dashboard.byAge.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dashboard.byAge.band")}</th>
-                <th scope="col">{t("dashboard.cases")}</th>
+        <TableRegion caption={t("dashboard.byAge.title")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("dashboard.byAge.band")}</th>
+              <th scope="col">{t("dashboard.cases")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.byAge.map((b) => (
+              <tr key={b.key}>
+                <th scope="row">{t(`dashboard.byAge.bands.${b.key}`)}</th>
+                <td>
+                  <a href={b.href}>{b.count}</a>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {d.byAge.map((b) => (
-                <tr key={b.key}>
-                  <th scope="row">{t(`dashboard.byAge.bands.${b.key}`)}</th>
-                  <td>
-                    <a href={b.href}>{b.count}</a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       </section>
 
       <section aria-labelledby="left-title">
         <h2 id="left-title">{t("dashboard.byLeft.title")}</h2>
         <p>{t("dashboard.byLeft.intro")}</p>
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("dashboard.byLeft.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dashboard.byLeft.band")}</th>
-                <th scope="col">{t("dashboard.cases")}</th>
+        <TableRegion caption={t("dashboard.byLeft.title")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("dashboard.byLeft.band")}</th>
+              <th scope="col">{t("dashboard.cases")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.byDaysLeft.map((b) => (
+              <tr key={b.key}>
+                <th scope="row">{t(`dashboard.byLeft.bands.${b.key}`)}</th>
+                <td>
+                  <a href={b.href}>{b.count}</a>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {d.byDaysLeft.map((b) => (
-                <tr key={b.key}>
-                  <th scope="row">{t(`dashboard.byLeft.bands.${b.key}`)}</th>
-                  <td>
-                    <a href={b.href}>{b.count}</a>
-                  </td>
-                </tr>
-              ))}
-              <tr>
-                <th scope="row">{t("dashboard.byLeft.noDeadline")}</th>
-                <td>{d.noDeadline}</td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+            ))}
+            <tr>
+              <th scope="row">{t("dashboard.byLeft.noDeadline")}</th>
+              <td>{d.noDeadline}</td>
+            </tr>
+          </tbody>
+        </TableRegion>
       </section>
 
       <section aria-labelledby="due-title">
@@ -146,35 +141,32 @@ export default function DashboardPage() {
         {d.dueSoon.rows.length === 0 ? (
           <p>{t("dashboard.dueSoon.none")}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t("dashboard.dueSoon.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.columns.reference")}</th>
-                  <th scope="col">{t("dashboard.columns.service")}</th>
-                  <th scope="col">{t("dashboard.columns.step")}</th>
-                  <th scope="col">{t("dashboard.columns.due")}</th>
-                  <th scope="col">{t("dashboard.columns.officer")}</th>
+          <TableRegion caption={t("dashboard.dueSoon.title")} captionHidden>
+            <thead>
+              <tr>
+                <th scope="col">{t("dashboard.columns.reference")}</th>
+                <th scope="col">{t("dashboard.columns.service")}</th>
+                <th scope="col">{t("dashboard.columns.step")}</th>
+                <th scope="col">{t("dashboard.columns.due")}</th>
+                <th scope="col">{t("dashboard.columns.officer")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.dueSoon.rows.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">
+                    <Link to={r.href}>{r.reference}</Link>
+                  </th>
+                  <td>{(zh ? r.serviceZh : r.serviceEn) ?? "—"}</td>
+                  <td>{r.step ? t(`dashboard.steps.${r.step}`) : "—"}</td>
+                  <td>
+                    {r.due} ({leftText(r.left)})
+                  </td>
+                  <td>{r.assignedName ?? t("dashboard.unassigned")}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.dueSoon.rows.map((r) => (
-                  <tr key={r.id}>
-                    <th scope="row">
-                      <Link to={r.href}>{r.reference}</Link>
-                    </th>
-                    <td>{(zh ? r.serviceZh : r.serviceEn) ?? "—"}</td>
-                    <td>{r.step ? t(`dashboard.steps.${r.step}`) : "—"}</td>
-                    <td>
-                      {r.due} ({leftText(r.left)})
-                    </td>
-                    <td>{r.assignedName ?? t("dashboard.unassigned")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
         )}
       </section>
 
@@ -187,31 +179,28 @@ export default function DashboardPage() {
           ) : null}
         </p>
         {d.appeals.rows.length === 0 ? null : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t("dashboard.appeals.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.columns.reference")}</th>
-                  <th scope="col">{t("dashboard.columns.lodged")}</th>
-                  <th scope="col">{t("dashboard.columns.due")}</th>
+          <TableRegion caption={t("dashboard.appeals.title")} captionHidden>
+            <thead>
+              <tr>
+                <th scope="col">{t("dashboard.columns.reference")}</th>
+                <th scope="col">{t("dashboard.columns.lodged")}</th>
+                <th scope="col">{t("dashboard.columns.due")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.appeals.rows.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">
+                    <Link to={a.href}>{a.reference}</Link>
+                  </th>
+                  <td>{a.lodged}</td>
+                  <td>
+                    {a.due ?? "—"} ({leftText(a.left)})
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.appeals.rows.map((a) => (
-                  <tr key={a.id}>
-                    <th scope="row">
-                      <Link to={a.href}>{a.reference}</Link>
-                    </th>
-                    <td>{a.lodged}</td>
-                    <td>
-                      {a.due ?? "—"} ({leftText(a.left)})
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
         )}
       </section>
 

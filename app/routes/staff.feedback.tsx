@@ -197,7 +197,7 @@ export default function FeedbackLog() {
               {errors.kind ? <p className="error-message">{t(errors.kind)}</p> : null}
               <div className="choices inline">
                 {FEEDBACK_KINDS.map((k, i) => (
-                  <div className="choice" key={k}>
+                  <label className="choice" htmlFor={i === 0 ? "field-kind" : `field-kind-${k}`} key={k}>
                     <input
                       id={i === 0 ? "field-kind" : `field-kind-${k}`}
                       type="radio"
@@ -207,10 +207,8 @@ export default function FeedbackLog() {
                       autoFocus={i === 0}
                       {...register("kind")}
                     />
-                    <label htmlFor={i === 0 ? "field-kind" : `field-kind-${k}`}>
-                      {t(`feedback.kinds.${k}`)}
-                    </label>
-                  </div>
+                    <span>{t(`feedback.kinds.${k}`)}</span>
+                  </label>
                 ))}
               </div>
             </fieldset>
@@ -267,24 +265,24 @@ export default function FeedbackLog() {
                 registration={register("language")}
               />
               <div className="field">
-                <div className="choice">
+                <label className="choice" htmlFor="field-important">
                   <input
                     id="field-important"
                     type="checkbox"
                     defaultChecked={v.important === "on"}
                     {...register("important")}
                   />
-                  <label htmlFor="field-important">{t("feedback.important")}</label>
-                </div>
-                <div className="choice">
+                  <span>{t("feedback.important")}</span>
+                </label>
+                <label className="choice" htmlFor="field-wantsReply">
                   <input
                     id="field-wantsReply"
                     type="checkbox"
                     defaultChecked={v.wantsReply === "on"}
                     {...register("wantsReply")}
                   />
-                  <label htmlFor="field-wantsReply">{labels.wantsReply}</label>
-                </div>
+                  <span>{labels.wantsReply}</span>
+                </label>
                 {errors.wantsReply ? <p className="error-message">{t(errors.wantsReply)}</p> : null}
               </div>
             </div>

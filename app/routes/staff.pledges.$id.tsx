@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { targetSummary } from "~/components/pledges/pledge-form";
 import { ResultsTable } from "~/components/pledges/results-table";
 import { VersionsTable } from "~/components/pledges/versions-table";
+import { TableRegion } from "~/components/table-region";
 import { pledgeReadView, requireReadablePledge } from "~/models/reports/pledge-page.server";
 import { REPORT_ROLES } from "~/models/reports/schema";
 import { requireUser } from "~/models/staff/auth.server";
@@ -70,33 +71,30 @@ export default function StaffPledgePage() {
         {notes.length === 0 ? (
           <p>{t("pledgesAdmin.unmet.noNotes")}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t("pledgesAdmin.unmet.recordedTitle")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("pledgesAdmin.results.period")}</th>
-                  <th scope="col">{t("pledgesAdmin.unmet.reason")}</th>
-                  <th scope="col">{t("pledgesAdmin.unmet.proposal")}</th>
-                  <th scope="col">{t("pledgesAdmin.unmet.by")}</th>
+          <TableRegion caption={t("pledgesAdmin.unmet.recordedTitle")} captionHidden>
+            <thead>
+              <tr>
+                <th scope="col">{t("pledgesAdmin.results.period")}</th>
+                <th scope="col">{t("pledgesAdmin.unmet.reason")}</th>
+                <th scope="col">{t("pledgesAdmin.unmet.proposal")}</th>
+                <th scope="col">{t("pledgesAdmin.unmet.by")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notes.map((n) => (
+                <tr key={n.id}>
+                  <th scope="row">{n.period}</th>
+                  <td style={{ whiteSpace: "pre-wrap" }}>{n.reason}</td>
+                  <td style={{ whiteSpace: "pre-wrap" }}>{n.correctiveProposal}</td>
+                  <td>
+                    {n.recordedBy ?? "—"}
+                    <br />
+                    {n.recordedAt.slice(0, 10)}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {notes.map((n) => (
-                  <tr key={n.id}>
-                    <th scope="row">{n.period}</th>
-                    <td style={{ whiteSpace: "pre-wrap" }}>{n.reason}</td>
-                    <td style={{ whiteSpace: "pre-wrap" }}>{n.correctiveProposal}</td>
-                    <td>
-                      {n.recordedBy ?? "—"}
-                      <br />
-                      {n.recordedAt.slice(0, 10)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </TableRegion>
         )}
       </section>
 

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CsrfInput, ErrorSummary, SelectField } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import { listServices, localName } from "~/models/departments/departments.server";
 import { requireUser, seesAllDepartments } from "~/models/staff/auth.server";
 import { createSurvey } from "~/models/surveys/authoring.server";
@@ -82,47 +83,44 @@ export default function SurveyList() {
       <h1>{t("surveys.list.title")}</h1>
       {surveys.length === 0 ? <p>{t("surveys.list.none")}</p> : null}
       {surveys.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("surveys.list.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("surveys.list.survey")}</th>
-                <th scope="col">{t("admin.department")}</th>
-                <th scope="col">{t("admin.status")}</th>
-                <th scope="col">{t("surveys.list.responses")}</th>
-                <th scope="col">{t("surveys.list.actions")}</th>
+        <TableRegion caption={t("surveys.list.title")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("surveys.list.survey")}</th>
+              <th scope="col">{t("admin.department")}</th>
+              <th scope="col">{t("admin.status")}</th>
+              <th scope="col">{t("surveys.list.responses")}</th>
+              <th scope="col">{t("surveys.list.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {surveys.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.title}
+                  <br />
+                  <span className="hint">
+                    {t("surveys.list.versionN", { n: s.version ?? 1 })} · /s/{s.slug}
+                  </span>
+                </td>
+                <td>{s.department}</td>
+                <td>
+                  <span className={`badge ${s.status}`}>{t(`surveys.status.${s.status}`)}</span>
+                </td>
+                <td>{s.responses}</td>
+                <td>
+                  <div className="actions">
+                    <Link to={`/staff/surveys/${s.id}/results`}>{t("surveys.list.results")}</Link>
+                    {canKeyPaper && s.status === "published" ? (
+                      <Link to={`/staff/surveys/${s.id}/paper`}>{t("surveys.list.paper")}</Link>
+                    ) : null}
+                    {canAuthor ? <Link to={`/admin/surveys/${s.id}`}>{t("surveys.list.edit")}</Link> : null}
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {surveys.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    {s.title}
-                    <br />
-                    <span className="hint">
-                      {t("surveys.list.versionN", { n: s.version ?? 1 })} · /s/{s.slug}
-                    </span>
-                  </td>
-                  <td>{s.department}</td>
-                  <td>
-                    <span className={`badge ${s.status}`}>{t(`surveys.status.${s.status}`)}</span>
-                  </td>
-                  <td>{s.responses}</td>
-                  <td>
-                    <div className="actions">
-                      <Link to={`/staff/surveys/${s.id}/results`}>{t("surveys.list.results")}</Link>
-                      {canKeyPaper && s.status === "published" ? (
-                        <Link to={`/staff/surveys/${s.id}/paper`}>{t("surveys.list.paper")}</Link>
-                      ) : null}
-                      {canAuthor ? <Link to={`/admin/surveys/${s.id}`}>{t("surveys.list.edit")}</Link> : null}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       ) : null}
       {canAuthor ? (
         <section aria-labelledby="new-survey">

@@ -64,17 +64,19 @@ export function CaseAppeals({
                 <FieldError id="field-outcome" error={decideErrors.outcome} />
                 <div className="choices">
                   {APPEAL_OUTCOMES.map((o, i) => (
-                    <div className="choice" key={o}>
+                    <label
+                      className="choice"
+                      htmlFor={i === 0 ? "field-outcome" : `field-outcome-${o}`}
+                      key={o}
+                    >
                       <input
                         id={i === 0 ? "field-outcome" : `field-outcome-${o}`}
                         type="radio"
                         name="outcome"
                         value={o}
                       />
-                      <label htmlFor={i === 0 ? "field-outcome" : `field-outcome-${o}`}>
-                        {t(`cases.appeals.outcomes.${o}`)}
-                      </label>
-                    </div>
+                      <span>{t(`cases.appeals.outcomes.${o}`)}</span>
+                    </label>
                   ))}
                 </div>
               </fieldset>

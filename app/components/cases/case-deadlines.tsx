@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import type { CasePageView } from "~/models/cases/view.server";
 import { formats } from "~/utils/formats";
 
@@ -45,7 +46,7 @@ function DeadlineRow({
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{step.due ? f.date(step.due) : "—"}</td>
+      <td className="nowrap">{step.due ? f.date(step.due) : "—"}</td>
       <td>{state ?? "—"}</td>
     </tr>
   );
@@ -59,32 +60,29 @@ export function CaseDeadlines({ view }: { view: Pick<CasePageView, "case" | "dea
   return (
     <section aria-labelledby="deadlines-title">
       <h2 id="deadlines-title">{t("cases.deadline.title")}</h2>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t("cases.deadline.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("cases.deadline.step")}</th>
-              <th scope="col">{t("cases.deadline.due")}</th>
-              <th scope="col">{t("cases.deadline.state")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <DeadlineRow
-              label={t("cases.deadline.ack")}
-              step={view.deadlines.ack}
-              status={status}
-              closed={closed}
-            />
-            <DeadlineRow
-              label={t("cases.deadline.reply")}
-              step={view.deadlines.reply}
-              status={status}
-              closed={closed}
-            />
-          </tbody>
-        </table>
-      </div>
+      <TableRegion caption={t("cases.deadline.title")} captionHidden>
+        <thead>
+          <tr>
+            <th scope="col">{t("cases.deadline.step")}</th>
+            <th scope="col">{t("cases.deadline.due")}</th>
+            <th scope="col">{t("cases.deadline.state")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <DeadlineRow
+            label={t("cases.deadline.ack")}
+            step={view.deadlines.ack}
+            status={status}
+            closed={closed}
+          />
+          <DeadlineRow
+            label={t("cases.deadline.reply")}
+            step={view.deadlines.reply}
+            status={status}
+            closed={closed}
+          />
+        </tbody>
+      </TableRegion>
     </section>
   );
 }

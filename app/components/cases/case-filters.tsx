@@ -48,7 +48,7 @@ export function CaseFilters({
           <legend>{t("caseLists.params.status")}</legend>
           <div className="choices inline">
             {CASE_STATUSES.map((s) => (
-              <div className="choice" key={s}>
+              <label className="choice" htmlFor={`filter-status-${s}`} key={s}>
                 <input
                   id={`filter-status-${s}`}
                   type="checkbox"
@@ -56,8 +56,8 @@ export function CaseFilters({
                   value={s}
                   defaultChecked={statusValues.includes(s)}
                 />
-                <label htmlFor={`filter-status-${s}`}>{t(`cases.status.${s}`)}</label>
-              </div>
+                <span>{t(`cases.status.${s}`)}</span>
+              </label>
             ))}
           </div>
         </fieldset>
@@ -151,7 +151,7 @@ export function CaseFilters({
             </select>
           </div>
         </div>
-        <div className="choice">
+        <label className="choice" htmlFor="filter-overdue">
           <input
             id="filter-overdue"
             type="checkbox"
@@ -159,8 +159,8 @@ export function CaseFilters({
             value="1"
             defaultChecked={values.overdue === "1"}
           />
-          <label htmlFor="filter-overdue">{t("caseLists.params.overdue")}</label>
-        </div>
+          <span>{t("caseLists.params.overdue")}</span>
+        </label>
         <div className="field">
           <label htmlFor="filter-q">{t("caseLists.params.q")}</label>
           <p className="hint" id="filter-q-hint">

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { KeepValueTogether } from "~/components/nowrap";
 import type { CasePageView } from "~/models/cases/view.server";
 import { formats } from "~/utils/formats";
 
@@ -21,7 +22,9 @@ export function CaseHeader({
       <p>
         <Link to="/staff/cases">{t("cases.queue.title")}</Link>
       </p>
-      <h1>{t("cases.case.title", { reference: c.reference })}</h1>
+      <h1>
+        <KeepValueTogether text={t("cases.case.title", { reference: c.reference })} value={c.reference} />
+      </h1>
       <p>
         <span className={`badge ${c.status}`}>{t(`cases.status.${c.status}`)}</span>{" "}
         {c.assignedName ? t("cases.case.assignedTo", { name: c.assignedName }) : t("cases.fields.unassigned")}

@@ -3,6 +3,7 @@ import type { UseFormRegisterReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { describedByOf, FieldLabel, FieldNotes } from "~/components/forms";
 import { ATTACHMENT_ACCEPT, ATTACHMENT_LIMITS } from "~/models/cases/schema";
+import { keepTogether } from "~/utils/keep-together";
 
 /* Fields of the citizen's complaint form (complaints.new) that the shared form kit has not got. */
 
@@ -38,10 +39,12 @@ export function AttachmentField({
         <span className="optional"> ({t("forms.optional")})</span>
       </label>
       <p className="hint" id="field-attachment-hint">
-        {t("complaints.new.attachmentsHint", {
-          count: ATTACHMENT_LIMITS.count,
-          size: ATTACHMENT_LIMITS.bytes / (1024 * 1024),
-        })}
+        {keepTogether(
+          t("complaints.new.attachmentsHint", {
+            count: ATTACHMENT_LIMITS.count,
+            size: ATTACHMENT_LIMITS.bytes / (1024 * 1024),
+          }),
+        )}
         {again ? ` ${t("complaints.new.filesAgain")}` : null}
       </p>
       {error ? (
@@ -71,10 +74,10 @@ export function PicsNotice() {
   return (
     <div className="notice" id="pics">
       <h2>{t("complaints.pics.title")}</h2>
-      <p>{t("complaints.pics.purpose")}</p>
-      <p>{t("complaints.pics.transfer")}</p>
-      <p>{t("complaints.pics.access")}</p>
-      <p>{t("complaints.pics.retention")}</p>
+      <p>{keepTogether(t("complaints.pics.purpose"))}</p>
+      <p>{keepTogether(t("complaints.pics.transfer"))}</p>
+      <p>{keepTogether(t("complaints.pics.access"))}</p>
+      <p>{keepTogether(t("complaints.pics.retention"))}</p>
     </div>
   );
 }
@@ -97,7 +100,7 @@ export function ConsentField({
           <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
         </p>
       ) : null}
-      <div className="choice">
+      <label className="choice" htmlFor="field-consent">
         <input
           id="field-consent"
           type="checkbox"
@@ -108,8 +111,8 @@ export function ConsentField({
           aria-describedby={error ? "field-consent-error" : undefined}
           {...registration}
         />
-        <label htmlFor="field-consent">{t("complaints.new.consent")}</label>
-      </div>
+        <span>{t("complaints.new.consent")}</span>
+      </label>
     </div>
   );
 }

@@ -4,10 +4,13 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { ErrorSummary, mergeErrors } from "~/components/forms";
+import { KeepValueTogether } from "~/components/nowrap";
+import { TableRegion } from "~/components/table-region";
 import { ATTACHMENT_LIMITS, CitizenAppealSchema, COMPLAINT_LIMITS, E } from "~/models/cases/schema";
 import type { TrackedCaseView } from "~/models/cases/tracking.server";
 import { formats } from "~/utils/formats";
 import type { FieldErrors } from "~/utils/forms";
+import { keepTogether } from "~/utils/keep-together";
 import { AttachmentField, Honeypot } from "./complaint-fields";
 
 /* What a citizen sees of their case on the tracking page (track.tsx): summary, history, appeal. */
@@ -53,44 +56,44 @@ export function TrackedCase({ data }: { data: TrackedCaseAnswer }) {
   }
   return (
     <div className="container narrow">
-      <h1>{t("complaints.track.caseTitle", { reference: view.reference })}</h1>
+      <h1>
+        <KeepValueTogether
+          text={t("complaints.track.caseTitle", { reference: view.reference })}
+          value={view.reference}
+        />
+      </h1>
       <h2>{t("complaints.track.summaryTitle")}</h2>
-      <div className="table-wrap">
-        <table>
-          <tbody>
-            {rows.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row">{k}</th>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {/* Two columns of label and value: stacked rows, which fit a phone without scrolling. */}
+      <dl className="summary-list">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
       {stopped ? <p className="notice">{t("complaints.track.clockStopped")}</p> : null}
       <AnswerSection data={data} />
 
-      <h2>{t("complaints.track.historyTitle")}</h2>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("complaints.track.historyWhen")}</th>
-              <th scope="col">{t("complaints.track.historyWhat")}</th>
+      <h2 id="history-title">{t("complaints.track.historyTitle")}</h2>
+      <TableRegion labelledBy="history-title">
+        <thead>
+          <tr>
+            <th scope="col">{t("complaints.track.historyWhen")}</th>
+            <th scope="col">{t("complaints.track.historyWhat")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.history.map((e) => (
+            <tr key={e.id}>
+              <td className="nowrap">{f.time(e.at)}</td>
+              <td>
+                <HistoryEntry event={e} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {view.history.map((e) => (
-              <tr key={e.id}>
-                <td>{f.time(e.at)}</td>
-                <td>
-                  <HistoryEntry event={e} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </TableRegion>
 
       <AppealSection data={data} />
 
@@ -268,7 +271,7 @@ function AnswerSection({ data }: { data: TrackedCaseAnswer }) {
       <ErrorSummary errors={errors} labels={labels} formError={formError} />
       {waiting ? (
         <>
-          <p>{t("caseMessages.track.answerIntro")}</p>
+          <p>{keepTogether(t("caseMessages.track.answerIntro"))}</p>
           <Form
             method="post"
             encType="multipart/form-data"

@@ -63,10 +63,10 @@ function Checkbox({
 }) {
   const id = `field-${prefix}${name}`;
   return (
-    <div className="field choice">
+    <label className="field choice" htmlFor={id}>
       <input id={id} name={name} type="checkbox" defaultChecked={checked} />
-      <label htmlFor={id}>{label}</label>
-    </div>
+      <span>{label}</span>
+    </label>
   );
 }
 

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import type { FilterError } from "~/models/cases/list";
 import type { FeedbackListRow } from "~/models/feedback/entries.server";
 import { FEEDBACK_CHANNELS, FEEDBACK_KINDS } from "~/models/feedback/schema";
@@ -124,7 +125,7 @@ export function RecentFeedback({
           <label htmlFor="field-q">{t("caseLists.params.q")}</label>
           <input id="field-q" type="search" name="q" maxLength={200} defaultValue={filter.q ?? ""} />
         </div>
-        <div className="choice">
+        <label className="choice" htmlFor="filter-important">
           <input
             id="filter-important"
             type="checkbox"
@@ -132,8 +133,8 @@ export function RecentFeedback({
             value="1"
             defaultChecked={filter.important}
           />
-          <label htmlFor="filter-important">{t("feedback.importantOnly")}</label>
-        </div>
+          <span>{t("feedback.importantOnly")}</span>
+        </label>
         <button type="submit" className="button secondary">
           {t("feedback.filter")}
         </button>
@@ -147,49 +148,46 @@ export function RecentFeedback({
       ) : null}
       {entries.length === 0 && !chooseDepartment && errors.length === 0 ? <p>{t("feedback.none")}</p> : null}
       {entries.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("feedback.recent")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("feedback.when")}</th>
-                <th scope="col">{t("feedback.kind")}</th>
-                <th scope="col">{t("feedback.channel")}</th>
-                <th scope="col">{t("feedback.service")}</th>
-                <th scope="col">{t("feedback.summary")}</th>
-                <th scope="col">{t("feedback.loggedBy")}</th>
+        <TableRegion caption={t("feedback.recent")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("feedback.when")}</th>
+              <th scope="col">{t("feedback.kind")}</th>
+              <th scope="col">{t("feedback.channel")}</th>
+              <th scope="col">{t("feedback.service")}</th>
+              <th scope="col">{t("feedback.summary")}</th>
+              <th scope="col">{t("feedback.loggedBy")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td className="nowrap">{f.shortAt(e.logged_at)}</td>
+                <td>
+                  {t(`feedback.kinds.${e.kind}`)}
+                  {e.important ? (
+                    <>
+                      {" "}
+                      <span className="badge closed">{t("feedback.importantBadge")}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>{t(`feedback.channels.${e.channel}`)}</td>
+                <td>{e.service ?? "—"}</td>
+                <td>
+                  {e.summary}
+                  {e.case_reference ? (
+                    <>
+                      <br />
+                      <Link to={`/staff/cases/${e.case_id}`}>{e.case_reference}</Link>
+                    </>
+                  ) : null}
+                </td>
+                <td>{e.logged_by_name ?? "—"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{f.shortAt(e.logged_at)}</td>
-                  <td>
-                    {t(`feedback.kinds.${e.kind}`)}
-                    {e.important ? (
-                      <>
-                        {" "}
-                        <span className="badge closed">{t("feedback.importantBadge")}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{t(`feedback.channels.${e.channel}`)}</td>
-                  <td>{e.service ?? "—"}</td>
-                  <td>
-                    {e.summary}
-                    {e.case_reference ? (
-                      <>
-                        <br />
-                        <Link to={`/staff/cases/${e.case_id}`}>{e.case_reference}</Link>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{e.logged_by_name ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       ) : null}
       {next || first ? (
         <nav aria-label={t("caseLists.paging")} className="actions">

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import type { JobStateName, QueueView } from "~/models/queues/overview.server";
 import { useQueueFormats, useQueueLabel } from "./format";
 
@@ -10,33 +11,30 @@ export function QueueCounts({ queues, states }: { queues: QueueView[]; states: r
   return (
     <section aria-labelledby="queue-counts">
       <h2 id="queue-counts">{t("queues.counts.title")}</h2>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t("queues.counts.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("queues.counts.queue")}</th>
+      <TableRegion caption={t("queues.counts.caption")} captionHidden>
+        <thead>
+          <tr>
+            <th scope="col">{t("queues.counts.queue")}</th>
+            {states.map((s) => (
+              <th scope="col" key={s}>
+                {t(`queues.states.${s}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {queues.map((q) => (
+            <tr key={q.name} data-queue={q.name}>
+              <th scope="row">{queueLabel(q.name)}</th>
               {states.map((s) => (
-                <th scope="col" key={s}>
-                  {t(`queues.states.${s}`)}
-                </th>
+                <td key={s} data-state={s}>
+                  {f.count(q.counts[s])}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {queues.map((q) => (
-              <tr key={q.name} data-queue={q.name}>
-                <th scope="row">{queueLabel(q.name)}</th>
-                {states.map((s) => (
-                  <td key={s} data-state={s}>
-                    {f.count(q.counts[s])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </TableRegion>
     </section>
   );
 }

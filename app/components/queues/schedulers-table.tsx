@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import type { SchedulerView } from "~/models/queues/overview.server";
 import { useQueueFormats } from "./format";
 
@@ -7,40 +8,37 @@ export function SchedulersTable({ schedulers, label }: { schedulers: SchedulerVi
   const { t } = useTranslation();
   const f = useQueueFormats();
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="visually-hidden">{t("queues.schedulers.caption", { queue: label })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("queues.schedulers.id")}</th>
-            <th scope="col">{t("queues.schedulers.job")}</th>
-            <th scope="col">{t("queues.schedulers.repeats")}</th>
-            <th scope="col">{t("queues.schedulers.tz")}</th>
-            <th scope="col">{t("queues.schedulers.next")}</th>
+    <TableRegion caption={t("queues.schedulers.caption", { queue: label })} captionHidden>
+      <thead>
+        <tr>
+          <th scope="col">{t("queues.schedulers.id")}</th>
+          <th scope="col">{t("queues.schedulers.job")}</th>
+          <th scope="col">{t("queues.schedulers.repeats")}</th>
+          <th scope="col">{t("queues.schedulers.tz")}</th>
+          <th scope="col">{t("queues.schedulers.next")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {schedulers.map((s) => (
+          <tr key={s.id}>
+            <th scope="row">
+              <code>{s.id}</code>
+            </th>
+            <td>
+              <code>{s.jobName}</code>
+            </td>
+            <td>
+              {s.pattern
+                ? t("queues.schedulers.pattern", { pattern: s.pattern })
+                : s.everyMs != null
+                  ? t("queues.schedulers.every", { seconds: f.count(s.everyMs / 1000) })
+                  : "—"}
+            </td>
+            <td>{s.tz ?? "—"}</td>
+            <td className="nowrap">{s.nextRunAt ? f.at(s.nextRunAt) : "—"}</td>
           </tr>
-        </thead>
-        <tbody>
-          {schedulers.map((s) => (
-            <tr key={s.id}>
-              <th scope="row">
-                <code>{s.id}</code>
-              </th>
-              <td>
-                <code>{s.jobName}</code>
-              </td>
-              <td>
-                {s.pattern
-                  ? t("queues.schedulers.pattern", { pattern: s.pattern })
-                  : s.everyMs != null
-                    ? t("queues.schedulers.every", { seconds: f.count(s.everyMs / 1000) })
-                    : "—"}
-              </td>
-              <td>{s.tz ?? "—"}</td>
-              <td>{s.nextRunAt ? f.at(s.nextRunAt) : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </TableRegion>
   );
 }

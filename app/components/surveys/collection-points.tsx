@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput, ErrorSummary, SelectField, TextField } from "~/components/forms";
+import { TableRegion } from "~/components/table-region";
 import { POINT_CHANNELS } from "~/models/surveys/schema";
 import type { EditorPoint } from "~/models/surveys/view.server";
 import type { FieldErrors } from "~/utils/forms";
@@ -27,43 +28,40 @@ export function CollectionPoints({
     <section aria-labelledby="points-title">
       <h2 id="points-title">{t("surveys.points.title")}</h2>
       <p>{t("surveys.points.intro")}</p>
-      <div className="table-wrap">
-        <table>
-          <caption className="visually-hidden">{t("surveys.points.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("surveys.points.name")}</th>
-              <th scope="col">{t("surveys.points.channel")}</th>
-              <th scope="col">{t("surveys.points.link")}</th>
-              <th scope="col">{t("surveys.points.qr")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => {
-              const link = `${origin}/s/${survey.slug}?p=${p.code}${p.channel === "kiosk" ? "&kiosk=1" : ""}`;
-              return (
-                <tr key={p.id}>
-                  <td>{zh ? p.name_zh : p.name_en}</td>
-                  <td>{t(`surveys.channels.${p.channel}`)}</td>
-                  <td>
-                    <a href={link}>{link}</a>
-                  </td>
-                  <td>
-                    <div className="actions">
-                      <a href={`/staff/surveys/${survey.id}/qr/${p.code}.png`} download>
-                        PNG<span className="visually-hidden"> {zh ? p.name_zh : p.name_en}</span>
-                      </a>
-                      <a href={`/staff/surveys/${survey.id}/qr/${p.code}.svg`} download>
-                        SVG<span className="visually-hidden"> {zh ? p.name_zh : p.name_en}</span>
-                      </a>
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <TableRegion caption={t("surveys.points.title")} captionHidden>
+        <thead>
+          <tr>
+            <th scope="col">{t("surveys.points.name")}</th>
+            <th scope="col">{t("surveys.points.channel")}</th>
+            <th scope="col">{t("surveys.points.link")}</th>
+            <th scope="col">{t("surveys.points.qr")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => {
+            const link = `${origin}/s/${survey.slug}?p=${p.code}${p.channel === "kiosk" ? "&kiosk=1" : ""}`;
+            return (
+              <tr key={p.id}>
+                <td>{zh ? p.name_zh : p.name_en}</td>
+                <td>{t(`surveys.channels.${p.channel}`)}</td>
+                <td>
+                  <a href={link}>{link}</a>
+                </td>
+                <td>
+                  <div className="actions">
+                    <a href={`/staff/surveys/${survey.id}/qr/${p.code}.png`} download>
+                      PNG<span className="visually-hidden"> {zh ? p.name_zh : p.name_en}</span>
+                    </a>
+                    <a href={`/staff/surveys/${survey.id}/qr/${p.code}.svg`} download>
+                      SVG<span className="visually-hidden"> {zh ? p.name_zh : p.name_en}</span>
+                    </a>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </TableRegion>
       <h3>{t("surveys.points.add")}</h3>
       <ErrorSummary
         errors={errors}

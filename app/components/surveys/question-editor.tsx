@@ -58,15 +58,15 @@ function QuestionFields({ q, errors, idPrefix }: { q?: QuestionDef; errors: Fiel
           aria-describedby={`field-${idPrefix}options-hint`}
         />
       </div>
-      <div className="choice">
+      <label className="choice" htmlFor={`field-${idPrefix}required`}>
         <input
           id={`field-${idPrefix}required`}
           type="checkbox"
           name="required"
           defaultChecked={q?.required ?? false}
         />
-        <label htmlFor={`field-${idPrefix}required`}>{t("surveys.editor.required")}</label>
-      </div>
+        <span>{t("surveys.editor.required")}</span>
+      </label>
     </>
   );
 }

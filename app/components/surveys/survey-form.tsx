@@ -214,7 +214,7 @@ function Question({
       {errorLine}
       <div className={className}>
         {choices.map((c, i) => (
-          <div className="choice" key={c.value}>
+          <label className="choice" htmlFor={i === 0 ? id : `${id}-${c.value}`} key={c.value}>
             <input
               id={i === 0 ? id : `${id}-${c.value}`}
               type={type}
@@ -222,8 +222,8 @@ function Question({
               defaultChecked={isChecked(c.value)}
               {...registration}
             />
-            <label htmlFor={i === 0 ? id : `${id}-${c.value}`}>{c.label}</label>
-          </div>
+            <span>{c.label}</span>
+          </label>
         ))}
       </div>
     </fieldset>
