@@ -19,6 +19,8 @@ import * as m20261207T0200 from "./20261207T0200-registry-imports";
 import * as m20261207T0300 from "./20261207T0300-stored-results";
 import * as m20261207T1000 from "./20261207T1000-case-search";
 import * as m20261207T1100 from "./20261207T1100-case-messages";
+import * as m20261207T1300 from "./20261207T1300-liaison-groups";
+import * as m20261207T1400 from "./20261207T1400-review-rounds";
 
 /** Every migration, by name, in order. Add new ones at the end; never rename or edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +44,6 @@ export const migrations: Record<string, Migration> = {
   "20261207T0200-registry-imports": m20261207T0200,
   "20261207T1000-case-search": m20261207T1000,
   "20261207T1100-case-messages": m20261207T1100,
+  "20261207T1300-liaison-groups": m20261207T1300,
+  "20261207T1400-review-rounds": m20261207T1400,
 };

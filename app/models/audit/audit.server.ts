@@ -69,7 +69,13 @@ export type AuditAction =
   | "staff.import"
   | "department-settings.update"
   | "registry.import"
-  | "registry.upload";
+  | "registry.upload"
+  // the review of pledges (issue 16): a round opened or published, a return saved, submitted or returned
+  | "review.open"
+  | "review.publish"
+  | "review.save"
+  | "review.submit"
+  | "review.return";
 
 export interface AuditInput {
   action: AuditAction;
