@@ -3,8 +3,7 @@ import { PdfFontMissingError } from "~/models/reports/pdf-fonts.server";
 import { reviewPdf } from "~/models/reviews/pdf.server";
 import { getRound, REVIEW_CENTRAL_ROLES } from "~/models/reviews/rounds.server";
 import { buildReviewTable } from "~/models/reviews/table.server";
-import { requireUser } from "~/models/staff/auth.server";
-import { notFound } from "~/utils/http.server";
+import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { getLocale } from "~/utils/i18n.server";
 import { tFor } from "~/utils/meta";
 
@@ -14,10 +13,12 @@ import { tFor } from "~/utils/meta";
  * font the server answers 503 with a page saying which package to install.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  await requireUser(request, context, REVIEW_CENTRAL_ROLES);
+  const user = await requireUser(request, context, REVIEW_CENTRAL_ROLES);
   // The file name gives the path "reviews/:id_.pdf": React Router names the parameter "id_".
-  const round = await getRound(context.db, Number(params.id_ ?? params.id));
-  if (!round) throw notFound();
+  const raw = params.id_ ?? params.id;
+  const round = await getRound(context.db, Number(raw));
+  // As the page: a 404 and an audit event.
+  if (!round) throw await denyAccess(context, user, "missing", { type: "review_round", id: raw ?? "" });
   const lang = (await getLocale(request)).startsWith("zh") ? "zh-HK" : "en";
   const t = tFor(lang);
   const table = await buildReviewTable(context.db, round.id);

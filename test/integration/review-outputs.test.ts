@@ -28,7 +28,7 @@ const NOW = new Date("2026-11-20T02:00:00.000Z");
 const LATE = new Date("2026-12-03T02:00:00.000Z");
 
 const yes = (value: boolean | number | null, note = "") => ({ value, note });
-/** The returns: IMMD on time, HKP late, WSD a draft (not counted), the others none. */
+/** The returns: IMMD and TD on time, HKP late, WSD a draft (not counted), the others none. */
 const RETURNS: Record<string, { answers: ReviewAnswers; submit: boolean; at: Date }> = {
   IMMD: {
     submit: true,
@@ -61,6 +61,19 @@ const RETURNS: Record<string, { answers: ReviewAnswers; submit: boolean; at: Dat
       reviewed_every_two_years: yes(true),
       all_services_pledged: yes(false),
       services_pledged_share: yes(65),
+    },
+  },
+  // A third return, so that shares of departments need a decimal place (1 of 3, 2 of 3).
+  TD: {
+    submit: true,
+    at: NOW,
+    answers: {
+      targets_from_core_services: yes(false),
+      benchmarked: yes(false),
+      publishes_results: yes(true),
+      surveys_annual_or_biennial: yes(false),
+      feedback_monthly: yes(true),
+      all_services_pledged: yes(true),
     },
   },
   WSD: { submit: false, at: NOW, answers: { benchmarked: yes(true), publishes_results: yes(true) } },
@@ -137,8 +150,11 @@ describe.each(DB_KINDS)("the review's table as page, JSON, XLSX and PDF [%s]", (
     expect([row("HKP").returnStatus, row("HKP").isLate]).toEqual(["submitted", true]);
     expect(row("WSD").returnStatus).toBe("draft");
     expect(row("IMMD").cells.liaison_groups.note).toBe("用戶委員會每季開會");
-    // A share that needs rounding: 2 of 3 would be 66.7; here 1 of 2 is 50, mean of 80 and 65 is 72.5.
-    expect(figureShares(table.figures.find((f) => f.key === "benchmarked")!).declared).toBe(50);
+    // Shares that need rounding: benchmarked 1 of 3, targets from core services 2 of 3.
+    expect(figureShares(table.figures.find((f) => f.key === "benchmarked")!).declared).toBe(33.3);
+    expect(figureShares(table.figures.find((f) => f.key === "targets_from_core_services")!).declared).toBe(
+      66.7,
+    );
     expect(figureShares(table.figures.find((f) => f.key === "services_pledged_share")!).declared).toBe(72.5);
   });
 
@@ -239,7 +255,6 @@ describe.each(DB_KINDS)("the review's table as page, JSON, XLSX and PDF [%s]", (
       compact(
         zh("reviewTable.targetsMet.line", {
           met: table.targetsMet.met,
-          judged: table.targetsMet.met + table.targetsMet.notMet,
           share: formatShare(targetsMetShare(table.targetsMet), "en"),
           notMet: table.targetsMet.notMet,
           insufficient: table.targetsMet.insufficient,

@@ -90,7 +90,7 @@ describe("review shares", () => {
     expect(shareOf(1, 8)).toBe(12.5);
     expect(shareOf(3, 3)).toBe(100);
     expect(shareOf(0, 0)).toBeNull();
-    expect(targetsMetShare(fixture.targetsMet)).toBe(66.7);
+    expect(targetsMetShare(fixture.targetsMet)).toBe(60);
     const share = fixture.figures.find((f) => f.key === "services_pledged_share")!;
     expect(figureShares(share)).toEqual({ declared: 72.4, evidenced: 66.7 });
     const notComputed = fixture.figures.find((f) => f.key === "benchmarked")!;
@@ -163,7 +163,7 @@ describe("review table as XLSX", () => {
       met: 6,
       not_met: 3,
       insufficient: 1,
-      met_share_pct: 66.7,
+      met_share_pct: 60,
     });
   });
 });
@@ -197,8 +197,8 @@ describe("review table as PDF", () => {
     expect(text).toContain(
       compact(`${t.zh("reviews.questions.services_pledged_share.label")}72.4%(n=2)66.7%(n=3)80%`),
     );
-    expect(text).toContain(compact("在9項結果中，6項達到目標（66.7%）"));
-    expect(text).toContain(compact("6 of 9 results met their targets (66.7%)"));
+    expect(text).toContain(compact("在10項每月結果中，6項達到目標（60%）"));
+    expect(text).toContain(compact("6 of 10 monthly results met their targets (60%)"));
   });
 
   it("throws PdfFontMissingError when the CJK font is missing", async () => {

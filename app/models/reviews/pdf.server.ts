@@ -136,7 +136,6 @@ export async function reviewPdf(
   const targetsLine = (tr: Translate, f: typeof EN) =>
     tr("reviewTable.targetsMet.line", {
       met: f.count(tm.met),
-      judged: f.count(tm.met + tm.notMet),
       share: formatShare(targetsMetShare(tm), "en"),
       notMet: f.count(tm.notMet),
       insufficient: f.count(tm.insufficient),

@@ -36,11 +36,11 @@ export function figureShares(f: ReviewFigure): { declared: number | null; eviden
 }
 
 /**
- * The government-wide share of targets met: met of the results that could be judged (met + not
- * met); results without enough data are left out of the denominator, as the public pages do.
+ * The government-wide share of targets met: met of all the period's monthly results (those with too
+ * few cases to judge included, as the page's sentence counts them: "met of results").
  */
 export function targetsMetShare(t: ReviewTable["targetsMet"]): number | null {
-  return shareOf(t.met, t.met + t.notMet);
+  return shareOf(t.met, t.results);
 }
 
 /** A share (percentage, as from shareOf) as text in a language: 66.7 → "66.7%", null → "—". */
