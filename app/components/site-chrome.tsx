@@ -80,6 +80,12 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
                   <Link to="/reports">{t("staff.reportsTitle")}</Link>
                 </>
               ) : null}
+              {REVIEW_NAV[user.role] ? (
+                <>
+                  {" · "}
+                  <Link to={REVIEW_NAV[user.role] ?? ""}>{t("reviews.nav")}</Link>
+                </>
+              ) : null}
             </p>
             {SEARCH_ROLES.includes(user.role) ? <StaffSearchBox /> : null}
             {user.canManageStaff ? (
@@ -109,6 +115,13 @@ export function SiteHeader({ user, csrfToken }: { user: RootUser | null; csrfTok
     </header>
   );
 }
+
+/** The review of pledges (issue 16): a department administrator's returns, the central bureau's rounds. */
+const REVIEW_NAV: Record<string, string | undefined> = {
+  department_admin: "/admin/reviews",
+  central_reviewer: "/central/reviews",
+  system_admin: "/central/reviews",
+};
 
 /** Who handles cases (and so has a dashboard and the search box); the central reviewer searches read-only. */
 const DASHBOARD_ROLES: readonly string[] = ["case_officer", "manager", "department_admin"];

@@ -4,9 +4,15 @@ import { getReturn, returnForCorrection, saveReturn } from "~/models/reviews/ret
 import { openRound } from "~/models/reviews/rounds.server";
 import { answerField, parseAnswers } from "~/models/reviews/schema";
 import { buildReviewTable } from "~/models/reviews/table.server";
+import { action as returnAction, loader as returnLoader } from "~/routes/admin.reviews.$id";
+import { action as openAction } from "~/routes/central.reviews._index";
+import { action as tableAction, loader as tableLoader } from "~/routes/central.reviews.$id";
+import { loader as jsonLoader } from "~/routes/central.reviews.$id[.]json";
 import { useTestApp } from "../setup/app";
 import { DB_KINDS } from "../setup/db";
+import { getRequest, postForm, settle } from "../setup/requests";
 import { buildReviewFixture, REVIEW_PERIOD } from "../setup/review-fixtures";
+import { signInAs } from "../setup/session";
 
 const allYes = (): ReviewAnswers =>
   Object.fromEntries(
@@ -212,9 +218,9 @@ describe.each(DB_KINDS)("the review of pledges [%s]", (kind) => {
     // Returned for correction: editable again, the reason kept; resubmitted.
     const r = await reviewer();
     expect(
-      await returnForCorrection(app.db, r, { roundId, returnId: before!.id, reason: "Surveys: say which" }),
+      await returnForCorrection(app.db, r, { roundId, departmentId: deptId, reason: "Surveys: say which" }),
     ).toEqual({ ok: true });
-    expect(await returnForCorrection(app.db, r, { roundId, returnId: before!.id, reason: "twice" })).toEqual({
+    expect(await returnForCorrection(app.db, r, { roundId, departmentId: deptId, reason: "twice" })).toEqual({
       ok: false,
       error: "notSubmitted",
     });
@@ -269,6 +275,160 @@ describe.each(DB_KINDS)("the review of pledges [%s]", (kind) => {
     expect(complete).toMatchObject({
       ok: false,
       errors: { [answerField("benchmarked")]: "reviews.errors.required" },
+    });
+  });
+});
+
+describe.each(DB_KINDS)("the review's pages [%s]", (kind) => {
+  const app = useTestApp(kind);
+  const post = (path: string, fields: Record<string, string>, cookie: string) =>
+    postForm(path, fields, { cookie, csrfToken: app.csrfToken });
+  const immdAnswers = (share: string): Record<string, string> => {
+    const f: Record<string, string> = {};
+    for (const q of REVIEW_QUESTIONS) f[answerField(q.key)] = q.kind === "boolean" ? "yes" : share;
+    f[answerField("all_services_pledged")] = "no";
+    return f;
+  };
+
+  it("lets the central bureau open a round, a department submit, and only its own administrators and the bureau see it", async () => {
+    const reviewer = await signInAs(app.c, "reviewer");
+    const opened = await settle(() =>
+      openAction({
+        request: post("/central/reviews", { periodTo: "2026-11", deadline: "2026-12-31" }, reviewer),
+        context: app.context,
+        params: {},
+      }),
+    );
+    expect(opened.status).toBe(302);
+    const id = opened.headers.get("Location")!.split("/").pop()!;
+    const badOpen = await settle(() =>
+      openAction({
+        request: post("/central/reviews", { periodTo: "2026-13", deadline: "x" }, reviewer),
+        context: app.context,
+        params: {},
+      }),
+    );
+    expect(badOpen.status).toBe(400);
+
+    const immd = await signInAs(app.c, "admin.immd");
+    const path = `/admin/reviews/${id}`;
+    // A share of 150%: refused, nothing written.
+    const bad = await settle(() =>
+      returnAction({
+        request: post(path, { ...immdAnswers("150"), intent: "submit" }, immd),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toMatchObject({
+      [answerField("services_pledged_share")]: "reviews.errors.shareRange",
+    });
+    expect(await app.db.selectFrom("review_returns").selectAll().execute()).toEqual([]);
+
+    const ok = await settle(() =>
+      returnAction({
+        request: post(path, { ...immdAnswers("80"), intent: "submit" }, immd),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(ok.status).toBe(302);
+    const again = await settle(() =>
+      returnAction({
+        request: post(path, { ...immdAnswers("90"), intent: "submit" }, immd),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(again.status).toBe(409);
+    expect((await again.json()).formError).toBe("reviews.errors.locked");
+    const stored = await app.db.selectFrom("review_returns").selectAll().executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.answers).services_pledged_share.value).toBe(80);
+
+    // Another department's administrator sees their own (empty) return, never IMMD's, and not the table.
+    const hkp = await signInAs(app.c, "admin.hkp");
+    const theirs = await settle(() =>
+      returnLoader({ request: getRequest(path, { cookie: hkp }), context: app.context, params: { id } }),
+    );
+    expect((await theirs.json()).view).toMatchObject({ status: "none", answers: {} });
+    const table = await settle(() =>
+      jsonLoader({
+        request: getRequest(`/central/reviews/${id}.json`, { cookie: hkp }),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(table.status).toBe(404);
+    const page = await settle(() =>
+      tableLoader({
+        request: getRequest(`/central/reviews/${id}`, { cookie: hkp }),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(page.status).toBe(404);
+
+    // The bureau returns it for correction; the department sees the reason and resubmits.
+    const immdId = (
+      await app.db.selectFrom("departments").select("id").where("code", "=", "IMMD").executeTakeFirstOrThrow()
+    ).id;
+    const noReason = await settle(() =>
+      tableAction({
+        request: post(
+          `/central/reviews/${id}`,
+          { intent: "return", departmentId: String(immdId), reason: " " },
+          reviewer,
+        ),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(noReason.status).toBe(400);
+    const returned = await settle(() =>
+      tableAction({
+        request: post(
+          `/central/reviews/${id}`,
+          { intent: "return", departmentId: String(immdId), reason: "Check the surveys" },
+          reviewer,
+        ),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(returned.status).toBe(302);
+    const view = await settle(() =>
+      returnLoader({ request: getRequest(path, { cookie: immd }), context: app.context, params: { id } }),
+    );
+    expect((await view.json()).view).toMatchObject({
+      status: "returned",
+      returnReason: "Check the surveys",
+      editable: true,
+    });
+    const resubmitted = await settle(() =>
+      returnAction({
+        request: post(path, { ...immdAnswers("85"), intent: "submit" }, immd),
+        context: app.context,
+        params: { id },
+      }),
+    );
+    expect(resubmitted.status).toBe(302);
+
+    const json = await (
+      await settle(() =>
+        jsonLoader({
+          request: getRequest(`/central/reviews/${id}.json`, { cookie: reviewer }),
+          context: app.context,
+          params: { id },
+        }),
+      )
+    ).json();
+    const row = json.departments.find((d: { code: string }) => d.code === "IMMD");
+    expect(row).toMatchObject({ returnStatus: "submitted", isLate: false });
+    expect(row.cells.services_pledged_share.declared).toBe(85);
+    expect(json.figures.find((f: { key: string }) => f.key === "publishes_results")).toMatchObject({
+      declaredYes: 1,
+      declaredOf: 1,
     });
   });
 });

@@ -124,7 +124,7 @@ export async function saveReturn(
 export async function returnForCorrection(
   db: Db,
   actor: { id: number },
-  input: { roundId: number; returnId: number; reason: string },
+  input: { roundId: number; departmentId: number; reason: string },
   now: Date = new Date(),
 ): Promise<{ ok: true } | { ok: false; error: "notSubmitted" | "roundNotOpen" }> {
   return db.transaction().execute(async (trx) => {
@@ -143,10 +143,10 @@ export async function returnForCorrection(
         return_reason: input.reason,
         updated_at: nowIso(now),
       })
-      .where("id", "=", input.returnId)
       .where("round_id", "=", input.roundId)
+      .where("department_id", "=", input.departmentId)
       .where("status", "=", "submitted")
-      .returning("department_id")
+      .returning("id")
       .executeTakeFirst();
     if (!updated) return { ok: false, error: "notSubmitted" } as const;
     await recordAudit(
@@ -154,9 +154,9 @@ export async function returnForCorrection(
       {
         action: "review.return",
         actorUserId: actor.id,
-        departmentId: updated.department_id,
+        departmentId: input.departmentId,
         entityType: "review_return",
-        entityId: input.returnId,
+        entityId: updated.id,
         detail: { roundId: input.roundId },
       },
       now,

@@ -23,7 +23,7 @@ export const OpenRoundSchema = z.object({
 export type OpenRoundInput = z.infer<typeof OpenRoundSchema>;
 
 export const ReturnForCorrectionSchema = z.object({
-  returnId: z.coerce.number().int().positive(),
+  departmentId: z.coerce.number().int().positive(),
   reason: z
     .string({ error: "reviews.errors.reason" })
     .trim()
