@@ -9,8 +9,9 @@
  *    `returns` departments (answers from a seeded generator, some late, some with notes).
  * 2. buildReviewTable in this process: 2 warm-up runs, then `runs` timed.
  * 3. The built web process (build/server/web.js, `npm run build` first) on that copy: GET
- *    /central/reviews/<id> as the reviewer (the page, HTML read to the end), its .json, and as
- *    references in the same run GET /healthz and GET /central/departments (a plain staff page),
+ *    /central/reviews/<id> as the reviewer (the page, HTML read to the end), its .json, .xlsx and
+ *    .pdf, and as
+ *    references in the same run GET /healthz and GET /central/reviews (the list of rounds, a plain staff page),
  *    each `runs` times after 2 warm-ups, interleaved so that a busy machine slows all alike.
  * Prints median and range of each, and the page's median as a multiple of the references'.
  */
@@ -93,7 +94,7 @@ function stats(times: number[]) {
 const show = (name: string, times: number[]) => {
   const { median, min, max } = stats(times);
   console.log(
-    `  ${name.padEnd(34)} median ${median.toFixed(1).padStart(7)} ms   range ${min.toFixed(1)}–${max.toFixed(1)} ms`,
+    `  ${name.padEnd(48)} median ${median.toFixed(1).padStart(7)} ms   range ${min.toFixed(1)}–${max.toFixed(1)} ms`,
   );
   return median;
 };
@@ -257,7 +258,9 @@ async function main() {
     const targets: [string, string, boolean][] = [
       ["GET /central/reviews/<id> (page)", `/central/reviews/${round.id}`, true],
       ["GET /central/reviews/<id>.json", `/central/reviews/${round.id}.json`, true],
-      ["GET /central/departments (reference)", "/central/departments", true],
+      ["GET /central/reviews/<id>.xlsx", `/central/reviews/${round.id}.xlsx`, true],
+      ["GET /central/reviews/<id>.pdf", `/central/reviews/${round.id}.pdf`, true],
+      ["GET /central/reviews (list; reference)", "/central/reviews", true],
       ["GET /healthz (reference)", "/healthz", false],
     ];
     const times = targets.map(() => [] as number[]);
@@ -273,8 +276,8 @@ async function main() {
       show(`${name} ${(sizes[k]! / 1024).toFixed(0)} kB`, times[k]!),
     );
     console.log(
-      `\npage median ${medians[0]!.toFixed(0)} ms (target ≤ 1000 ms); ${(medians[0]! / medians[2]!).toFixed(1)}× a plain staff page, ` +
-        `${(medians[0]! / medians[3]!).toFixed(0)}× /healthz; buildReviewTable ${modelMedian.toFixed(0)} ms of it`,
+      `\npage median ${medians[0]!.toFixed(0)} ms (target ≤ 1000 ms); ${(medians[0]! / medians[4]!).toFixed(1)}× a plain staff page, ` +
+        `${(medians[0]! / medians[5]!).toFixed(0)}× /healthz; buildReviewTable ${modelMedian.toFixed(0)} ms of it`,
     );
   } finally {
     if (server && server.exitCode === null) {

@@ -158,6 +158,14 @@ describe.each(DB_KINDS)("the review's table as page, JSON, XLSX and PDF [%s]", (
     expect(figureShares(table.figures.find((f) => f.key === "services_pledged_share")!).declared).toBe(72.5);
   });
 
+  it("JSON is the table buildReviewTable builds", async () => {
+    const res = await fetchAs(`/central/reviews/${roundId}.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as ReviewTable | { table: ReviewTable };
+    expect("table" in body ? body.table : body).toEqual(table);
+  });
+
   it("XLSX holds the same counts and shares", async () => {
     const res = await fetchAs(`/central/reviews/${roundId}.xlsx`);
     expect(res.status).toBe(200);
@@ -262,6 +270,27 @@ describe.each(DB_KINDS)("the review's table as page, JSON, XLSX and PDF [%s]", (
         }).replace(/\d{4,}/g, (n) => Number(n).toLocaleString("en")),
       ),
     );
+  });
+
+  it("the page shows the same shares and counts", async () => {
+    const res = await fetchAs(`/central/reviews/${roundId}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const plain = html
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&amp;/g, "&")
+      .replace(/&#x27;|&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/\s+/g, " ");
+    for (const f of table.figures) {
+      const s = figureShares(f);
+      // From the question's label to the next question's: its row of the figures table.
+      const at = plain.indexOf(en(`reviews.questions.${f.key}.label`));
+      expect(at, f.key).toBeGreaterThan(-1);
+      const row = plain.slice(at, at + 400);
+      expect(row, f.key).toContain(formatShare(s.declared, "en"));
+      if (s.evidenced !== null) expect(row, f.key).toContain(formatShare(s.evidenced, "en"));
+    }
   });
 
   it("is for the central bureau only; an unknown round is a 404; no CJK font is a 503", async () => {
