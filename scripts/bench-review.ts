@@ -23,6 +23,8 @@ import { Redis } from "ioredis";
 import { importGovernment } from "../app/models/imports/import.server";
 import { recomputeStoredResults } from "../app/models/pledges/stored-results.server";
 import { REVIEW_QUESTIONS } from "../app/models/reviews/questions";
+import { saveReturn } from "../app/models/reviews/returns.server";
+import { openRound } from "../app/models/reviews/rounds.server";
 import { buildReviewTable } from "../app/models/reviews/table.server";
 import { hashPassword } from "../app/models/staff/accounts.server";
 import { createSession } from "../app/models/staff/sessions.server";
@@ -128,49 +130,7 @@ async function main() {
 
     // The round, its returns, and a central reviewer to read the table.
     const now = new Date().toISOString();
-    const deadline = `${monthAdd(last, 1)}-15`;
-    const round = await db
-      .insertInto("review_rounds")
-      .values({
-        period_from: periodFrom,
-        period_to: last,
-        deadline,
-        status: "open",
-        created_at: now,
-        created_by: null,
-        published_at: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    for (const d of departments.slice(0, RETURNS)) {
-      const answers = Object.fromEntries(
-        REVIEW_QUESTIONS.map((q) => [
-          q.key,
-          {
-            value: q.kind === "share" ? Math.round(random() * 100) : random() < 0.7,
-            note: random() < 0.1 ? `Note of ${d.code} 備註` : "",
-          },
-        ]),
-      );
-      const late = random() < 0.1;
-      await db
-        .insertInto("review_returns")
-        .values({
-          round_id: round.id,
-          department_id: d.id,
-          status: "submitted",
-          answers: JSON.stringify(answers),
-          source: "form",
-          submitted_at: now,
-          submitted_by: null,
-          is_late: late ? 1 : 0,
-          returned_at: null,
-          returned_by: null,
-          return_reason: null,
-          updated_at: now,
-        })
-        .execute();
-    }
+    const deadline = `${monthAdd(last, 2)}-15`;
     const reviewer = await db
       .insertInto("staff_users")
       .values({
@@ -188,6 +148,28 @@ async function main() {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    // Through the review's own model: the round, then each return saved and submitted (a tenth
+    // after the deadline, so marked late).
+    const round = { id: await openRound(db, reviewer, { periodTo: last, deadline }) };
+    for (const d of departments.slice(0, RETURNS)) {
+      const answers = Object.fromEntries(
+        REVIEW_QUESTIONS.map((q) => [
+          q.key,
+          {
+            value: q.kind === "share" ? Math.round(random() * 100) : random() < 0.7,
+            note: random() < 0.1 ? `Note of ${d.code} 備註` : "",
+          },
+        ]),
+      );
+      const at = random() < 0.1 ? new Date(`${deadline}T12:00:00+08:00`).getTime() + 86_400_000 : Date.now();
+      const saved = await saveReturn(
+        db,
+        reviewer,
+        { roundId: round.id, departmentId: d.id, answers, submit: true },
+        new Date(at),
+      );
+      if (!saved.ok) throw new Error(`return of ${d.code} refused: ${saved.error}`);
+    }
     const env = parseEnv({
       NODE_ENV: "production",
       DATA_DIR: dir,
