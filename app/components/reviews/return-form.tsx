@@ -42,20 +42,20 @@ export function ReturnForm({
       <ErrorSummary errors={errors} labels={labels} formError={formError} />
       <fieldset disabled={!editable} className="review-return">
         <legend className="visually-hidden">{t("reviews.form.legend")}</legend>
-        <ol className="review-questions">
-          {REVIEW_QUESTIONS.map((q) => (
-            <li key={q.key}>
-              <Question
-                q={q}
-                answers={answers}
-                values={values}
-                evidence={evidence[q.key]}
-                error={errors[answerField(q.key)]}
-                noteError={errors[noteField(q.key)]}
-              />
-            </li>
+        <div className="review-questions">
+          {REVIEW_QUESTIONS.map((q, i) => (
+            <Question
+              key={q.key}
+              n={i + 1}
+              q={q}
+              answers={answers}
+              values={values}
+              evidence={evidence[q.key]}
+              error={errors[answerField(q.key)]}
+              noteError={errors[noteField(q.key)]}
+            />
           ))}
-        </ol>
+        </div>
       </fieldset>
       {editable ? (
         <div className="actions">
@@ -72,6 +72,7 @@ export function ReturnForm({
 }
 
 function Question({
+  n,
   q,
   answers,
   values,
@@ -79,6 +80,7 @@ function Question({
   error,
   noteError,
 }: {
+  n: number;
   q: ReviewQuestion;
   answers: ReviewAnswers;
   values: Record<string, string> | null;
@@ -120,7 +122,9 @@ function Question({
       className={`question review-question${error ? " field-error" : ""}`}
       aria-describedby={evidence ? `evidence-${q.key}` : undefined}
     >
-      <legend id={legendId}>{t(`reviews.questions.${q.key}.label`)}</legend>
+      <legend id={legendId}>
+        <span className="q-number">{n}.</span> {t(`reviews.questions.${q.key}.label`)}
+      </legend>
       {error ? (
         <p className="error-message" id={`${field}-error`}>
           <span className="visually-hidden">{t("forms.errorPrefix")}</span> {t(error)}
