@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import { REPORT_ROLES, REPORT_STATES } from "~/models/reports/schema";
 import { reportInboxView } from "~/models/reports/view.server";
 import { requireUser, seesAllDepartments } from "~/models/staff/auth.server";
@@ -83,47 +84,44 @@ export default function ReportInbox() {
       {rows.length === 0 ? (
         <p className="notice">{t("reports.inbox.none")}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("reports.inbox.tableCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("reports.inbox.month")}</th>
-                {central ? <th scope="col">{t("reports.inbox.department")}</th> : null}
-                <th scope="col">{t("reports.inbox.generated")}</th>
+        <TableRegion caption={t("reports.inbox.tableCaption")} captionHidden>
+          <thead>
+            <tr>
+              <th scope="col">{t("reports.inbox.month")}</th>
+              {central ? <th scope="col">{t("reports.inbox.department")}</th> : null}
+              <th scope="col">{t("reports.inbox.generated")}</th>
+              {central ? (
+                <>
+                  <th scope="col">{t("reports.inbox.readByManagement")}</th>
+                  <th scope="col">{t("reports.inbox.acknowledgedByManagement")}</th>
+                </>
+              ) : (
+                <th scope="col">{t("reports.inbox.state")}</th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">
+                  <Link to={`/reports/${r.id}`} style={{ fontWeight: r.state === "unread" ? 700 : 400 }}>
+                    {showMonth(r.month)}
+                  </Link>
+                </th>
+                {central ? <td>{zh ? r.departmentZh : r.departmentEn}</td> : null}
+                <td>{at(r.generatedAt)}</td>
                 {central ? (
                   <>
-                    <th scope="col">{t("reports.inbox.readByManagement")}</th>
-                    <th scope="col">{t("reports.inbox.acknowledgedByManagement")}</th>
+                    <td>{at(r.managementReadAt)}</td>
+                    <td>{at(r.managementAcknowledgedAt)}</td>
                   </>
                 ) : (
-                  <th scope="col">{t("reports.inbox.state")}</th>
+                  <td>{t(`reports.states.${r.state}`)}</td>
                 )}
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <Link to={`/reports/${r.id}`} style={{ fontWeight: r.state === "unread" ? 700 : 400 }}>
-                      {showMonth(r.month)}
-                    </Link>
-                  </th>
-                  {central ? <td>{zh ? r.departmentZh : r.departmentEn}</td> : null}
-                  <td>{at(r.generatedAt)}</td>
-                  {central ? (
-                    <>
-                      <td>{at(r.managementReadAt)}</td>
-                      <td>{at(r.managementAcknowledgedAt)}</td>
-                    </>
-                  ) : (
-                    <td>{t(`reports.states.${r.state}`)}</td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </TableRegion>
       )}
     </div>
   );

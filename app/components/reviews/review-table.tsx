@@ -2,15 +2,14 @@ import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CsrfInput } from "~/components/forms";
 import { REVIEW_QUESTIONS } from "~/models/reviews/questions";
+import { formatShare, shareOf } from "~/models/reviews/shares";
 import type { ReviewFigure, ReviewTable } from "~/models/reviews/table-types";
 import { DisagreeMark, useReviewValue } from "./review-values";
 
+/** A share as the JSON, XLSX and PDF show it (shares.ts: one decimal place). */
 function useShare() {
   const { i18n } = useTranslation();
-  const f = new Intl.NumberFormat(i18n.language.startsWith("zh") ? "zh-HK" : "en-HK", {
-    maximumFractionDigits: 0,
-  });
-  return (n: number, of: number) => (of > 0 ? `${f.format((100 * n) / of)}%` : "—");
+  return (n: number, of: number) => formatShare(shareOf(n, of), i18n.language);
 }
 
 /** The paper's figures as shares of departments: declared beside evidenced, with counts, and the paper's. */

@@ -132,10 +132,12 @@ export async function buildReviewTable(db: Db, roundId: number): Promise<ReviewT
   const retired = pledges.filter((p) => p.retired_at !== null && p.retired_at < endIso).length;
   const of = inForce.size;
   const pledgeFigures: ReviewPledgeFigure[] = [
-    { key: "changed", count: flags.changed.size, of, paper: null },
-    { key: "improved", count: flags.improved.size, of, paper: null },
-    { key: "retired", count: retired, of, paper: null },
-    { key: "new", count: flags.new.size, of, paper: null },
+    // The paper (shared/domain.md): over three years more than 30% of pledges changed: 20% to
+    // reflect improved service, 3% retired as obsolete, 8% new services.
+    { key: "changed", count: flags.changed.size, of, paper: 30 },
+    { key: "improved", count: flags.improved.size, of, paper: 20 },
+    { key: "retired", count: retired, of, paper: 3 },
+    { key: "new", count: flags.new.size, of, paper: 8 },
   ];
 
   const byStatus = new Map(results.map((r) => [r.status, Number(r.n)]));
