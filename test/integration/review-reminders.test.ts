@@ -114,7 +114,7 @@ describe.each(DB_KINDS)("reminders of open review returns [%s]", (kind) => {
     const immd = sent.find((m) => m.to === "admin.immd@pledge.example")!;
     // admin.immd's language is not known yet: both languages, English first.
     expect(immd.subject).toContain("Immigration Department");
-    expect(immd.subject).toContain("December 20, 2026");
+    expect(immd.subject).toContain("20 December 2026");
     expect(immd.subject).toContain("入境事務處");
     expect(immd.body).toContain("{{APP_ORIGIN}}/admin/reviews");
     const wsd = sent.find((m) => m.to === "admin.wsd@pledge.example")!;
