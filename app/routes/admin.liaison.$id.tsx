@@ -10,6 +10,7 @@ import { NewMeetingSchema, SUMMARY_MAX } from "~/models/liaison/schema";
 import { assertDepartmentAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest, notFound } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -84,7 +85,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function LiaisonGroupPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
@@ -134,7 +136,7 @@ export default function LiaisonGroupPage() {
           <tbody>
             {data.meetings.map((m) => (
               <tr key={m.id}>
-                <td>{m.metOn}</td>
+                <td className="nowrap">{f.date(m.metOn)}</td>
                 <td lang="en">{m.summaryEn}</td>
                 <td lang="zh-HK">{m.summaryZh}</td>
               </tr>

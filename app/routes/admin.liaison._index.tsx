@@ -9,6 +9,7 @@ import { LIAISON_ERRORS, LIAISON_KINDS, NewLiaisonGroupSchema } from "~/models/l
 import { denyAccess, requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { type FieldErrors, formValues, parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { getLocale } from "~/utils/i18n.server";
@@ -85,7 +86,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function LiaisonGroups() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors ?? {};
@@ -132,7 +134,7 @@ export default function LiaisonGroups() {
                 </td>
                 <td>{t(`liaison.kinds.${g.kind}`)}</td>
                 <td>{g.meetings}</td>
-                <td>{g.lastMetOn ?? t("liaison.never")}</td>
+                <td className="nowrap">{g.lastMetOn ? f.date(g.lastMetOn) : t("liaison.never")}</td>
                 <td>{g.active ? t("liaison.active") : t("liaison.disbanded")}</td>
               </tr>
             ))}

@@ -11,6 +11,7 @@ import { viewReturn } from "~/models/reviews/view.server";
 import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { formValues } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -72,7 +73,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function AdminReview() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const { round, view, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
@@ -82,8 +84,8 @@ export default function AdminReview() {
       </p>
       <h1>{t("reviews.admin.returnTitle")}</h1>
       <p>
-        {t("reviews.period", { from: round.periodFrom, to: round.periodTo })} ·{" "}
-        {t("reviews.deadlineOn", { date: round.deadline })}
+        {t("reviews.period", { from: f.month(round.periodFrom), to: f.month(round.periodTo) })} ·{" "}
+        {t("reviews.deadlineOn", { date: f.date(round.deadline) })}
       </p>
       <p>{t("reviews.admin.returnIntro")}</p>
       {saved ? (

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { listRoundsForDepartment } from "~/models/reviews/rounds.server";
 import { requireUser } from "~/models/staff/auth.server";
+import { formats } from "~/utils/formats";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -27,7 +28,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AdminReviews() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const { rounds } = useLoaderData<typeof loader>();
   return (
     <div className="container">
@@ -52,10 +54,10 @@ export default function AdminReviews() {
                 <tr key={r.id}>
                   <td>
                     <Link to={`/admin/reviews/${r.id}`}>
-                      {t("reviews.period", { from: r.periodFrom, to: r.periodTo })}
+                      {t("reviews.period", { from: f.month(r.periodFrom), to: f.month(r.periodTo) })}
                     </Link>
                   </td>
-                  <td>{r.deadline}</td>
+                  <td className="nowrap">{f.date(r.deadline)}</td>
                   <td>{t(`reviews.roundStatus.${r.roundStatus}`)}</td>
                   <td>
                     {t(`reviews.returnStatus.${r.returnStatus}`)}

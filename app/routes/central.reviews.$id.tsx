@@ -12,6 +12,7 @@ import { buildReviewTable } from "~/models/reviews/table.server";
 import { denyAccess, requireUser, type SessionUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { parseForm } from "~/utils/forms";
 import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -62,6 +63,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function CentralReview() {
   const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const { table, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const r = table.round;
@@ -73,8 +75,8 @@ export default function CentralReview() {
       </p>
       <h1>{t("reviews.table.title")}</h1>
       <p>
-        {t("reviews.period", { from: r.periodFrom, to: r.periodTo })} ·{" "}
-        {t("reviews.deadlineOn", { date: r.deadline })} · {t(`reviews.roundStatus.${r.status}`)}
+        {t("reviews.period", { from: f.month(r.periodFrom), to: f.month(r.periodTo) })} ·{" "}
+        {t("reviews.deadlineOn", { date: f.date(r.deadline) })} · {t(`reviews.roundStatus.${r.status}`)}
       </p>
       {saved === "returned" || saved === "published" ? (
         <p className="notice success" role="status">

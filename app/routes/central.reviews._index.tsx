@@ -8,6 +8,7 @@ import { OpenRoundSchema } from "~/models/reviews/schema";
 import { requireUser } from "~/models/staff/auth.server";
 import { readForm } from "~/utils/body.server";
 import { assertCsrf } from "~/utils/csrf.server";
+import { formats } from "~/utils/formats";
 import { parseForm } from "~/utils/forms";
 import { pageTitle } from "~/utils/meta";
 
@@ -41,7 +42,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function CentralReviews() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const f = formats(i18n.language);
   const { rounds } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors: Record<string, string> = actionData?.errors ?? {};
@@ -71,10 +73,10 @@ export default function CentralReviews() {
                 <tr key={r.id}>
                   <td>
                     <Link to={`/central/reviews/${r.id}`}>
-                      {t("reviews.period", { from: r.periodFrom, to: r.periodTo })}
+                      {t("reviews.period", { from: f.month(r.periodFrom), to: f.month(r.periodTo) })}
                     </Link>
                   </td>
-                  <td>{r.deadline}</td>
+                  <td className="nowrap">{f.date(r.deadline)}</td>
                   <td>{t(`reviews.roundStatus.${r.status}`)}</td>
                   <td>{r.submitted}</td>
                   <td>{r.late}</td>

@@ -56,7 +56,7 @@ describe("liaison groups and the review's CSV import in Chromium (issue 16)", ()
       try {
         await manager.page.goto(`${base}/admin/liaison`);
         await manager.page.getByRole("link", { name: "Visa Applicants Liaison Group" }).click();
-        await manager.page.getByRole("cell", { name: "2026-11-30" }).waitFor();
+        await manager.page.getByRole("cell", { name: "30 Nov 2026" }).waitFor();
         expect(await manager.page.getByRole("button", { name: "Record the meeting" }).count()).toBe(0);
       } finally {
         await manager.context.cleanup();

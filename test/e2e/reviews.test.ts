@@ -40,7 +40,7 @@ describe("the review of pledges, without JavaScript", () => {
       await page.getByLabel("Deadline for the returns").fill("2099-12-31");
       await page.getByRole("button", { name: "Open the round" }).click();
       await page.locator("h1", { hasText: "The review's table" }).waitFor();
-      await page.getByText("2023-12 to 2026-11").first().waitFor();
+      await page.getByText("December 2023 to November 2026").first().waitFor();
       roundUrl = page.url();
     } finally {
       await reviewer.context.cleanup();
@@ -53,7 +53,7 @@ describe("the review of pledges, without JavaScript", () => {
     try {
       const { page } = immd;
       await page.getByRole("link", { name: "Review of pledges" }).click();
-      await page.getByRole("link", { name: "2023-12 to 2026-11" }).click();
+      await page.getByRole("link", { name: "December 2023 to November 2026" }).click();
       await page.locator("h1", { hasText: "Your department's review return" }).waitFor();
       // A share of 150% is refused, in English, and nothing is saved.
       allowFailedResponse(400, `/admin/reviews/${id}`, "a share of 150% is refused");
