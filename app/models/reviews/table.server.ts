@@ -56,12 +56,22 @@ export async function buildReviewTable(db: Db, roundId: number): Promise<ReviewT
       .where("month", "<=", to)
       .groupBy("status")
       .execute(),
-    // Pledges in force at some time in the period: published before its end, not retired before its start.
+    // Pledges in force at some time in the period: published (or since retired), with a version in
+    // effect before the period's end, and not retired before its start. The version's date, not
+    // published_at: a registry loaded today carries pledges in force for years.
     db
       .selectFrom("pledges")
       .select(["id", "retired_at"])
-      .where("published_at", "is not", null)
-      .where("published_at", "<", endIso)
+      .where("status", "in", ["published", "retired"])
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("pledge_versions as v")
+            .select("v.id")
+            .whereRef("v.pledge_id", "=", "pledges.id")
+            .where("v.effective_from", "<=", endDate),
+        ),
+      )
       .where((eb) => eb.or([eb("retired_at", "is", null), eb("retired_at", ">=", startIso)]))
       .execute(),
     db
