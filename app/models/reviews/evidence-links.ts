@@ -2,10 +2,20 @@ import type { ReviewQuestionKey } from "./questions";
 
 /**
  * Where the records behind a question's evidence are listed, for one department. Pure: the return
- * form, the table page and the exports show the same link. The pages are the department's own
- * (what its administrator sees); the published pledges are public.
+ * form, the table page and the exports show the same link. For the department's administrator the
+ * pages are the department's own; for the central bureau (the table) the department's pledge
+ * registry and services pages are not open, so those questions link to its published pledges.
  */
-export function evidenceHref(key: ReviewQuestionKey, departmentCode: string): string | null {
+export function evidenceHref(
+  key: ReviewQuestionKey,
+  departmentCode: string,
+  audience: "department" | "central" = "department",
+): string | null {
+  if (
+    audience === "central" &&
+    ["reviewed_every_two_years", "all_services_pledged", "services_pledged_share"].includes(key)
+  )
+    return `/pledges/${encodeURIComponent(departmentCode)}`;
   switch (key) {
     case "publishes_results":
       return `/pledges/${encodeURIComponent(departmentCode)}`;
@@ -16,7 +26,7 @@ export function evidenceHref(key: ReviewQuestionKey, departmentCode: string): st
     case "feedback_monthly":
       return "/reports";
     case "feedback_ad_hoc":
-      return "/staff/feedback?fi=1";
+      return `/staff/feedback?fi=1&dept=${encodeURIComponent(departmentCode)}`;
     case "reviewed_every_two_years":
       return "/admin/pledges";
     case "all_services_pledged":

@@ -96,7 +96,7 @@ export async function buildReviewTable(db: Db, roundId: number): Promise<ReviewT
         evidence: e,
         agrees: agrees(declared, e),
         note: answers[q.key]?.note ?? "",
-        evidenceHref: q.evidence ? evidenceHref(q.key, d.code) : null,
+        evidenceHref: q.evidence ? evidenceHref(q.key, d.code, "central") : null,
       };
     }
     return {
