@@ -118,7 +118,7 @@ describe.each(DB_KINDS)("reminders of open review returns [%s]", (kind) => {
     expect(immd.subject).toContain("入境事務處");
     expect(immd.body).toContain("{{APP_ORIGIN}}/admin/reviews");
     const wsd = sent.find((m) => m.to === "admin.wsd@pledge.example")!;
-    expect(wsd.subject).toBe("提示：水務署的檢討報表須於2026年12月20日前提交");
+    expect(wsd.subject).toBe("提示：水務署的申報須於2026年12月20日前提交");
     expect(wsd.body).toContain("2023年12月至2026年11月");
     expect(wsd.body).not.toMatch(/December/);
 
