@@ -1,7 +1,7 @@
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client";
 import { allowFailedResponse, expectNoAxeViolations, signedInBrowser } from "../setup/browser";
-import { E2E_DATABASE, type RunningServer, startServer } from "../setup/server";
+import { type RunningServer, startServer } from "../setup/server";
 
 let server: RunningServer;
 
@@ -66,14 +66,23 @@ describe("liaison groups and the review's CSV import in Chromium (issue 16)", ()
     }
   });
 
-  it.runIf(E2E_DATABASE === "sqlite")("the central reviewer loads returns from a CSV file", async () => {
-    const db = new Database(server.dbPath);
-    const round = db
-      .prepare(
-        "insert into review_rounds (period_from, period_to, deadline, status, created_at) values ('2023-12', '2026-11', '2999-12-31', 'open', '2026-12-01T00:00:00.000Z') returning id",
-      )
-      .get() as { id: number };
-    db.close();
+  it("the central reviewer loads returns from a CSV file", async () => {
+    // createDb: the server's database, SQLite file or Postgres (E2E_DATABASE=postgres).
+    const db = createDb(server.dbPath);
+    const round = await db
+      .insertInto("review_rounds")
+      .values({
+        period_from: "2023-12",
+        period_to: "2026-11",
+        deadline: "2999-12-31",
+        status: "open",
+        created_at: "2026-12-01T00:00:00.000Z",
+        created_by: null,
+        published_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db.destroy();
     const base = server.baseUrl;
     const reviewer = await signedInBrowser(base, "reviewer");
     try {
